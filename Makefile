@@ -1,0 +1,65 @@
+# The two commands: `make run` and `make test`. Everything they need is installed
+# from here, so a fresh machine of this kind needs nothing done by hand.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+export FLASK_APP := app
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Debian packages: the browser for UI tests, PostgreSQL's binaries for a
+# throwaway test cluster where no server answers, a font with Vietnamese glyphs.
+SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test install install-dev system-deps migrate demo translations messages clean
+
+run: install translations
+	HOSO_ENV=development $(BIN)/flask db upgrade
+	HOSO_ENV=development $(BIN)/flask seed-demo
+	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
+	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
+
+test: install-dev system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# Compile the Vietnamese catalogue (the compiled .mo is committed too; a test
+# fails when it is stale).
+translations: install
+	$(BIN)/pybabel compile -d translations -D messages >/dev/null
+
+# Re-extract every msgid (ours and Flask-AppBuilder's) and merge into vi.
+messages: install
+	$(BIN)/python -m app.core.i18n extract translations/messages.pot
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	HOSO_ENV=development $(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) instance/hoso.db

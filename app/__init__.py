@@ -1,0 +1,56 @@
+"""HoSo CBCCVC: the provincial records system of cán bộ, công chức, viên chức."""
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+import config
+from app.extensions import db, migrate
+
+MIGRATIONS_DIR = os.path.join(config.BASE_DIR, "migrations")
+
+
+def create_app(overrides=None, environ=None):
+    """Build one application.
+
+    ``environ`` replaces os.environ as the source of settings and ``overrides``
+    is applied last, so tests can build several apps in one process.
+    """
+    app = Flask(__name__, instance_path=os.path.join(config.BASE_DIR, "instance"))
+    app.config.from_mapping(config.from_environ(environ))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["HOSO_ENV"] not in config.ENVIRONMENTS:
+        raise ValueError(
+            "HOSO_ENV must be one of %s, not %r"
+            % (", ".join(config.ENVIRONMENTS), app.config["HOSO_ENV"])
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+
+    from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.core import cli as core_cli
+    from app.core import dates, i18n
+    from app.core.guard import check_production_readiness
+    from app.core.views import HoSoIndexView
+    from app.menu import register_menu
+    from app.security.manager import HoSoSecurityManager
+    from app.security.sync import sync_security_if_migrated
+
+    with app.app_context():
+        appbuilder = AppBuilder(
+            indexview=HoSoIndexView,
+            security_manager_class=HoSoSecurityManager,
+            base_template="hoso/base.html",
+        )
+        appbuilder.init_app(app, db.session)
+        register_menu(appbuilder)
+        dates.init_app(app)
+        i18n.init_app(app)
+        core_cli.init_app(app)
+        check_production_readiness(app)
+        sync_security_if_migrated(appbuilder)
+    return app

@@ -1,0 +1,40 @@
+"""Command-line tasks: `flask sync-roles`, `flask seed-demo`."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+import config
+from app.core import demo_seed
+from app.core.demo import DEMO_PASSWORD
+from app.security.sync import security_tables_exist, sync_security
+
+
+@click.command("sync-roles")
+@with_appcontext
+def sync_roles_command():
+    """Create the roles and permissions the code declares (idempotent)."""
+    appbuilder = current_app.appbuilder
+    if not security_tables_exist(appbuilder):
+        raise click.ClickException(_("The tables do not exist yet: run `flask db upgrade` first."))
+    sync_security(appbuilder)
+    click.echo(_("Roles and permissions are in sync."))
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the demo province (refused in production) and print its accounts."""
+    if current_app.config["HOSO_ENV"] == config.PRODUCTION:
+        raise click.ClickException(
+            _("Demo data is never loaded when HOSO_ENV=production.")
+        )
+    accounts = demo_seed.seed_demo(current_app.appbuilder)
+    click.echo(_("Demo accounts (password %(password)s):", password=DEMO_PASSWORD))
+    for username, label in accounts:
+        click.echo("  %-14s %s" % (username, label))
+
+
+def init_app(app):
+    app.cli.add_command(sync_roles_command)
+    app.cli.add_command(seed_demo_command)

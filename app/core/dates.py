@@ -1,0 +1,47 @@
+"""Dates as Vietnamese users write them: dd/mm/yyyy everywhere."""
+import datetime
+
+from babel.dates import get_timezone
+from flask_babel import get_locale
+
+from app.core import clock
+
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def _local(value, tz_name):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(get_timezone(tz_name))
+    return value
+
+
+def format_date(value):
+    """dd/mm/yyyy, or empty for no date."""
+    if value is None or value == "":
+        return ""
+    return value.strftime(DATE_FORMAT)
+
+
+def format_datetime(value, tz_name="Asia/Ho_Chi_Minh"):
+    """dd/mm/yyyy HH:MM in the province's time zone, or empty for none."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return format_date(value)
+    return _local(value, tz_name).strftime(DATETIME_FORMAT)
+
+
+def parse_date(text):
+    """Read dd/mm/yyyy; raises ValueError on anything else."""
+    return datetime.datetime.strptime(text.strip(), DATE_FORMAT).date()
+
+
+def init_app(app):
+    tz_name = app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    app.jinja_env.filters["date_vn"] = format_date
+    app.jinja_env.filters["datetime_vn"] = lambda value: format_datetime(value, tz_name)
+
+    @app.context_processor
+    def page_context():
+        return {"current_locale": str(get_locale() or "vi"), "today": clock.today()}

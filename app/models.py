@@ -1,0 +1,7 @@
+"""Imports every domain's models so that the metadata is complete.
+
+Alembic autogenerate and the migration check both rely on this module.
+"""
+from flask_appbuilder.security.sqla import models as fab_security_models  # noqa: F401
+
+from app.core.models import SystemFlag  # noqa: F401

@@ -1,0 +1,83 @@
+"""Configuration read from the environment.
+
+Every setting a deployment changes comes from an environment variable; the
+defaults make a newcomer's `make run` work with nothing else installed.
+"""
+import os
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+
+# The key a development checkout runs with. The production guard refuses it.
+DEFAULT_SECRET_KEY = "hoso-dev-secret-not-for-production"
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+TEST = "test"
+ENVIRONMENTS = (DEVELOPMENT, PRODUCTION, TEST)
+
+
+def _flag(value, default=False):
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def default_sqlite_url():
+    return "sqlite:///" + os.path.join(BASE_DIR, "instance", "hoso.db")
+
+
+def normalize_database_url(url):
+    """Pin PostgreSQL URLs to psycopg2 (SQLAlchemy 2.1 would pick psycopg 3)."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg2://" + url[len(scheme):]
+    return url
+
+
+def from_environ(environ=None):
+    """Build the app's configuration mapping from an environment mapping."""
+    env = os.environ if environ is None else environ
+    return {
+        # production unless told otherwise: a deployment that forgets to say
+        # what it is gets the guard, not the development shortcuts.
+        "HOSO_ENV": env.get("HOSO_ENV", PRODUCTION),
+        "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            env.get("DATABASE_URL") or default_sqlite_url()
+        ),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "PROVINCE_PROFILE": env.get("PROVINCE_PROFILE", "vinh_phuc"),
+        # Mail (reminders, rejections). Tests point these at their own SMTP server.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hoso@localhost"),
+        # Language: Vietnamese first, English second.
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # Absolute: flask-babel would resolve a relative path against app/ (STACK-NOTES).
+        "BABEL_TRANSLATION_DIRECTORIES": os.path.join(BASE_DIR, "translations"),
+        "LANGUAGES": {
+            "vi": {"flag": "vn", "name": "Tiếng Việt"},
+            "en": {"flag": "gb", "name": "English"},
+        },
+        # Flask-AppBuilder.
+        "APP_NAME": "HoSo CBCCVC",
+        "AUTH_TYPE": AUTH_DB,
+        "AUTH_ROLE_ADMIN": "Admin",
+        "AUTH_ROLE_PUBLIC": "Public",
+        # Tables come from migrations, never from create_all at start-up; roles
+        # and permissions are synced explicitly (see app.security.sync).
+        "FAB_CREATE_DB": False,
+        "FAB_UPDATE_PERMS": False,
+        "FAB_ADD_SECURITY_API": False,
+        "FAB_API_SWAGGER_UI": True,
+        "WTF_CSRF_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }

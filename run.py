@@ -1,0 +1,21 @@
+"""Development server: `python run.py` (what `make run` calls)."""
+import os
+import sys
+
+from app import create_app
+from app.core.guard import ProductionGuardError
+
+
+def main():
+    try:
+        app = create_app()
+    except ProductionGuardError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8080"))
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Fixtures: a PostgreSQL database per run, apps built on it, users that log in."""
+import os
+import re
+
+import pytest
+from flask_appbuilder import Model
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import MIGRATIONS_DIR, create_app
+from app.extensions import db
+from app.security.sync import sync_security
+from tests import pgserver
+
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+# Tables whose rows are the schema's own furniture, kept between tests.
+KEPT_TABLES = {"alembic_version", "ab_permission", "ab_view_menu",
+               "ab_permission_view", "ab_role", "ab_permission_view_role"}
+
+_cluster = None
+
+
+def pytest_report_header(config):
+    return "PostgreSQL: %s" % _server_url_for_header()
+
+
+def _server_url_for_header():
+    url = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
+    return url if pgserver.server_answers(url) else "throwaway cluster (%s not answering)" % url
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """The URL of a PostgreSQL server's maintenance database."""
+    global _cluster
+    url = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
+    if pgserver.server_answers(url):
+        yield url
+        return
+    _cluster = pgserver.ThrowawayCluster().start()
+    try:
+        yield _cluster.url
+    finally:
+        _cluster.stop()
+
+
+def migrate_to_head(database_url):
+    app = create_app(environ=environ_for(database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+        sync_security(app.appbuilder)
+        db.session.remove()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server_url):
+    """A fresh PostgreSQL database, migrated to head, dropped at the end."""
+    url = pgserver.create_database(pg_server_url)
+    try:
+        migrate_to_head(url)
+        yield url
+    finally:
+        pgserver.drop_database(pg_server_url, url)
+
+
+def environ_for(database_url, **extra):
+    environ = {
+        "HOSO_ENV": "test",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET_KEY,
+    }
+    environ.update(extra)
+    return environ
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the test database: make_app(HOSO_ENV="production", ...)."""
+    built = []
+
+    def _make(overrides=None, **environ):
+        app = create_app(overrides, environ=environ_for(database_url, **environ))
+        built.append(app)
+        return app
+
+    yield _make
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def reset_data(app):
+    """Empty every table but the schema's furniture (roles, permissions)."""
+    with app.app_context():
+        names = [t for t in Model.metadata.sorted_tables if t.name not in KEPT_TABLES]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("TRUNCATE %s CASCADE" % ", ".join(
+                '"%s"' % t.name for t in names)))
+        else:
+            for table in reversed(names):
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    yield app
+    reset_data(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user("quantri", role="Admin") -> the FAB user, password in .test_password."""
+
+    def _make(username, role="Admin", password="Matkhau@2026", first_name="Nguyễn Thị",
+              last_name="Hằng"):
+        with app.app_context():
+            sm = app.appbuilder.sm
+            user = sm.add_user(username=username, first_name=first_name,
+                               last_name=last_name, email="%s@example.vn" % username,
+                               role=sm.find_role(role), password=password)
+            assert user, "could not create user %s" % username
+            user_id = user.id
+            db.session.remove()
+        return user_id
+
+    return _make
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html):
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client, username, password):
+    page = client.get("/login/")
+    return client.post(
+        "/login/",
+        data={"username": username, "password": password,
+              "csrf_token": csrf_token(page.get_data(as_text=True))},
+        follow_redirects=True,
+    )
