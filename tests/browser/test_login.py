@@ -1,0 +1,52 @@
+"""A person signs in on the Vietnamese login page and sees no English."""
+from tests.browser.conftest import english_ui_words, visible_english_words
+
+
+def test_the_detector_knows_the_english_ui_words():
+    words = english_ui_words()
+    assert {"sign", "username", "password", "logout", "search"} <= words
+    assert "đăng" not in words and "nhập" not in words
+
+
+def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, make_user):
+    make_user("quantri01", role="Admin", password="Quantri@2026",
+              first_name="Trần Văn", last_name="Bình")
+    page.goto(live_server + "/login/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_text("Tên đăng nhập").first.is_visible()
+    assert visible_english_words(page) == []
+
+    page.fill("#username", "quantri01")
+    page.fill("#password", "Quantri@2026")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server + "/")
+    assert page.get_by_text("Xin chào").first.is_visible()
+    assert "Trần Văn Bình" in page.inner_text("body")
+    assert visible_english_words(page) == []
+
+
+def test_wrong_password_says_so_in_vietnamese(live_server, page, make_user):
+    make_user("canbo03", role="Admin", password="Dung@2026")
+    page.goto(live_server + "/login/")
+    page.fill("#username", "canbo03")
+    page.fill("#password", "sai-mat-khau")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "Đăng nhập không thành công" in page.inner_text("body")
+    assert visible_english_words(page) == []
+
+
+def test_language_switch_shows_english_then_vietnamese(live_server, page):
+    page.goto(live_server + "/login/")
+    page.click("a.dropdown-toggle:has(i.flag)")
+    page.click("a[href='/lang/en']")
+    page.wait_for_load_state()
+    page.goto(live_server + "/login/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert {"sign", "username", "password"} <= set(visible_english_words(page))
+
+    page.click("a.dropdown-toggle:has(i.flag)")
+    page.click("a[href='/lang/vi']")
+    page.wait_for_load_state()
+    page.goto(live_server + "/login/")
+    assert visible_english_words(page) == []

@@ -1,0 +1,56 @@
+"""Dates read dd/mm/yyyy on every page."""
+import datetime
+
+import pytest
+
+from app.core import clock, dates
+from app.extensions import db
+from tests.conftest import login
+
+
+def test_format_date_is_day_month_year():
+    assert dates.format_date(datetime.date(2026, 2, 5)) == "05/02/2026"
+    assert dates.format_date(None) == ""
+
+
+def test_format_datetime_shows_vietnam_time():
+    utc = datetime.datetime(2026, 12, 31, 20, 15, tzinfo=datetime.timezone.utc)
+    assert dates.format_datetime(utc) == "01/01/2027 03:15"
+    assert dates.format_datetime(datetime.datetime(2026, 2, 5, 8, 30)) == "05/02/2026 08:30"
+    assert dates.format_datetime(datetime.date(2026, 2, 5)) == "05/02/2026"
+
+
+def test_parse_date_reads_only_day_month_year():
+    assert dates.parse_date(" 29/02/2028 ") == datetime.date(2028, 2, 29)
+    for bad in ("2026-02-05", "29/02/2026", "32/01/2026", "", "05/02/26x"):
+        with pytest.raises(ValueError):
+            dates.parse_date(bad)
+
+
+def test_clock_can_be_frozen_for_tests_and_jobs():
+    with clock.freeze(datetime.datetime(2026, 1, 27, 9, 0)):
+        assert clock.today() == datetime.date(2026, 1, 27)
+        assert clock.now().utcoffset() == datetime.timedelta(hours=7)
+    real = datetime.datetime.now(datetime.timezone.utc)
+    assert abs(clock.now() - real) < datetime.timedelta(minutes=5)
+
+
+def test_footer_shows_todays_date_as_dd_mm_yyyy(client):
+    with clock.freeze(datetime.datetime(2026, 3, 9, 10, 0)):
+        html = client.get("/login/").get_data(as_text=True)
+    assert "09/03/2026" in html
+
+
+def test_user_pages_show_dates_as_dd_mm_yyyy(app, client, make_user):
+    make_user("quantri01", role="Admin", password="Quantri@2026")
+    other_id = make_user("canbo02", role="Public")
+    with app.app_context():
+        user = db.session.get(app.appbuilder.sm.user_model, other_id)
+        user.last_login = datetime.datetime(2026, 2, 5, 8, 30)
+        user.created_on = datetime.datetime(2025, 12, 24, 14, 5)
+        db.session.commit()
+        db.session.remove()
+    login(client, "quantri01", "Quantri@2026")
+    html = client.get("/users/show/%d" % other_id).get_data(as_text=True)
+    assert "05/02/2026 08:30" in html and "24/12/2025 14:05" in html
+    assert "2026-02-05" not in html and "2025-12-24" not in html

@@ -1,0 +1,101 @@
+"""Production refuses development shortcuts: default key, demo data, demo accounts."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+import config
+from app.core.demo import DEMO_LOADED_FLAG
+from app.core.guard import ProductionGuardError
+from app.core.models import SystemFlag
+from app.extensions import db
+from tests.conftest import TEST_SECRET_KEY, environ_for
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _refusal(make_app, **environ):
+    with pytest.raises(ProductionGuardError) as raised:
+        make_app(HOSO_ENV="production", **environ)
+    return raised.value
+
+
+def test_production_with_a_strong_key_and_no_demo_starts(make_app):
+    app = make_app(HOSO_ENV="production")
+    assert app.config["HOSO_ENV"] == "production"
+
+
+def test_production_refuses_the_default_secret_key(make_app):
+    refusal = _refusal(make_app, SECRET_KEY=config.DEFAULT_SECRET_KEY)
+    assert len(refusal.reasons) == 1
+    assert "SECRET_KEY" in refusal.reasons[0]
+    assert "mặc định" in refusal.reasons[0]
+
+
+def test_production_refuses_a_short_secret_key(make_app):
+    refusal = _refusal(make_app, SECRET_KEY="ngan-qua")
+    assert "32" in refusal.reasons[0]
+
+
+def test_production_refuses_loaded_demo_data(app, make_app):
+    with app.app_context():
+        db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
+        db.session.commit()
+    refusal = _refusal(make_app)
+    assert any("dữ liệu của tỉnh dùng thử" in reason for reason in refusal.reasons)
+
+
+def test_production_refuses_demo_accounts(app, make_app, make_user):
+    make_user("canhan", role="Public")
+    refusal = _refusal(make_app)
+    assert any("canhan" in reason for reason in refusal.reasons)
+
+
+def test_every_problem_is_named_at_once(app, make_app, make_user):
+    make_user("quantri")
+    with app.app_context():
+        db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
+        db.session.commit()
+    refusal = _refusal(make_app, SECRET_KEY=config.DEFAULT_SECRET_KEY)
+    assert len(refusal.reasons) == 3
+    assert "SECRET_KEY" in str(refusal) and "quantri" in str(refusal)
+
+
+def test_development_and_test_allow_all_of_it(app, make_app, make_user):
+    make_user("quantri")
+    for environment in ("development", "test"):
+        make_app(HOSO_ENV=environment, SECRET_KEY=config.DEFAULT_SECRET_KEY)
+
+
+def test_run_py_says_why_and_exits_non_zero(database_url):
+    environ = dict(os.environ, **environ_for(database_url, HOSO_ENV="production",
+                                              SECRET_KEY=config.DEFAULT_SECRET_KEY))
+    result = subprocess.run([sys.executable, "run.py"], cwd=ROOT, env=environ,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr
+    assert "không khởi động" in result.stderr
+
+
+def test_flask_seed_demo_is_refused_in_production(app, make_app):
+    production = make_app(HOSO_ENV="production", SECRET_KEY=TEST_SECRET_KEY)
+    result = production.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "HOSO_ENV=production" in result.output
+    with production.app_context():
+        assert db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None
+        assert production.appbuilder.sm.find_user(username="quantri") is None
+
+
+def test_seed_demo_twice_creates_no_duplicates(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "quantri" in second.output and "HoSo@2026" in second.output
+    with app.app_context():
+        user_model = app.appbuilder.sm.user_model
+        assert db.session.query(user_model).filter_by(username="quantri").count() == 1
+        assert db.session.query(SystemFlag).filter_by(name=DEMO_LOADED_FLAG).count() == 1
+        db.session.remove()
