@@ -17,6 +17,11 @@ PRODUCTION = "production"
 TEST = "test"
 ENVIRONMENTS = (DEVELOPMENT, PRODUCTION, TEST)
 
+# Flask-AppBuilder's two built-in roles, named as users see them (role names
+# are data shown in the UI, so they are Vietnamese).
+ROLE_ADMIN = "Quản trị hệ thống"
+ROLE_PUBLIC = "Khách"
+
 
 def _flag(value, default=False):
     if value is None or value == "":
@@ -69,8 +74,8 @@ def from_environ(environ=None):
         # Flask-AppBuilder.
         "APP_NAME": "HoSo CBCCVC",
         "AUTH_TYPE": AUTH_DB,
-        "AUTH_ROLE_ADMIN": "Admin",
-        "AUTH_ROLE_PUBLIC": "Public",
+        "AUTH_ROLE_ADMIN": ROLE_ADMIN,
+        "AUTH_ROLE_PUBLIC": ROLE_PUBLIC,
         # Tables come from migrations, never from create_all at start-up; roles
         # and permissions are synced explicitly (see app.security.sync).
         "FAB_CREATE_DB": False,

@@ -7,6 +7,7 @@ from flask_appbuilder import Model
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+import config
 from app import MIGRATIONS_DIR, create_app
 from app.extensions import db
 from app.security.sync import sync_security
@@ -120,9 +121,9 @@ def client(app):
 
 @pytest.fixture
 def make_user(app):
-    """make_user("quantri", role="Admin") -> the FAB user, password in .test_password."""
+    """make_user("quantri", role=config.ROLE_ADMIN) -> the new user's id."""
 
-    def _make(username, role="Admin", password="Matkhau@2026", first_name="Nguyễn Thị",
+    def _make(username, role=config.ROLE_ADMIN, password="Matkhau@2026", first_name="Nguyễn Thị",
               last_name="Hằng"):
         with app.app_context():
             sm = app.appbuilder.sm

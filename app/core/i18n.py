@@ -42,7 +42,8 @@ METHOD_MAP = [
     ("**/templates/**.html", "jinja2"),
     ("**.py", "python"),
 ]
-KEYWORDS = dict(DEFAULT_KEYWORDS, lazy_gettext=None, _l=None, lazy_ngettext=(1, 2))
+KEYWORDS = dict(DEFAULT_KEYWORDS, lazy_gettext=None, _l=None, lazy_ngettext=(1, 2),
+                lazy_formatter_gettext=(1,))
 # FAB's own tests and examples are not UI.
 SKIP_DIRS = ("tests", "translations", "static", "locale")
 

@@ -21,6 +21,7 @@ WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 PLACEHOLDER_RE = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_0-9]*\}")
 # Our own names, the same in both languages.
 NAMES = {"hoso", "cbccvc"}
+PYTHON_REPRS = {"true", "false", "none"}
 
 
 def _words(text):
@@ -42,7 +43,8 @@ def english_ui_words():
             english |= _words(text)
         for text in strings:
             vietnamese |= _words(text)
-    return english - vietnamese - NAMES
+    # and what Python prints when a value reaches the page unformatted
+    return (english | PYTHON_REPRS) - vietnamese - NAMES
 
 
 VISIBLE_TEXT_JS = """() => {

@@ -1,4 +1,5 @@
 """A person signs in on the Vietnamese login page and sees no English."""
+import config
 from tests.browser.conftest import english_ui_words, visible_english_words
 
 
@@ -9,7 +10,7 @@ def test_the_detector_knows_the_english_ui_words():
 
 
 def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, make_user):
-    make_user("quantri01", role="Admin", password="Quantri@2026",
+    make_user("quantri01", role=config.ROLE_ADMIN, password="Quantri@2026",
               first_name="Trần Văn", last_name="Bình")
     page.goto(live_server + "/login/")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -26,7 +27,7 @@ def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, mak
 
 
 def test_wrong_password_says_so_in_vietnamese(live_server, page, make_user):
-    make_user("canbo03", role="Admin", password="Dung@2026")
+    make_user("canbo03", role=config.ROLE_ADMIN, password="Dung@2026")
     page.goto(live_server + "/login/")
     page.fill("#username", "canbo03")
     page.fill("#password", "sai-mat-khau")
@@ -50,3 +51,18 @@ def test_language_switch_shows_english_then_vietnamese(live_server, page):
     page.wait_for_load_state()
     page.goto(live_server + "/login/")
     assert visible_english_words(page) == []
+
+
+def test_admin_screens_of_flask_appbuilder_are_vietnamese(live_server, page, make_user):
+    make_user("quantri02", role=config.ROLE_ADMIN, password="Quantri@2026")
+    page.goto(live_server + "/login/")
+    page.fill("#username", "quantri02")
+    page.fill("#password", "Quantri@2026")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server + "/")
+    page.click("a.dropdown-toggle:has-text('Bảo mật')")
+    assert visible_english_words(page) == []
+    for path in ("/users/list/", "/users/add", "/roles/list/", "/users/userinfo/"):
+        page.goto(live_server + path)
+        assert page.locator("html").get_attribute("lang") == "vi"
+        assert visible_english_words(page) == [], path

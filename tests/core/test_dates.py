@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 
+import config
 from app.core import clock, dates
 from app.extensions import db
 from tests.conftest import login
@@ -42,8 +43,8 @@ def test_footer_shows_todays_date_as_dd_mm_yyyy(client):
 
 
 def test_user_pages_show_dates_as_dd_mm_yyyy(app, client, make_user):
-    make_user("quantri01", role="Admin", password="Quantri@2026")
-    other_id = make_user("canbo02", role="Public")
+    make_user("quantri01", role=config.ROLE_ADMIN, password="Quantri@2026")
+    other_id = make_user("canbo02", role=config.ROLE_PUBLIC)
     with app.app_context():
         user = db.session.get(app.appbuilder.sm.user_model, other_id)
         user.last_login = datetime.datetime(2026, 2, 5, 8, 30)

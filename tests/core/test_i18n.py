@@ -5,6 +5,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+import config
 from app.core import i18n
 from tests.conftest import login
 
@@ -110,7 +111,7 @@ def test_form_validation_messages_are_vietnamese(client):
 
 
 def test_failed_login_message_is_vietnamese(client, make_user):
-    make_user("canbo01", role="Admin", password="Dung@2026")
+    make_user("canbo01", role=config.ROLE_ADMIN, password="Dung@2026")
     html = login(client, "canbo01", "sai-mat-khau").get_data(as_text=True)
     assert "Invalid login" not in html
     assert "Đăng nhập không thành công" in html

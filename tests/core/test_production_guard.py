@@ -47,7 +47,7 @@ def test_production_refuses_loaded_demo_data(app, make_app):
 
 
 def test_production_refuses_demo_accounts(app, make_app, make_user):
-    make_user("canhan", role="Public")
+    make_user("canhan", role=config.ROLE_PUBLIC)
     refusal = _refusal(make_app)
     assert any("canhan" in reason for reason in refusal.reasons)
 
