@@ -96,3 +96,12 @@ def page(browser, request):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, request.node.name + ".png"), full_page=True)
     context.close()
+
+
+def sign_in(page, base_url, username, password):
+    """Fill the login form as a person would and submit it."""
+    page.goto(base_url + "/login/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()

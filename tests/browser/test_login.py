@@ -1,6 +1,6 @@
 """A person signs in on the Vietnamese login page and sees no English."""
 import config
-from tests.browser.conftest import english_ui_words, visible_english_words
+from tests.browser.conftest import english_ui_words, sign_in, visible_english_words
 
 
 def test_the_detector_knows_the_english_ui_words():
@@ -17,9 +17,7 @@ def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, mak
     assert page.get_by_text("Tên đăng nhập").first.is_visible()
     assert visible_english_words(page) == []
 
-    page.fill("#username", "quantri01")
-    page.fill("#password", "Quantri@2026")
-    page.click("input[type=submit]")
+    sign_in(page, live_server, "quantri01", "Quantri@2026")
     page.wait_for_url(live_server + "/")
     assert page.get_by_text("Xin chào").first.is_visible()
     assert "Trần Văn Bình" in page.inner_text("body")
@@ -28,11 +26,7 @@ def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, mak
 
 def test_wrong_password_says_so_in_vietnamese(live_server, page, make_user):
     make_user("canbo03", role=config.ROLE_ADMIN, password="Dung@2026")
-    page.goto(live_server + "/login/")
-    page.fill("#username", "canbo03")
-    page.fill("#password", "sai-mat-khau")
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server, "canbo03", "sai-mat-khau")
     assert "Đăng nhập không thành công" in page.inner_text("body")
     assert visible_english_words(page) == []
 
@@ -55,10 +49,7 @@ def test_language_switch_shows_english_then_vietnamese(live_server, page):
 
 def test_admin_screens_of_flask_appbuilder_are_vietnamese(live_server, page, make_user):
     make_user("quantri02", role=config.ROLE_ADMIN, password="Quantri@2026")
-    page.goto(live_server + "/login/")
-    page.fill("#username", "quantri02")
-    page.fill("#password", "Quantri@2026")
-    page.click("input[type=submit]")
+    sign_in(page, live_server, "quantri02", "Quantri@2026")
     page.wait_for_url(live_server + "/")
     page.click("a.dropdown-toggle:has-text('Bảo mật')")
     assert visible_english_words(page) == []
