@@ -56,7 +56,7 @@ translations: install
 # Re-extract every msgid (ours and Flask-AppBuilder's) and merge into vi.
 messages: install
 	$(BIN)/python -m app.core.i18n extract translations/messages.pot
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --no-fuzzy-matching --ignore-obsolete -w 100
 
 migrate: install
 	HOSO_ENV=development $(BIN)/flask db upgrade

@@ -35,11 +35,15 @@ def create_app(overrides=None, environ=None):
     from app.core import cli as core_cli
     from app.core import dates, i18n
     from app.core.guard import check_production_readiness
+    from app.core import errors
     from app.core.views import HoSoIndexView
     from app.menu import register_menu
+    from app.policy import profiles
     from app.security.manager import HoSoSecurityManager
     from app.security.sync import sync_security_if_migrated
 
+    profiles.init_app(app)
+    _add_domain_templates(app)
     with app.app_context():
         appbuilder = AppBuilder(
             indexview=HoSoIndexView,
@@ -51,6 +55,20 @@ def create_app(overrides=None, environ=None):
         dates.init_app(app)
         i18n.init_app(app)
         core_cli.init_app(app)
+        errors.init_app(app)
         check_production_readiness(app)
         sync_security_if_migrated(appbuilder)
     return app
+
+
+DOMAINS = ("core", "org", "accounts", "audit", "security")
+
+
+def _add_domain_templates(app):
+    """Each domain keeps its templates in app/<domain>/templates."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    folders = [os.path.join(app.root_path, domain, "templates") for domain in DOMAINS]
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader] + [FileSystemLoader(f) for f in folders if os.path.isdir(f)]
+    )

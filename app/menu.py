@@ -1,9 +1,59 @@
-"""Every menu entry in one place.
+"""Every view, API and menu entry in one place.
 
 View and permission names stay stable English; only labels are translated.
+``MENU`` also tells the role sync which menu entries each resource opens.
 """
+from flask_babel import lazy_gettext as _l
+
+from app.security import roles
+
+# (menu name, resource whose "read" (or given action) shows the entry)
+MENU_ENTRIES = {
+    "Units": (roles.UNIT, "read"),
+    "Accounts": (roles.ACCOUNT, "read"),
+    "Create personal account": (roles.ACCOUNT, "create_personal"),
+    "Create agency account": (roles.ACCOUNT, "create_agency"),
+    "Create staff account": (roles.ACCOUNT, "create_staff"),
+    "Import accounts": (roles.ACCOUNT, "create_personal"),
+    "Roles": (roles.ROLE, "read"),
+    "Audit log": (roles.AUDIT_LOG, "read"),
+}
+MENU_CATEGORIES = {
+    "Organisation": ["Units"],
+    "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
+                            "Create staff account", "Import accounts", "Roles", "Audit log"],
+}
 
 
 def register_menu(appbuilder):
-    """Add the domain views to the menu (domains add theirs here)."""
-    return appbuilder
+    from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
+    from app.audit.views import AuditLogView
+    from app.org.views import UnitApi, UnitView
+    from app.security.views import RoleView
+
+    appbuilder.add_view(UnitView, "Units", label=_l("Units"), icon="fa-sitemap",
+                        category="Organisation", category_label=_l("Organisation"),
+                        category_icon="fa-building")
+    appbuilder.add_view(AccountView, "Accounts", label=_l("Accounts"), icon="fa-users",
+                        category="Accounts and access",
+                        category_label=_l("Accounts and access"), category_icon="fa-id-card")
+    admin_view = appbuilder.add_view_no_menu(AccountAdminView)
+    for kind, label in (("personal", _l("Create personal account")),
+                        ("agency", _l("Create agency account")),
+                        ("staff", _l("Create staff account"))):
+        appbuilder.add_link("Create %s account" % kind, label=label,
+                            href="/account-admin/create/" + kind, icon="fa-user-plus",
+                            category="Accounts and access")
+    appbuilder.add_link("Import accounts", label=_l("Import accounts"),
+                        href="/account-admin/import", icon="fa-file-excel-o",
+                        category="Accounts and access")
+    appbuilder.add_view(RoleView, "Roles", label=_l("Roles"), icon="fa-user-shield",
+                        category="Accounts and access")
+    appbuilder.add_view(AuditLogView, "Audit log", label=_l("Audit log"), icon="fa-history",
+                        category="Accounts and access")
+    my_account = appbuilder.add_view_no_menu(MyAccountView)
+    # FAB links "Profile" in the navbar to user_view.userinfo
+    appbuilder.sm.user_view = my_account
+    appbuilder.add_api(UnitApi)
+    appbuilder.add_api(AccountApi)
+    return admin_view

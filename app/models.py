@@ -4,4 +4,7 @@ Alembic autogenerate and the migration check both rely on this module.
 """
 from flask_appbuilder.security.sqla import models as fab_security_models  # noqa: F401
 
+from app.accounts.models import Account  # noqa: F401
+from app.audit.models import AuditEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
+from app.org.models import Unit  # noqa: F401

@@ -7,7 +7,8 @@ from app.extensions import db
 from app.security.sync import sync_security
 
 
-def _ensure_user(sm, username, first_name, last_name, role):
+def _ensure_user(sm, username, first_name, last_name, role, kind="staff", unit=None):
+    """A demo account, already past the first-login password change."""
     user = sm.find_user(username=username)
     if user is None:
         user = sm.add_user(
@@ -18,6 +19,8 @@ def _ensure_user(sm, username, first_name, last_name, role):
             role=role,
             password=DEMO_PASSWORD,
         )
+        user.kind, user.unit, user.must_change_password = kind, unit, False
+        db.session.commit()
     return user
 
 
@@ -30,7 +33,7 @@ def seed_demo(appbuilder):
     sync_security(appbuilder)
     sm = appbuilder.sm
     admin_role = sm.find_role(sm.auth_role_admin)
-    _ensure_user(sm, "quantri", "Quản trị", "Hệ thống", admin_role)
+    _ensure_user(sm, "quantri", "Thành", "Lê Văn", admin_role)
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()

@@ -1,34 +1,76 @@
-"""The security manager: Flask-AppBuilder's, with views that speak Vietnamese."""
+"""The security manager: Flask-AppBuilder's, bound to our accounts and roles.
+
+Only the views the regulations need are registered: sign-in, the JWT login
+of the REST API, and our own account, unit, role and audit views (menu.py).
+FAB's generic user, group and permission editors are left out: roles are
+declared in app.security.roles and synced, never edited in the UI.
+"""
+from flask import g, has_request_context, redirect, request, url_for
+from flask_appbuilder.api import expose, safe
+from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView
-from flask_appbuilder.widgets import ListWidget, ShowWidget
-from flask_babel import ngettext
+from flask_appbuilder.security.views import AuthDBView
 
-from app.core.views import VietnameseFormatsMixin
+from app.accounts.models import Account
 
 
-def permission_count(permissions):
-    """FAB's permission names are internal English: show how many, not which."""
-    count = len(permissions or [])
-    return ngettext("%(num)d permission", "%(num)d permissions", count)
+class HoSoSecurityApi(SecurityApi):
+    """JWT login; an account that must still change its password gets no token."""
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self):
+        g.hoso_api_login = True
+        return super().login()
 
 
-class HoSoUserDBModelView(VietnameseFormatsMixin, UserDBModelView):
-    """FAB's user admin, with dates as dd/mm/yyyy."""
-
-
-class HoSoRoleModelView(VietnameseFormatsMixin, RoleModelView):
-    """FAB's role admin; the permissions column reads as a count.
-
-    FAB's role widgets print raw permission names and ignore formatters, so
-    the generic widgets are used instead (we declare no FAB_ROLES builtins).
-    """
-
-    list_widget = ListWidget
-    show_widget = ShowWidget
-    formatters_columns = {"permissions": permission_count}
+class HoSoAuthDBView(AuthDBView):
+    """FAB's login page; a first sign-in goes straight to the password change."""
 
 
 class HoSoSecurityManager(SecurityManager):
-    userdbmodelview = HoSoUserDBModelView
-    rolemodelview = HoSoRoleModelView
+    user_model = Account
+    security_api = HoSoSecurityApi
+    authdbview = HoSoAuthDBView
+
+    def register_views(self):
+        self.appbuilder.add_api(self.security_api)
+        self.auth_view = self.authdbview()
+        self.appbuilder.add_view_no_menu(self.auth_view)
+        # user_view is set by app.menu to the "my account" view, whose
+        # userinfo page FAB links from the navbar.
+
+    def auth_user_db(self, username, password):
+        user = super().auth_user_db(username, password)
+        if user is not None and user.must_change_password and g.get("hoso_api_login"):
+            return None
+        return user
+
+    def update_user_auth_stat(self, user, success=True):
+        from app.accounts.services import register_sign_in
+
+        register_sign_in(user, success)
+
+    def before_request(self):
+        super().before_request()
+        return force_password_change()
+
+
+# Endpoints a person who must change their password can still reach.
+OPEN_DURING_PASSWORD_CHANGE = {"static", "appbuilder.static", "LocaleView.index"}
+
+
+def force_password_change():
+    """First sign-in (and after a reset): nothing but the password change."""
+    if not has_request_context():
+        return None
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not getattr(user, "must_change_password", False):
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint in OPEN_DURING_PASSWORD_CHANGE or endpoint.startswith("MyAccountView.") \
+            or endpoint.endswith(".logout"):
+        return None
+    return redirect(url_for("MyAccountView.password"))

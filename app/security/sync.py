@@ -1,4 +1,4 @@
-"""Roles and permissions are synced explicitly, once the tables exist.
+"""Roles and permissions are synced from app.security.roles, once tables exist.
 
 FAB's own start-up create_all is off (FAB_CREATE_DB=False): the schema belongs
 to the migrations. Start-up syncs when migrations have run; `flask sync-roles`
@@ -10,14 +10,46 @@ from flask_appbuilder.security.manager import BaseSecurityManager
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.policy.profiles import rule
+from app.security import roles
 
 
 def security_tables_exist(appbuilder):
     return inspect(db.engine).has_table(appbuilder.sm.user_model.__tablename__)
 
 
+def database_is_current():
+    """Whether the database is migrated to the newest revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return set(current) == set(script.get_heads())
+
+
+def wanted_permissions(appbuilder, role_name):
+    """The permission-view rows the table grants a role, menu entries included."""
+    from app.menu import MENU_CATEGORIES, MENU_ENTRIES
+
+    sm = appbuilder.sm
+    granted = roles.granted_permissions(role_name, rule)
+    wanted = {sm.add_permission_view_menu("can_" + action, resource)
+              for action, resource in granted}
+    for category, entries in MENU_CATEGORIES.items():
+        visible = [name for name in entries
+                   if (MENU_ENTRIES[name][1], MENU_ENTRIES[name][0]) in granted]
+        for name in visible:
+            wanted.add(sm.add_permission_view_menu("menu_access", name))
+        if visible:
+            wanted.add(sm.add_permission_view_menu("menu_access", category))
+    return wanted
+
+
 def sync_security(appbuilder):
-    """Create the built-in roles and every view's permissions; idempotent."""
+    """Make the roles in the database exactly the table's; idempotent."""
     # BaseSecurityManager.create_db adds the admin and public roles; the SQLA
     # subclass's override would return early because FAB_CREATE_DB is False.
     # Its "no user yet, use flask fab" warning is wrong advice here: the
@@ -27,13 +59,21 @@ def sync_security(appbuilder):
     fab_logger.setLevel(logging.ERROR)
     try:
         BaseSecurityManager.create_db(appbuilder.sm)
+        appbuilder.add_permissions(update_perms=True)
     finally:
         fab_logger.setLevel(level)
-    appbuilder.add_permissions(update_perms=True)
+    sm = appbuilder.sm
+    for entry in roles.ROLE_CONFIGS:
+        role = sm.find_role(entry["role"]) or sm.add_role(entry["role"])
+        role.permissions = sorted(wanted_permissions(appbuilder, entry["role"]),
+                                  key=lambda pv: pv.id)
+    # FAB's public role: the login page only, whatever was granted before
+    sm.find_role(roles.ROLE_PUBLIC).permissions = []
     db.session.commit()
 
 
 def sync_security_if_migrated(appbuilder):
-    if security_tables_exist(appbuilder):
+    """At start-up; skipped before `flask db upgrade` has brought the schema to head."""
+    if database_is_current():
         sync_security(appbuilder)
     db.session.remove()

@@ -11,7 +11,7 @@ def test_the_detector_knows_the_english_ui_words():
 
 def test_login_in_vietnamese_with_no_english_word_visible(live_server, page, make_user):
     make_user("quantri01", role=config.ROLE_ADMIN, password="Quantri@2026",
-              first_name="Trần Văn", last_name="Bình")
+              first_name="Bình", last_name="Trần Văn")
     page.goto(live_server + "/login/")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_text("Tên đăng nhập").first.is_visible()
@@ -51,9 +51,10 @@ def test_admin_screens_of_flask_appbuilder_are_vietnamese(live_server, page, mak
     make_user("quantri02", role=config.ROLE_ADMIN, password="Quantri@2026")
     sign_in(page, live_server, "quantri02", "Quantri@2026")
     page.wait_for_url(live_server + "/")
-    page.click("a.dropdown-toggle:has-text('Bảo mật')")
+    page.click("a.dropdown-toggle:has-text('Tài khoản và quyền truy cập')")
     assert visible_english_words(page) == []
-    for path in ("/users/list/", "/users/add", "/roles/list/", "/users/userinfo/"):
+    for path in ("/accounts/list/", "/account-admin/create/staff", "/roles/", "/my-account/",
+                 "/audit/list/", "/units/list/", "/my-account/password"):
         page.goto(live_server + path)
         assert page.locator("html").get_attribute("lang") == "vi"
         assert visible_english_words(page) == [], path

@@ -52,6 +52,6 @@ def test_user_pages_show_dates_as_dd_mm_yyyy(app, client, make_user):
         db.session.commit()
         db.session.remove()
     login(client, "quantri01", "Quantri@2026")
-    html = client.get("/users/show/%d" % other_id).get_data(as_text=True)
+    html = client.get("/accounts/show/%d" % other_id).get_data(as_text=True)
     assert "05/02/2026 08:30" in html and "24/12/2025 14:05" in html
     assert "2026-02-05" not in html and "2025-12-24" not in html

@@ -1,0 +1,366 @@
+"""Account screens: thin, every rule is in app.accounts.services."""
+import io
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.accounts import importer, services
+from app.accounts.forms import (
+    AccessForm, AccountCreateForm, AccountEditForm, AccountImportForm, PasswordChangeForm,
+    RolesForm,
+)
+from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
+from app.audit import services as audit
+from app.core.views import (
+    AuditedApiReadsMixin, AuditedReadsMixin, ScopedActionsMixin, VietnameseFormatsMixin,
+)
+from app.extensions import db
+from app.org.models import Unit
+from app.security import roles, scope
+
+KIND_LABELS = {KIND_PERSONAL: _l("Personal account"), KIND_AGENCY: _l("Agency account"),
+               KIND_STAFF: _l("Staff account")}
+STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "revoked": _l("Revoked")}
+
+
+def _account_or_404(pk, action_name="read"):
+    account = db.session.get(Account, pk)
+    if account is None or not scope.allows(g.user, action_name, account):
+        abort(404)
+    return account
+
+
+def _one(items):
+    """FAB hands an action one row from the show page, a list from the list page."""
+    return items[0] if isinstance(items, list) else items
+
+
+def _unit_choices(action_name):
+    query = scope.restrict(db.session.query(Unit), g.user, "read", model=Unit).order_by(Unit.path)
+    return [(str(u.id), u.name) for u in query if services.unit_reachable(g.user, action_name, u)]
+
+
+class AccountView(ScopedActionsMixin, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
+    """Accounts within the user's scope: list, show, edit; actions on a selection."""
+
+    route_base = "/accounts"
+    datamodel = SQLAInterface(Account)
+    class_permission_name = roles.ACCOUNT
+    method_permission_name = {
+        "list": "read", "show": "read",
+        "action": "manage", "action_post": "manage",
+        "lock": "manage", "unlock": "manage", "reset": "manage",
+        "edit_details": "write", "change_access": "manage", "change_roles": "assign_roles",
+    }
+    base_permissions = roles.base_permissions(roles.ACCOUNT)
+    include_route_methods = {"list", "show", "action", "action_post"}
+    base_filters = [["id", scope.ScopeFilter, "read"]]
+    audit_object_type = "Account"
+
+    list_title = _l("Accounts")
+    show_title = _l("Account")
+    edit_title = _l("Edit account")
+    list_columns = ["username", "last_name", "first_name", "unit", "kind", "status",
+                    "roles", "access_expires_on", "last_login"]
+    show_columns = ["username", "last_name", "first_name", "email", "unit", "kind", "status",
+                    "access_restricted", "access_expires_on", "must_change_password",
+                    "roles", "last_login", "login_count", "fail_login_count", "created_on"]
+    search_columns = ["username", "last_name", "first_name", "email", "unit", "status"]
+    label_columns = {
+        "username": _l("Username"), "last_name": _l("Family and middle name"),
+        "first_name": _l("Given name"), "email": _l("Email"), "unit": _l("Unit"),
+        "kind": _l("Account kind"), "status": _l("Status"), "roles": _l("Roles"),
+        "access_restricted": _l("Read only"), "access_expires_on": _l("Access expires on"),
+        "must_change_password": _l("Must change password"), "last_login": _l("Last sign-in"),
+        "login_count": _l("Sign-ins"), "fail_login_count": _l("Failed sign-ins"),
+        "created_on": _l("Created on"),
+    }
+    formatters_columns = {
+        "kind": lambda kind: str(KIND_LABELS.get(kind, kind)),
+        "status": lambda status: str(STATUS_LABELS.get(status, status)),
+    }
+
+    # Changes go through forms over the services (AccountAdminView); the show
+    # page reaches them as single-row actions.
+    @action("edit_details", _l("Edit details"), None, "fa-edit", multiple=False)
+    def edit_details(self, item):
+        return redirect(url_for("AccountAdminView.edit", pk=_one(item).id))
+
+    @action("change_access", _l("Access"), None, "fa-calendar", multiple=False)
+    def change_access(self, item):
+        return redirect(url_for("AccountAdminView.access", pk=_one(item).id))
+
+    @action("change_roles", _l("Roles"), None, "fa-users", multiple=False)
+    def change_roles(self, item):
+        return redirect(url_for("AccountAdminView.assign_roles", pk=_one(item).id))
+
+    def _bulk(self, items, operation, done_message):
+        items = items if isinstance(items, list) else [items]
+        done = 0
+        for item in items:
+            try:
+                operation(item)
+                done += 1
+            except services.AccountError as exc:
+                flash("%s: %s" % (item.username, exc.message), "danger")
+        if done:
+            flash(done_message % {"n": done}, "success")
+        return redirect(url_for("AccountView.list"))
+
+    @action("lock", _l("Lock"), _l("Lock the selected accounts?"), "fa-lock")
+    def lock(self, items):
+        return self._bulk(items, lambda a: services.lock(g.user, a), _("Locked %(n)d accounts."))
+
+    @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock")
+    def unlock(self, items):
+        return self._bulk(items, lambda a: services.unlock(g.user, a),
+                          _("Unlocked %(n)d accounts."))
+
+    @action("reset", _l("Reset password"), _l("Give the selected accounts new temporary "
+                                              "passwords?"), "fa-key", multiple=False)
+    def reset(self, items):
+        account = _one(items)
+        try:
+            password = services.reset_password(g.user, account)
+        except services.AccountError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("New temporary password of %(user)s: %(password)s (shown once; it must "
+                    "be changed at the next sign-in).", user=account.username,
+                    password=password), "success")
+        return redirect(url_for("AccountView.show", pk=account.id))
+
+
+class AccountAdminView(BaseView):
+    """Create, import, access changes and role assignment: forms over services."""
+
+    route_base = "/account-admin"
+    class_permission_name = roles.ACCOUNT
+    method_permission_name = {
+        "create_personal": "create_personal", "create_agency": "create_agency",
+        "create_staff": "create_staff",
+        "import_staff": "create_personal", "template": "create_personal",
+        "edit": "write",
+        "access": "manage", "assign_roles": "assign_roles",
+    }
+    base_permissions = roles.base_permissions(roles.ACCOUNT)
+    default_view = "import_staff"
+
+    def _form_page(self, form, title, submit_label, errors=(), intro=None, result=None,
+                   extra_link=None):
+        return self.render_template("hoso/form.html", form=form, title=title,
+                                    submit_label=submit_label, errors=errors, intro=intro,
+                                    result=result, extra_link=extra_link)
+
+    def _create(self, kind):
+        form = AccountCreateForm()
+        form.unit_id.choices = [("", _("(none)"))] + _unit_choices(services.CREATE_ACTION[kind])
+        if kind == KIND_STAFF:
+            del form.unit_id
+        errors = []
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                account, password = services.create_account(g.user, kind, {
+                    "last_name": form.last_name.data, "first_name": form.first_name.data,
+                    "username": form.username.data, "email": form.email.data,
+                    "unit_id": form.unit_id.data if kind != KIND_STAFF else None,
+                    "access_expires_on": form.access_expires_on.data,
+                })
+            except services.AccountError as exc:
+                errors.append(exc.message)
+            else:
+                flash(_("Account %(user)s created. Temporary password: %(password)s (shown "
+                        "once; it must be changed at the first sign-in).",
+                        user=account.username, password=password), "success")
+                return redirect(url_for("AccountView.show", pk=account.id))
+        elif request.method == "POST":
+            errors.extend(e for field in form for e in field.errors)
+        return self._form_page(form, _("Create: %(kind)s", kind=KIND_LABELS[kind]),
+                               _("Create"), errors)
+
+    @expose("/create/personal", methods=["GET", "POST"])
+    @has_access
+    def create_personal(self):
+        return self._create(KIND_PERSONAL)
+
+    @expose("/create/agency", methods=["GET", "POST"])
+    @has_access
+    def create_agency(self):
+        return self._create(KIND_AGENCY)
+
+    @expose("/create/staff", methods=["GET", "POST"])
+    @has_access
+    def create_staff(self):
+        return self._create(KIND_STAFF)
+
+    @expose("/edit/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        account = _account_or_404(pk, "write")
+        form = AccountEditForm(obj=account if request.method == "GET" else None)
+        form.unit_id.choices = [("", _("(none)"))] + _unit_choices("write")
+        if request.method == "GET":
+            form.unit_id.data = str(account.unit_id or "")
+        errors = []
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                services.update_account(g.user, account, {
+                    "last_name": form.last_name.data, "first_name": form.first_name.data,
+                    "email": form.email.data, "unit_id": form.unit_id.data})
+            except services.AccountError as exc:
+                errors.append(exc.message)
+            else:
+                flash(_("Account %(user)s saved.", user=account.username), "success")
+                return redirect(url_for("AccountView.show", pk=account.id))
+        elif request.method == "POST":
+            errors.extend(e for field in form for e in field.errors)
+        return self._form_page(form, _("Edit account %(user)s", user=account.username),
+                               _("Save"), errors)
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    def import_staff(self):
+        form = AccountImportForm()
+        errors, result = [], None
+        if request.method == "POST" and form.validate_on_submit():
+            upload = request.files.get("file")
+            try:
+                created = importer.import_personal_accounts(
+                    g.user, upload.read() if upload else b"")
+            except importer.ImportFailed as exc:
+                errors = [_("Nothing was imported.")] + exc.errors
+            else:
+                rows = "".join(
+                    "<tr><td>%s</td><td>%s</td><td><code>%s</code></td></tr>"
+                    % (escape(a.username), escape(a.get_full_name()), escape(p))
+                    for a, p in created)
+                flash(_("Created %(n)d accounts.", n=len(created)), "success")
+                result = Markup(
+                    "<h4>%s</h4><table class='table'><tr><th>%s</th><th>%s</th><th>%s</th></tr>"
+                    "%s</table>" % (escape(_("Temporary passwords (shown once)")),
+                                    escape(_("Username")), escape(_("Full name")),
+                                    escape(_("Temporary password")), rows))
+        return self._form_page(
+            form, _("Import personal accounts from Excel"), _("Import"), errors,
+            intro=_("One row per person, headings in the first row: %(headings)s. The unit is "
+                    "its name or number. If any row has an error, nothing is imported.",
+                    headings=", ".join(h for _k, h in importer.COLUMNS)),
+            result=result, extra_link=(url_for("AccountAdminView.template"),
+                                       _("Download the template")))
+
+    @expose("/import/template")
+    @has_access
+    def template(self):
+        return send_file(io.BytesIO(importer.template_workbook()), as_attachment=True,
+                         download_name="mau-danh-sach-tai-khoan.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument"
+                                  ".spreadsheetml.sheet")
+
+    @expose("/access/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def access(self, pk):
+        account = _account_or_404(pk, "manage")
+        form = AccessForm()
+        errors = []
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                services.set_access(g.user, account, form.mode.data, form.expires_on.data)
+            except services.AccountError as exc:
+                errors.append(exc.message)
+            else:
+                flash(_("Access of %(user)s changed.", user=account.username), "success")
+                return redirect(url_for("AccountView.show", pk=account.id))
+        elif request.method == "POST":
+            errors.extend(e for field in form for e in field.errors)
+        return self._form_page(form, _("Access of %(user)s", user=account.username),
+                               _("Save"), errors)
+
+    @expose("/roles/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def assign_roles(self, pk):
+        account = _account_or_404(pk, "assign_roles")
+        form = RolesForm()
+        form.roles.choices = [(name, name) for name in roles.ROLE_NAMES]
+        if request.method == "GET":
+            form.roles.data = [role.name for role in account.roles]
+        errors = []
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                services.assign_roles(g.user, account, form.roles.data)
+            except services.AccountError as exc:
+                errors.append(exc.message)
+            else:
+                flash(_("Roles of %(user)s saved.", user=account.username), "success")
+                return redirect(url_for("AccountView.show", pk=account.id))
+        elif request.method == "POST":
+            errors.extend(e for field in form for e in field.errors)
+        return self._form_page(form, _("Roles of %(user)s", user=account.username),
+                               _("Save"), errors)
+
+
+class MyAccountView(BaseView):
+    """Every signed-in person: their own account and password."""
+
+    route_base = "/my-account"
+    class_permission_name = roles.MY_ACCOUNT
+    method_permission_name = {"userinfo": "read", "password": "write"}
+    base_permissions = roles.base_permissions(roles.MY_ACCOUNT)
+    default_view = "userinfo"
+
+    @expose("/")
+    @has_access
+    def userinfo(self):
+        account = db.session.get(Account, g.user.id)
+        audit.record("account.read", account)
+        db.session.commit()
+        return self.render_template("accounts/my_account.html", account=account,
+                                    kind=KIND_LABELS.get(account.kind, account.kind),
+                                    status=STATUS_LABELS.get(account.status, account.status))
+
+    @expose("/password", methods=["GET", "POST"])
+    @has_access
+    def password(self):
+        account = db.session.get(Account, g.user.id)
+        form = PasswordChangeForm()
+        errors = []
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                services.change_own_password(account, form.current_password.data,
+                                             form.new_password.data, form.confirm_password.data)
+            except services.AccountError as exc:
+                errors.append(exc.message)
+            else:
+                flash(_("Your password has been changed."), "success")
+                return redirect(self.appbuilder.get_url_for_index)
+        elif request.method == "POST":
+            errors.extend(e for field in form for e in field.errors)
+        intro = None
+        if account.must_change_password:
+            intro = _("Before you continue, replace the temporary password with your own.")
+        return self.render_template("hoso/form.html", form=form, title=_("Change password"),
+                                    submit_label=_("Change password"), errors=errors,
+                                    intro=intro, result=None, extra_link=None)
+
+
+class AccountApi(AuditedApiReadsMixin, ModelRestApi):
+    """Accounts over REST, read-only, in the same scope as the screens."""
+
+    resource_name = "account"
+    datamodel = SQLAInterface(Account)
+    class_permission_name = roles.ACCOUNT
+    method_permission_name = {"get": "read", "get_list": "read", "info": "read"}
+    include_route_methods = {"get", "get_list", "info"}
+    base_permissions = roles.base_permissions(roles.ACCOUNT)
+    allow_browser_login = True
+    base_filters = [["id", scope.ScopeFilter, "read"]]
+    audit_object_type = "Account"
+    list_columns = ["id", "username", "last_name", "first_name", "unit_id", "kind", "status",
+                    "access_restricted", "access_expires_on"]
+    show_columns = list_columns + ["email", "must_change_password", "last_login"]
+    search_columns = ["username", "last_name", "first_name", "unit_id", "kind", "status"]

@@ -1,0 +1,36 @@
+"""What each audit action and object type is called on screen."""
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "access.denied": _l("Access refused"),
+    "account.create": _l("Account created"),
+    "account.update": _l("Account details changed"),
+    "account.read": _l("Account viewed"),
+    "account.list": _l("Account list viewed"),
+    "account.lock": _l("Account locked"),
+    "account.unlock": _l("Account unlocked"),
+    "account.reset_password": _l("Password reset"),
+    "account.change_password": _l("Own password changed"),
+    "account.sign_in": _l("Signed in"),
+    "account.sign_in_failed": _l("Failed sign-in"),
+    "account.assign_roles": _l("Roles assigned"),
+    "account.access_grant": _l("Access granted"),
+    "account.access_restrict": _l("Access restricted"),
+    "account.access_extend": _l("Access extended"),
+    "account.access_revoke": _l("Access revoked"),
+    "unit.create": _l("Unit created"),
+    "unit.update": _l("Unit changed"),
+    "unit.read": _l("Unit viewed"),
+    "unit.list": _l("Unit list viewed"),
+    "auditentry.read": _l("Audit entry viewed"),
+    "auditentry.list": _l("Audit log viewed"),
+}
+OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry")}
+
+
+def action_label(code):
+    return str(ACTION_LABELS.get(code, code))
+
+
+def object_label(name):
+    return "" if name is None else str(OBJECT_LABELS.get(name, name))

@@ -1,0 +1,54 @@
+"""Error pages in Vietnamese, and an audit entry for every refused request."""
+from flask import current_app, g, render_template, request
+from flask_babel import gettext as _
+
+from app.audit import services as audit
+from app.extensions import db
+
+MESSAGES = {
+    400: (lambda: _("Bad request"), lambda: _("The request could not be understood.")),
+    403: (lambda: _("Access denied"), lambda: _("You do not have permission to open this page.")),
+    404: (lambda: _("Not found"), lambda: _("The page or record does not exist, or is outside "
+                                            "what you may see.")),
+    405: (lambda: _("Not allowed"), lambda: _("This action is not allowed here.")),
+    500: (lambda: _("System error"), lambda: _("Something went wrong; nothing was saved. "
+                                               "Please try again or tell the administrator.")),
+}
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _handler(code):
+    title, message = MESSAGES[code]
+
+    def handle(error):
+        if code == 500:
+            db.session.rollback()
+        if _wants_json():
+            return {"message": message()}, code
+        appbuilder = current_app.appbuilder
+        return render_template("hoso/error.html", title=title(), message=message(),
+                               appbuilder=appbuilder,
+                               base_template=appbuilder.base_template), code
+
+    return handle
+
+
+def audit_refusals(response):
+    """A signed-in person refused (403) or sent to a missing/out-of-scope row (404)."""
+    user = getattr(g, "user", None)
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    if response.status_code in (403, 404) and signed_in and request.endpoint != "static":
+        db.session.rollback()
+        audit.record("access.denied", details={"path": request.path, "method": request.method,
+                                               "status": response.status_code})
+        db.session.commit()
+    return response
+
+
+def init_app(app):
+    for code in MESSAGES:
+        app.register_error_handler(code, _handler(code))
+    app.after_request(audit_refusals)

@@ -1,0 +1,139 @@
+"""The five roles of the regulations and what each may do: one table.
+
+Like Airflow's ROLE_CONFIGS, this table is the only place permissions are
+declared; `flask sync-roles` (and every start-up) makes the database match it
+exactly. The admin assigns roles to accounts but never edits them in the UI.
+
+A permission is (action, resource); a resource's actions are the
+``method_permission_name`` values of its views and APIs. ``when`` makes a
+grant depend on the province profile. ``scope`` says which rows the role's
+grants reach (app.security.scope).
+"""
+from flask_babel import lazy_gettext as _l
+
+import config
+
+ROLE_PERSONAL = "Cá nhân"
+ROLE_OFFICER = "Cán bộ quản lý dữ liệu"
+ROLE_HEAD = "Thủ trưởng"
+ROLE_SO_NOI_VU = "Sở Nội vụ"
+ROLE_ADMIN = config.ROLE_ADMIN          # "Quản trị hệ thống"
+ROLE_PUBLIC = config.ROLE_PUBLIC        # FAB's anonymous role: the login page only
+
+SCOPE_OWN = "own"            # own account / own unit
+SCOPE_SUBTREE = "subtree"    # own unit and every unit below it
+SCOPE_PROVINCE = "province"  # the whole province
+SCOPE_SYSTEM = "system"      # everything, for technical administration
+
+# Resources (view-menu names; stable English, never shown to users).
+UNIT = "Unit"
+ACCOUNT = "Account"
+AUDIT_LOG = "AuditLog"
+MY_ACCOUNT = "MyAccount"
+ROLE = "Role"
+OPENAPI = "OpenApi"          # FAB's spec endpoint and Swagger UI
+SWAGGER = "SwaggerView"
+
+# Actions of each resource, with the Vietnamese description an admin sees.
+ACTIONS = {
+    UNIT: {"read": _l("View units"), "write": _l("Create and edit units")},
+    ACCOUNT: {
+        "read": _l("View accounts"),
+        "write": _l("Edit account details"),
+        "create_personal": _l("Create personal accounts"),
+        "create_agency": _l("Create agency accounts"),
+        "create_staff": _l("Create staff accounts"),
+        "manage": _l("Lock, unlock, reset passwords, grant and revoke access"),
+        "assign_roles": _l("Assign roles"),
+    },
+    AUDIT_LOG: {"read": _l("View the audit log")},
+    MY_ACCOUNT: {"read": _l("View own account"), "write": _l("Change own password")},
+    ROLE: {"read": _l("View roles and their permissions")},
+    OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
+    SWAGGER: {"show": _l("Browse the REST API")},
+}
+
+PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
+PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
+
+ROLE_CONFIGS = [
+    {
+        "role": ROLE_PERSONAL,
+        "label": _l("Individual"),
+        "scope": SCOPE_OWN,
+        "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT)],
+    },
+    {
+        "role": ROLE_OFFICER,
+        "label": _l("Data officer"),
+        "scope": SCOPE_SUBTREE,
+        "perms": [
+            ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
+            ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
+            ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
+        ],
+    },
+    {
+        "role": ROLE_HEAD,
+        "label": _l("Head of unit"),
+        "scope": SCOPE_SUBTREE,
+        "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
+                  ("read", ACCOUNT)],
+    },
+    {
+        "role": ROLE_SO_NOI_VU,
+        "label": _l("Department of Home Affairs"),
+        "scope": SCOPE_PROVINCE,
+        "perms": [
+            ("read", MY_ACCOUNT), ("write", MY_ACCOUNT),
+            ("read", UNIT), ("write", UNIT),
+            ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
+            ("create_agency", ACCOUNT),
+            ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),
+            ("read", AUDIT_LOG), ("get", OPENAPI), ("show", SWAGGER),
+        ],
+    },
+    {
+        "role": ROLE_ADMIN,
+        "label": _l("System administrator"),
+        "scope": SCOPE_SYSTEM,
+        "perms": [
+            ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
+            ("read", ACCOUNT), ("manage", ACCOUNT), ("create_staff", ACCOUNT),
+            ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE),
+            ("get", OPENAPI), ("show", SWAGGER),
+        ],
+    },
+]
+
+ROLE_NAMES = [config["role"] for config in ROLE_CONFIGS]
+
+
+def role_config(name):
+    for entry in ROLE_CONFIGS:
+        if entry["role"] == name:
+            return entry
+    return None
+
+
+def granted_permissions(role_name, rule):
+    """The (action, resource) pairs the table grants ``role_name`` under a
+    profile, where ``rule(key)`` reads the active profile."""
+    entry = role_config(role_name)
+    if entry is None:
+        return set()
+    granted = set()
+    for perm in entry["perms"]:
+        action, resource = perm[0], perm[1]
+        if len(perm) == 3:
+            key, wanted = perm[2]
+            if rule(key) != wanted:
+                continue
+        granted.add((action, resource))
+    return granted
+
+
+def base_permissions(resource):
+    """Every FAB permission name of a resource; each view and API of the
+    resource declares all of them, so FAB's per-view sync never drops one."""
+    return ["can_" + action for action in ACTIONS[resource]]

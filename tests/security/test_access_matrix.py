@@ -1,0 +1,287 @@
+"""The access matrix, generated from the app itself.
+
+Every URL rule of the app (and so every operation of its OpenAPI spec) is
+requested by every role, and by an anonymous visitor, against objects that
+are the actor's own, in the actor's unit, in a unit below it, and in another
+unit. The expected outcome comes from the role table (which permission) and
+from the regulation's scopes (which rows), so an endpoint added later without
+a permission, without scope, or without its audit entry fails here.
+"""
+import json
+
+import pytest
+from flask_appbuilder.api import BaseApi
+
+import config
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.policy.profiles import load_profile
+from app.security import roles
+from tests.conftest import login
+from tests.security import world as w
+
+# Reachable without signing in, by design.
+PUBLIC = {"static", "appbuilder.static", "LocaleView.index", "UtilView.back",
+          "HoSoAuthDBView.login", "HoSoAuthDBView.logout", "HoSoIndexView.index",
+          "HoSoSecurityApi.login", "HoSoSecurityApi.refresh"}
+
+# What an allowed request leaves in the audit log: one entry of this action,
+# or none. Every (endpoint, method) must be declared here.
+AUDIT = {
+    ("AccountView.list", "GET"): "account.list",
+    ("AccountView.show", "GET"): "account.read",
+    ("AccountView.action", "POST"): {"lock": "account.lock", "unlock": "account.unlock",
+                                     "reset": "account.reset_password", "edit_details": None,
+                                     "change_access": None, "change_roles": None},
+    ("AccountApi.get_list", "GET"): "account.list",
+    ("AccountApi.get", "GET"): "account.read",
+    ("AccountApi.info", "GET"): None,
+    ("AccountAdminView.create_personal", "GET"): None,
+    ("AccountAdminView.create_personal", "POST"): None,
+    ("AccountAdminView.create_agency", "GET"): None,
+    ("AccountAdminView.create_agency", "POST"): None,
+    ("AccountAdminView.create_staff", "GET"): None,
+    ("AccountAdminView.create_staff", "POST"): None,
+    ("AccountAdminView.edit", "GET"): None,
+    ("AccountAdminView.edit", "POST"): None,
+    ("AccountAdminView.import_staff", "GET"): None,
+    ("AccountAdminView.import_staff", "POST"): None,
+    ("AccountAdminView.template", "GET"): None,
+    ("AccountAdminView.access", "GET"): None,
+    ("AccountAdminView.access", "POST"): None,
+    ("AccountAdminView.assign_roles", "GET"): None,
+    ("AccountAdminView.assign_roles", "POST"): None,
+    ("MyAccountView.userinfo", "GET"): "account.read",
+    ("MyAccountView.password", "GET"): None,
+    ("MyAccountView.password", "POST"): None,
+    ("UnitView.list", "GET"): "unit.list",
+    ("UnitView.show", "GET"): "unit.read",
+    ("UnitView.add", "GET"): None,
+    ("UnitView.add", "POST"): None,
+    ("UnitView.edit", "GET"): None,
+    ("UnitView.edit", "POST"): None,
+    ("UnitApi.get_list", "GET"): "unit.list",
+    ("UnitApi.get", "GET"): "unit.read",
+    ("UnitApi.info", "GET"): None,
+    ("UnitApi.post", "POST"): None,
+    ("UnitApi.put", "PUT"): "unit.update",
+    ("AuditLogView.list", "GET"): "auditentry.list",
+    ("AuditLogView.show", "GET"): "auditentry.read",
+    ("RoleView.list", "GET"): None,
+    ("OpenApi.get", "GET"): None,
+    ("SwaggerView.show", "GET"): None,
+    ("MenuApi.get_menu_data", "GET"): None,
+}
+AUDIT[("AccountView.action_post", "POST")] = AUDIT[("AccountView.action", "POST")]
+TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets}
+
+
+def _views(app):
+    return {type(view).__name__: view for view in app.appbuilder.baseviews}
+
+
+def _requests(app, world, actor):
+    """Yield one request per rule × method × target (× action name)."""
+    views = _views(app)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        view_name, method_name = rule.endpoint.split(".")
+        view = views[view_name]
+        for http in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            key = (rule.endpoint, http)
+            assert key in AUDIT, "declare the audit entry of %s %s" % (http, rule.rule)
+            names = [None]
+            if method_name in ("action", "action_post"):
+                names = sorted(view.actions)
+            for name in names:
+                if name is None:
+                    perm = view.method_permission_name.get(method_name) or method_name
+                else:
+                    perm = view.get_action_permission_name(name)[len("can_"):]
+                resource = view.class_permission_name
+                needs_pk = "pk" in rule.arguments or method_name == "action_post"
+                targets = {None: None}
+                if needs_pk:
+                    if resource == roles.AUDIT_LOG:
+                        targets = w.audit_targets(app, world, actor or "canhan")
+                    else:
+                        targets = TARGETS[resource](world, actor or "canhan")
+                expected_audit = AUDIT[key][name] if isinstance(AUDIT[key], dict) else AUDIT[key]
+                for target, pk in targets.items():
+                    values = {"pk": pk, "version": "v1", "name": name, "filename": "x"}
+                    url = rule.build({k: v for k, v in values.items() if k in rule.arguments},
+                                     append_unknown=False)[1]
+                    kwargs = {}
+                    if method_name == "action_post":
+                        kwargs["data"] = {"action": name, "rowid": [pk]}
+                    elif http in ("PUT",) or (http == "POST" and isinstance(view, BaseApi)):
+                        kwargs["json"] = {}
+                    elif http == "POST":
+                        kwargs["data"] = {}
+                    yield {"endpoint": rule.endpoint, "http": http, "url": url, "kwargs": kwargs,
+                           "perm": (perm, resource), "target": target,
+                           "audit": expected_audit, "api": isinstance(view, BaseApi)}
+
+
+def _outcome(response):
+    location = response.headers.get("Location", "")
+    if response.status_code == 401 or (response.status_code == 302 and "/login/" in location):
+        return "login"
+    if response.status_code in (403, 404):
+        return "denied"
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    return "allowed"
+
+
+def _expected(actor, request, profile):
+    if actor is None:
+        return "anonymous"
+    role = w.ACTORS[actor][0]
+    granted = roles.granted_permissions(role, lambda key: _rule(profile, key))
+    if request["perm"] not in granted:
+        return "denied"
+    if request["target"] is None:
+        return "allowed"
+    scope = roles.role_config(role)["scope"]
+    return "allowed" if w.expected_in_scope(scope, actor, request["target"]) else "denied"
+
+
+def _rule(profile, key):
+    node = profile
+    for part in key.split("."):
+        node = node[part]
+    return node["value"] if isinstance(node, dict) and "value" in node else node
+
+
+def _new_entries(app, after_id):
+    with app.app_context():
+        rows = db.session.query(AuditEntry.action).filter(AuditEntry.id > after_id).order_by(
+            AuditEntry.id).all()
+        db.session.remove()
+    return [row[0] for row in rows]
+
+
+def _last_id(app):
+    with app.app_context():
+        value = db.session.query(db.func.max(AuditEntry.id)).scalar() or 0
+        db.session.remove()
+    return value
+
+
+@pytest.fixture
+def matrix_app(make_app, request):
+    profile = request.param
+    app = make_app({"WTF_CSRF_ENABLED": False, "TESTING": True}, PROVINCE_PROFILE=profile)
+    yield app
+    from tests.conftest import reset_data
+
+    reset_data(app)
+
+
+ACTOR_NAMES = [None] + list(w.ACTORS)
+
+
+@pytest.mark.parametrize("matrix_app", ["vinh_phuc", "hai_phong"], indirect=True)
+@pytest.mark.parametrize("actor", ACTOR_NAMES, ids=lambda a: a or "anonymous")
+def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
+    app = matrix_app
+    world = w.build(app)
+    profile = load_profile(app.config["PROVINCE_PROFILE"])
+    client = app.test_client()
+    if actor is not None:
+        response = client.post("/login/", data={"username": actor, "password": w.PASSWORD})
+        assert response.status_code == 302 and "/login/" not in response.headers["Location"]
+    failures = []
+    count = 0
+    for request in _requests(app, world, actor):
+        before = _last_id(app)
+        response = client.open(request["url"], method=request["http"], **request["kwargs"])
+        outcome = _outcome(response)
+        expected = _expected(actor, request, profile)
+        entries = _new_entries(app, before)
+        w.restore(app, world)
+        count += 1
+        label = "%s %s [%s]" % (request["http"], request["url"], request["target"])
+        if expected == "anonymous":
+            if outcome not in ("login", "denied") or entries:
+                failures.append("%s: anonymous got %s %s" % (label, response.status_code,
+                                                             entries))
+            continue
+        if outcome != expected:
+            failures.append("%s: expected %s, got %s (%d)" % (label, expected, outcome,
+                                                               response.status_code))
+            continue
+        wanted = ["access.denied"] if expected == "denied" else (
+            [request["audit"]] if request["audit"] else [])
+        if entries != wanted:
+            failures.append("%s: audit %s, wanted %s" % (label, entries, wanted))
+    assert count > 100
+    assert failures == [], "\n".join(failures[:40])
+
+
+@pytest.mark.parametrize("matrix_app", ["vinh_phuc"], indirect=True)
+@pytest.mark.parametrize("actor", list(w.ACTORS))
+def test_api_lists_hold_exactly_the_rows_in_scope(matrix_app, actor):
+    app = matrix_app
+    world = w.build(app)
+    client = app.test_client()
+    client.post("/login/", data={"username": actor, "password": w.PASSWORD})
+    role = w.ACTORS[actor][0]
+    scope = roles.role_config(role)["scope"]
+    profile = load_profile(app.config["PROVINCE_PROFILE"])
+    granted = roles.granted_permissions(role, lambda key: _rule(profile, key))
+    unit_class = {"A": "own", "A1": "subtree", "B": "other_unit", "N": "other_unit",
+                  "root": "other_unit"}
+    checks = [
+        ("/api/v1/unit/", roles.UNIT,
+         {world.units[k]: unit_class[k] for k in world.units}),
+        ("/api/v1/account/", roles.ACCOUNT,
+         {world.accounts[name]: _account_class(actor, name) for name in world.accounts}),
+    ]
+    for url, resource, classes in checks:
+        response = client.get(url + "?q=" + json.dumps({"page_size": 100}))
+        if ("read", resource) not in granted:
+            assert response.status_code == 403, url
+            continue
+        assert response.status_code == 200, url
+        got = {row["id"] for row in response.get_json()["result"]}
+        wanted = {pk for pk, target in classes.items()
+                  if w.expected_in_scope(scope, actor, target)}
+        assert got == wanted, url
+
+
+def _account_class(actor, username):
+    if username == actor:
+        return "own"
+    unit = w.ACTORS.get(username, (None, None))[1] if username in w.ACTORS \
+        else w.OTHERS[username]
+    return {"A": "same_unit", "A1": "subtree"}.get(unit, "other_unit")
+
+
+def test_the_matrix_covers_the_openapi_spec(app, make_user):
+    """Every operation the API documents is a rule the matrix walks."""
+    make_user("quantri_api", role=config.ROLE_ADMIN, password=w.PASSWORD)
+    client = app.test_client()
+    login(client, "quantri_api", w.PASSWORD)
+    response = client.get("/api/v1/_openapi")
+    assert response.status_code == 200
+    spec = response.get_json()
+    adapter = app.url_map.bind("localhost")
+    operations = 0
+    for path, methods in spec["paths"].items():
+        sample = path.replace("{pk}", "1").replace("{version}", "v1")
+        for method in methods:
+            if method.upper() not in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+                continue
+            endpoint, _args = adapter.match(sample, method=method.upper())
+            operations += 1
+            assert endpoint in PUBLIC or (endpoint, method.upper()) in AUDIT, (method, path)
+    assert operations >= 8
+
+
+def test_public_role_has_no_permission(app):
+    with app.app_context():
+        public = app.appbuilder.sm.find_role(config.ROLE_PUBLIC)
+        assert list(public.permissions) == []
+        db.session.remove()
