@@ -166,3 +166,21 @@ def login(client, username, password):
               "csrf_token": csrf_token(page.get_data(as_text=True))},
         follow_redirects=True,
     )
+
+
+@pytest.fixture
+def province(app):
+    """The small province of tests/security/world.py, one account per role."""
+    from tests.security import world
+
+    return world.build(app)
+
+
+@pytest.fixture
+def hai_phong(make_app):
+    """An app under the hai_phong profile, where unit officers create personal accounts."""
+    from tests.security import world
+
+    app = make_app(PROVINCE_PROFILE="hai_phong")
+    yield app, world.build(app)
+    reset_data(app)

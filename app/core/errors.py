@@ -3,6 +3,7 @@ from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from app.audit import services as audit
+from app.core.exceptions import DomainError
 from app.extensions import db
 
 MESSAGES = {
@@ -14,6 +15,15 @@ MESSAGES = {
     500: (lambda: _("System error"), lambda: _("Something went wrong; nothing was saved. "
                                                "Please try again or tell the administrator.")),
 }
+
+
+def _domain_error(error):
+    db.session.rollback()
+    if _wants_json():
+        return {"message": str(error)}, 422
+    appbuilder = current_app.appbuilder
+    return render_template("hoso/error.html", title=_("Not saved"), message=str(error),
+                           appbuilder=appbuilder, base_template=appbuilder.base_template), 422
 
 
 def _wants_json():
@@ -51,4 +61,5 @@ def audit_refusals(response):
 def init_app(app):
     for code in MESSAGES:
         app.register_error_handler(code, _handler(code))
+    app.register_error_handler(DomainError, _domain_error)
     app.after_request(audit_refusals)

@@ -174,3 +174,24 @@ class ScopedActionsMixin:
         name = request.form.get("action", "")
         rows = self._scoped_rows(name, request.form.getlist("rowid"))
         return self.actions[name].func(rows)
+
+
+class DomainErrorsApiMixin:
+    """A DomainError raised by a REST API's hooks is a 422 with its message
+    (FAB's @safe would turn it into a bare 500)."""
+
+    def _refusing(self, call, *args):
+        from app.core.exceptions import DomainError
+        from app.extensions import db
+
+        try:
+            return call(*args)
+        except DomainError as error:
+            db.session.rollback()
+            return self.response_422(message=str(error))
+
+    def post_headless(self):
+        return self._refusing(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._refusing(super().put_headless, pk)

@@ -2,6 +2,7 @@
 from flask_babel import gettext
 from sqlalchemy import select
 
+from app.core.exceptions import DomainError
 from app.extensions import db
 from app.org.models import Unit
 
@@ -12,7 +13,7 @@ def place(unit):
     unit.path = "%s%d/" % (unit.parent.path if unit.parent else "/", unit.id)
     if old_path and old_path != "/" and old_path != unit.path:
         if unit.path.startswith(old_path):
-            raise ValueError(gettext("A unit cannot be moved below itself."))
+            raise DomainError(gettext("A unit cannot be moved below itself."))
         for child in db.session.scalars(
             select(Unit).where(Unit.path.startswith(old_path), Unit.id != unit.id)
         ):

@@ -5,7 +5,10 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
-from app.core.views import AuditedApiReadsMixin, AuditedReadsMixin, VietnameseFormatsMixin
+from app.core.exceptions import DomainError
+from app.core.views import (
+    AuditedApiReadsMixin, AuditedReadsMixin, DomainErrorsApiMixin, VietnameseFormatsMixin,
+)
 from app.extensions import db
 from app.org import services
 from app.org.models import Unit
@@ -22,9 +25,9 @@ def _check_and_place(unit, action_name):
     """Before FAB saves a unit: the parent must be in scope; the path follows it."""
     parent = unit.parent
     if parent is not None and not scope.allows(g.user, action_name, parent):
-        raise ValueError(str(_l("The parent unit is outside your scope.")))
+        raise DomainError(str(_l("The parent unit is outside your scope.")))
     if not (unit.name or "").strip():
-        raise ValueError(str(_l("The unit's name is required.")))
+        raise DomainError(str(_l("The unit's name is required.")))
     db.session.add(unit)
     db.session.flush()
     services.place(unit)
@@ -59,7 +62,7 @@ class UnitView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
         audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
 
 
-class UnitApi(AuditedApiReadsMixin, ModelRestApi):
+class UnitApi(DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
     resource_name = "unit"
     datamodel = SQLAInterface(Unit)
     class_permission_name = roles.UNIT

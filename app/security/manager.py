@@ -12,6 +12,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import AuthDBView
 
 from app.accounts.models import Account
+from app.security import roles
 
 
 class HoSoSecurityApi(SecurityApi):
@@ -45,6 +46,16 @@ class HoSoSecurityManager(SecurityManager):
         if user is not None and user.must_change_password and g.get("hoso_api_login"):
             return None
         return user
+
+    def has_access(self, permission_name, view_name):
+        """FAB's check, plus: a restricted account keeps only its reading rights."""
+        user = getattr(g, "user", None) if has_request_context() else None
+        if getattr(user, "access_restricted", False) and permission_name != "menu_access":
+            action = permission_name[len("can_"):] if permission_name.startswith("can_") \
+                else permission_name
+            if not roles.allowed_when_restricted(action, view_name):
+                return False
+        return super().has_access(permission_name, view_name)
 
     def update_user_auth_stat(self, user, success=True):
         from app.accounts.services import register_sign_in

@@ -137,3 +137,12 @@ def base_permissions(resource):
     """Every FAB permission name of a resource; each view and API of the
     resource declares all of them, so FAB's per-view sync never drops one."""
     return ["can_" + action for action in ACTIONS[resource]]
+
+
+# What an account whose access is restricted (read-only, Điều 13.1 HP) keeps.
+READ_ACTIONS = {"read", "get", "show"}
+KEPT_WHEN_RESTRICTED = {("write", MY_ACCOUNT)}
+
+
+def allowed_when_restricted(action, resource):
+    return action in READ_ACTIONS or (action, resource) in KEPT_WHEN_RESTRICTED

@@ -50,6 +50,9 @@ def user_scopes(user, action, resource):
     scopes = set()
     if user is None or not getattr(user, "is_authenticated", False):
         return scopes
+    if getattr(user, "access_restricted", False) and not roles.allowed_when_restricted(
+            action, resource):
+        return scopes
     for role in getattr(user, "roles", []) or []:
         config = roles.role_config(role.name)
         if config and (action, resource) in roles.granted_permissions(role.name, _profile_rule):
