@@ -36,6 +36,33 @@ def _account_or_404(pk, action_name="read"):
     return account
 
 
+def _submit(form, operation, done):
+    """On a valid POST run ``operation``; on success return ``done(result)``.
+
+    Returns (response or None, errors): form errors or the service's refusal,
+    in Vietnamese, with nothing saved.
+    """
+    if request.method != "POST":
+        return None, []
+    if not form.validate_on_submit():
+        return None, [error for field in form for error in field.errors]
+    try:
+        result = operation()
+    except services.AccountError as exc:
+        return None, [exc.message]
+    return done(result), []
+
+
+def _saved(message, account):
+    flash(message, "success")
+    return redirect(url_for("AccountView.show", pk=account.id))
+
+
+def _changed():
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("HoSoIndexView.index"))
+
+
 def _one(items):
     """FAB hands an action one row from the show page, a list from the list page."""
     return items[0] if isinstance(items, list) else items
@@ -163,24 +190,20 @@ class AccountAdminView(BaseView):
         form.unit_id.choices = [("", _("(none)"))] + _unit_choices(services.CREATE_ACTION[kind])
         if kind == KIND_STAFF:
             del form.unit_id
-        errors = []
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                account, password = services.create_account(g.user, kind, {
-                    "last_name": form.last_name.data, "first_name": form.first_name.data,
-                    "username": form.username.data, "email": form.email.data,
-                    "unit_id": form.unit_id.data if kind != KIND_STAFF else None,
-                    "access_expires_on": form.access_expires_on.data,
-                })
-            except services.AccountError as exc:
-                errors.append(exc.message)
-            else:
-                flash(_("Account %(user)s created. Temporary password: %(password)s (shown "
-                        "once; it must be changed at the first sign-in).",
-                        user=account.username, password=password), "success")
-                return redirect(url_for("AccountView.show", pk=account.id))
-        elif request.method == "POST":
-            errors.extend(e for field in form for e in field.errors)
+        response, errors = _submit(
+            form,
+            lambda: services.create_account(g.user, kind, {
+                "last_name": form.last_name.data, "first_name": form.first_name.data,
+                "username": form.username.data, "email": form.email.data,
+                "unit_id": form.unit_id.data if kind != KIND_STAFF else None,
+                "access_expires_on": form.access_expires_on.data,
+            }),
+            lambda created: _saved(_(
+                "Account %(user)s created. Temporary password: %(password)s (shown once; it "
+                "must be changed at the first sign-in).", user=created[0].username,
+                password=created[1]), created[0]))
+        if response:
+            return response
         return self._form_page(form, _("Create: %(kind)s", kind=KIND_LABELS[kind]),
                                _("Create"), errors)
 
@@ -207,19 +230,14 @@ class AccountAdminView(BaseView):
         form.unit_id.choices = [("", _("(none)"))] + _unit_choices("write")
         if request.method == "GET":
             form.unit_id.data = str(account.unit_id or "")
-        errors = []
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                services.update_account(g.user, account, {
-                    "last_name": form.last_name.data, "first_name": form.first_name.data,
-                    "email": form.email.data, "unit_id": form.unit_id.data})
-            except services.AccountError as exc:
-                errors.append(exc.message)
-            else:
-                flash(_("Account %(user)s saved.", user=account.username), "success")
-                return redirect(url_for("AccountView.show", pk=account.id))
-        elif request.method == "POST":
-            errors.extend(e for field in form for e in field.errors)
+        response, errors = _submit(
+            form,
+            lambda: services.update_account(g.user, account, {
+                "last_name": form.last_name.data, "first_name": form.first_name.data,
+                "email": form.email.data, "unit_id": form.unit_id.data}),
+            lambda _r: _saved(_("Account %(user)s saved.", user=account.username), account))
+        if response:
+            return response
         return self._form_page(form, _("Edit account %(user)s", user=account.username),
                                _("Save"), errors)
 
@@ -267,17 +285,12 @@ class AccountAdminView(BaseView):
     def access(self, pk):
         account = _account_or_404(pk, "manage")
         form = AccessForm()
-        errors = []
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                services.set_access(g.user, account, form.mode.data, form.expires_on.data)
-            except services.AccountError as exc:
-                errors.append(exc.message)
-            else:
-                flash(_("Access of %(user)s changed.", user=account.username), "success")
-                return redirect(url_for("AccountView.show", pk=account.id))
-        elif request.method == "POST":
-            errors.extend(e for field in form for e in field.errors)
+        response, errors = _submit(
+            form,
+            lambda: services.set_access(g.user, account, form.mode.data, form.expires_on.data),
+            lambda _r: _saved(_("Access of %(user)s changed.", user=account.username), account))
+        if response:
+            return response
         return self._form_page(form, _("Access of %(user)s", user=account.username),
                                _("Save"), errors)
 
@@ -289,17 +302,12 @@ class AccountAdminView(BaseView):
         form.roles.choices = [(name, name) for name in roles.ROLE_NAMES]
         if request.method == "GET":
             form.roles.data = [role.name for role in account.roles]
-        errors = []
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                services.assign_roles(g.user, account, form.roles.data)
-            except services.AccountError as exc:
-                errors.append(exc.message)
-            else:
-                flash(_("Roles of %(user)s saved.", user=account.username), "success")
-                return redirect(url_for("AccountView.show", pk=account.id))
-        elif request.method == "POST":
-            errors.extend(e for field in form for e in field.errors)
+        response, errors = _submit(
+            form,
+            lambda: services.assign_roles(g.user, account, form.roles.data),
+            lambda _r: _saved(_("Roles of %(user)s saved.", user=account.username), account))
+        if response:
+            return response
         return self._form_page(form, _("Roles of %(user)s", user=account.username),
                                _("Save"), errors)
 
@@ -328,18 +336,14 @@ class MyAccountView(BaseView):
     def password(self):
         account = db.session.get(Account, g.user.id)
         form = PasswordChangeForm()
-        errors = []
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                services.change_own_password(account, form.current_password.data,
-                                             form.new_password.data, form.confirm_password.data)
-            except services.AccountError as exc:
-                errors.append(exc.message)
-            else:
-                flash(_("Your password has been changed."), "success")
-                return redirect(self.appbuilder.get_url_for_index)
-        elif request.method == "POST":
-            errors.extend(e for field in form for e in field.errors)
+        response, errors = _submit(
+            form,
+            lambda: services.change_own_password(account, form.current_password.data,
+                                                 form.new_password.data,
+                                                 form.confirm_password.data),
+            lambda _r: _changed())
+        if response:
+            return response
         intro = None
         if account.must_change_password:
             intro = _("Before you continue, replace the temporary password with your own.")

@@ -21,6 +21,20 @@ PERMISSIONS = {"list": "read", "show": "read", "add": "write", "edit": "write",
                "info": "read"}
 
 
+class UnitWritesMixin:
+    """The screen and the API save units through the same checks and audit."""
+
+    def pre_add(self, item):
+        _check_and_place(item, "write")
+        audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
+
+    def pre_update(self, item):
+        if not scope.allows(g.user, "write", item):
+            raise DomainError(str(_l("This unit is outside your scope.")))
+        _check_and_place(item, "write")
+        audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
+
+
 def _check_and_place(unit, action_name):
     """Before FAB saves a unit: the parent must be in scope; the path follows it."""
     parent = unit.parent
@@ -33,7 +47,7 @@ def _check_and_place(unit, action_name):
     services.place(unit)
 
 
-class UnitView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
+class UnitView(UnitWritesMixin, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     route_base = "/units"
     datamodel = SQLAInterface(Unit)
     class_permission_name = roles.UNIT
@@ -53,16 +67,8 @@ class UnitView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "parent": [["id", scope.ScopeFilter, "write"]]}
 
-    def pre_add(self, item):
-        _check_and_place(item, "write")
-        audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
 
-    def pre_update(self, item):
-        _check_and_place(item, "write")
-        audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
-
-
-class UnitApi(DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
+class UnitApi(UnitWritesMixin, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
     resource_name = "unit"
     datamodel = SQLAInterface(Unit)
     class_permission_name = roles.UNIT
@@ -78,11 +84,3 @@ class UnitApi(DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
     add_query_rel_fields = edit_query_rel_fields = {
         "parent": [["id", scope.ScopeFilter, "write"]]}
     label_columns = UNIT_LABELS
-
-    def pre_add(self, item):
-        _check_and_place(item, "write")
-        audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
-
-    def pre_update(self, item):
-        _check_and_place(item, "write")
-        audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})

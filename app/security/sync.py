@@ -68,7 +68,8 @@ def sync_security(appbuilder):
         role.permissions = sorted(wanted_permissions(appbuilder, entry["role"]),
                                   key=lambda pv: pv.id)
     # FAB's public role: the login page only, whatever was granted before
-    sm.find_role(roles.ROLE_PUBLIC).permissions = []
+    public = sm.find_role(roles.ROLE_PUBLIC)
+    public.permissions = []
     db.session.commit()
 
 

@@ -94,8 +94,17 @@ def test_seed_demo_twice_creates_no_duplicates(app):
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "quantri" in second.output and "HoSo@2026" in second.output
+    for username in ("quantri", "sonoivu", "thutruong", "quanlydulieu", "canhan"):
+        assert username in second.output
     with app.app_context():
+        from app.org.models import Unit
+
         user_model = app.appbuilder.sm.user_model
-        assert db.session.query(user_model).filter_by(username="quantri").count() == 1
+        assert db.session.query(user_model).filter(
+            user_model.username.in_(["quantri", "sonoivu", "thutruong", "quanlydulieu",
+                                     "canhan"])).count() == 5
+        assert db.session.query(Unit).filter_by(name="Sở Giáo dục và Đào tạo").count() == 1
         assert db.session.query(SystemFlag).filter_by(name=DEMO_LOADED_FLAG).count() == 1
+        canhan = app.appbuilder.sm.find_user(username="canhan")
+        assert not canhan.must_change_password and canhan.unit.name == "Sở Giáo dục và Đào tạo"
         db.session.remove()

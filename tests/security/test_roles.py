@@ -1,0 +1,68 @@
+"""The role table is the only source of permissions."""
+import config
+from app.extensions import db
+from app.security import roles
+from app.security.sync import wanted_permissions
+from tests.conftest import login
+from tests.security import world as w
+
+
+def _permission_names(app, role_name):
+    with app.app_context():
+        role = app.appbuilder.sm.find_role(role_name)
+        names = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
+        db.session.remove()
+    return names
+
+
+def test_the_five_roles_exist_with_their_vietnamese_names(app):
+    with app.app_context():
+        names = {role.name for role in app.appbuilder.sm.get_all_roles()}
+        db.session.remove()
+    assert {"Cá nhân", "Cán bộ quản lý dữ liệu", "Thủ trưởng", "Sở Nội vụ",
+            "Quản trị hệ thống"} <= names
+    assert names - set(roles.ROLE_NAMES) == {config.ROLE_PUBLIC}
+
+
+def test_sync_roles_puts_the_database_back_to_the_table(app):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        personal = sm.find_role(roles.ROLE_PERSONAL)
+        expected = {pv.id for pv in wanted_permissions(app.appbuilder, roles.ROLE_PERSONAL)}
+        # someone grants the personal role the right to manage accounts, by hand
+        extra = sm.add_permission_view_menu("can_manage", roles.ACCOUNT)
+        public = sm.find_role(config.ROLE_PUBLIC)
+        personal.permissions.append(extra)
+        public.permissions.append(extra)
+        db.session.commit()
+        db.session.remove()
+    result = app.test_cli_runner().invoke(args=["sync-roles"])
+    assert result.exit_code == 0, result.output
+    assert "đồng bộ" in result.output.lower()
+    with app.app_context():
+        sm = app.appbuilder.sm
+        assert {pv.id for pv in sm.find_role(roles.ROLE_PERSONAL).permissions} == expected
+        assert list(sm.find_role(config.ROLE_PUBLIC).permissions) == []
+        db.session.remove()
+
+
+def test_the_admin_reads_the_roles_in_vietnamese_and_cannot_edit_them(app, province, client):
+    login(client, "quantri", w.PASSWORD)
+    html = client.get("/roles/").get_data(as_text=True)
+    assert "Cán bộ quản lý dữ liệu" in html and "Đơn vị của mình và các đơn vị cấp dưới" in html
+    assert "can_manage" not in html and "Account" not in html
+    for url in ("/roles/add", "/roles/edit/1", "/roles/delete/1", "/permissions/list/",
+                "/users/list/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_profile_decides_who_creates_personal_accounts(app):
+    def rule_for(creator):
+        return lambda key: creator
+
+    assert ("create_personal", roles.ACCOUNT) in roles.granted_permissions(
+        roles.ROLE_OFFICER, rule_for("unit_officer"))
+    assert ("create_personal", roles.ACCOUNT) not in roles.granted_permissions(
+        roles.ROLE_OFFICER, rule_for("so_noi_vu"))
+    assert ("create_personal", roles.ACCOUNT) in roles.granted_permissions(
+        roles.ROLE_SO_NOI_VU, rule_for("so_noi_vu"))
