@@ -74,12 +74,19 @@ def _read_rows(content):
 
 
 def _find_unit(value):
+    """The unit a row names, by number or exact name; (unit, error message)."""
     if value is None or str(value).strip() == "":
-        return None
+        return None, None
     text = str(value).strip()
     if text.isdigit():
-        return db.session.get(Unit, int(text))
-    return db.session.scalar(select(Unit).where(func.lower(Unit.name) == text.lower()))
+        return db.session.get(Unit, int(text)), None
+    found = db.session.scalars(
+        select(Unit).where(func.lower(Unit.name) == text.lower()).limit(2)).all()
+    if len(found) > 1:
+        # two schools may share a name in different communes
+        return None, _("several units are named %(unit)s: give the unit's number instead",
+                       unit=text)
+    return (found[0] if found else None), None
 
 
 def import_personal_accounts(actor, content):
@@ -89,9 +96,11 @@ def import_personal_accounts(actor, content):
     for number, row in rows:
         values = {key: (row[i] if i < len(row) else None) for i, (key, _h) in enumerate(COLUMNS)}
         data = {key: ("" if value is None else str(value).strip()) for key, value in values.items()}
-        unit = _find_unit(values["unit"])
+        unit, ambiguity = _find_unit(values["unit"])
         if unit is None:
-            errors.append(_("Row %(row)d: no unit named %(unit)s.", row=number, unit=data["unit"]))
+            errors.append(_("Row %(row)d: %(error)s", row=number, error=ambiguity) if ambiguity
+                          else _("Row %(row)d: no unit named %(unit)s.", row=number,
+                                 unit=data["unit"]))
             continue
         data["unit_id"] = unit.id
         try:

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "account.access_restrict": _l("Access restricted"),
     "account.access_extend": _l("Access extended"),
     "account.access_revoke": _l("Access revoked"),
+    "role.sync": _l("Roles synced with the role table"),
     "unit.create": _l("Unit created"),
     "unit.update": _l("Unit changed"),
     "unit.read": _l("Unit viewed"),
@@ -25,7 +26,8 @@ ACTION_LABELS = {
     "auditentry.read": _l("Audit entry viewed"),
     "auditentry.list": _l("Audit log viewed"),
 }
-OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry")}
+OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry"),
+                 "Role": _l("Role")}
 
 
 def action_label(code):

@@ -9,7 +9,6 @@ from flask import g, has_request_context, redirect, request, url_for
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import AuthDBView
 
 from app.accounts.models import Account
 from app.security import roles
@@ -25,14 +24,9 @@ class HoSoSecurityApi(SecurityApi):
         return super().login()
 
 
-class HoSoAuthDBView(AuthDBView):
-    """FAB's login page; a first sign-in goes straight to the password change."""
-
-
 class HoSoSecurityManager(SecurityManager):
     user_model = Account
     security_api = HoSoSecurityApi
-    authdbview = HoSoAuthDBView
 
     def register_views(self):
         self.appbuilder.add_api(self.security_api)

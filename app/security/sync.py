@@ -54,6 +54,10 @@ def sync_security(appbuilder):
     # subclass's override would return early because FAB_CREATE_DB is False.
     # Its "no user yet, use flask fab" warning is wrong advice here: the
     # accounts come from seed-demo or the admin's own tools.
+    sm = appbuilder.sm
+    # as the table left them last time (FAB's add_permissions below hands every
+    # permission to the admin role, which the loop then takes back)
+    before = {role.name: {pv.id for pv in role.permissions} for role in sm.get_all_roles()}
     fab_logger = logging.getLogger("flask_appbuilder.security.manager")
     level = fab_logger.level
     fab_logger.setLevel(logging.ERROR)
@@ -62,14 +66,23 @@ def sync_security(appbuilder):
         appbuilder.add_permissions(update_perms=True)
     finally:
         fab_logger.setLevel(level)
-    sm = appbuilder.sm
+    changed = {}
     for entry in roles.ROLE_CONFIGS:
         role = sm.find_role(entry["role"]) or sm.add_role(entry["role"])
-        role.permissions = sorted(wanted_permissions(appbuilder, entry["role"]),
-                                  key=lambda pv: pv.id)
+        wanted = sorted(wanted_permissions(appbuilder, entry["role"]), key=lambda pv: pv.id)
+        previous = before.get(role.name, set())
+        if previous != {pv.id for pv in wanted}:
+            changed[role.name] = {"before": len(previous), "after": len(wanted)}
+        role.permissions = wanted
     # FAB's public role: the login page only, whatever was granted before
     public = sm.find_role(roles.ROLE_PUBLIC)
+    if before.get(public.name):
+        changed[public.name] = {"before": len(before[public.name]), "after": 0}
     public.permissions = []
+    if changed:
+        from app.audit import services as audit
+
+        audit.record("role.sync", object_type="Role", details=changed)
     db.session.commit()
 
 

@@ -78,6 +78,22 @@ def test_a_file_that_is_not_a_staff_list_is_refused(app, province, content, mess
         assert _count() == before
 
 
+def test_a_unit_name_shared_by_two_units_asks_for_the_number(app, province):
+    with app.app_context():
+        from app.org.models import Unit
+        from app.org.services import create_unit
+
+        create_unit("Trường THPT số 1", db.session.get(Unit, province.units["B"]))
+        db.session.commit()
+        with pytest.raises(importer.ImportFailed) as failed:
+            importer.import_personal_accounts(account("sonoivu"), workbook([GOOD_ROWS[0]]))
+        assert failed.value.errors[0].startswith("Dòng 2: ")
+        assert "Trường THPT số 1" in failed.value.errors[0]
+        numbered = [GOOD_ROWS[0][:4] + [str(province.units["A1"])]]
+        created = importer.import_personal_accounts(account("sonoivu"), workbook(numbered))
+        assert created[0][0].unit_id == province.units["A1"]
+
+
 def test_units_outside_the_importers_scope_are_refused(hai_phong):
     app, _province = hai_phong
     with app.app_context():

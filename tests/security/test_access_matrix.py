@@ -22,7 +22,7 @@ from tests.security import world as w
 
 # Reachable without signing in, by design.
 PUBLIC = {"static", "appbuilder.static", "LocaleView.index", "UtilView.back",
-          "HoSoAuthDBView.login", "HoSoAuthDBView.logout", "HoSoIndexView.index",
+          "AuthDBView.login", "AuthDBView.logout", "HoSoIndexView.index",
           "HoSoSecurityApi.login", "HoSoSecurityApi.refresh"}
 
 # What an allowed request leaves in the audit log: one entry of this action,

@@ -1,4 +1,6 @@
 """The role table is the only source of permissions."""
+import json
+
 import config
 from app.extensions import db
 from app.security import roles
@@ -40,9 +42,21 @@ def test_sync_roles_puts_the_database_back_to_the_table(app):
     assert result.exit_code == 0, result.output
     assert "đồng bộ" in result.output.lower()
     with app.app_context():
+        from app.audit.models import AuditEntry
+
         sm = app.appbuilder.sm
         assert {pv.id for pv in sm.find_role(roles.ROLE_PERSONAL).permissions} == expected
         assert list(sm.find_role(config.ROLE_PUBLIC).permissions) == []
+        last = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+        assert last.action == "role.sync"
+        assert set(json.loads(last.details)) == {roles.ROLE_PERSONAL, config.ROLE_PUBLIC}
+        db.session.remove()
+    # a second sync finds nothing to change and writes nothing
+    assert app.test_cli_runner().invoke(args=["sync-roles"]).exit_code == 0
+    with app.app_context():
+        from app.audit.models import AuditEntry
+
+        assert db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first().id == last.id
         db.session.remove()
 
 
