@@ -1,14 +1,14 @@
 """Account screens: thin, every rule is in app.accounts.services."""
 import io
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.accounts import importer, services
 from app.accounts.forms import (
@@ -254,16 +254,8 @@ class AccountAdminView(BaseView):
             except importer.ImportFailed as exc:
                 errors = [_("Nothing was imported.")] + exc.errors
             else:
-                rows = "".join(
-                    "<tr><td>%s</td><td>%s</td><td><code>%s</code></td></tr>"
-                    % (escape(a.username), escape(a.get_full_name()), escape(p))
-                    for a, p in created)
                 flash(_("Created %(n)d accounts.", n=len(created)), "success")
-                result = Markup(
-                    "<h4>%s</h4><table class='table'><tr><th>%s</th><th>%s</th><th>%s</th></tr>"
-                    "%s</table>" % (escape(_("Temporary passwords (shown once)")),
-                                    escape(_("Username")), escape(_("Full name")),
-                                    escape(_("Temporary password")), rows))
+                result = Markup(render_template("accounts/import_result.html", created=created))
         return self._form_page(
             form, _("Import personal accounts from Excel"), _("Import"), errors,
             intro=_("One row per person, headings in the first row: %(headings)s. The unit is "
