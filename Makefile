@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test install install-dev system-deps migrate demo translations messages clean
+.PHONY: run test bench install install-dev system-deps migrate demo translations messages clean
 
 run: install translations
 	HOSO_ENV=development $(BIN)/flask db upgrade
@@ -24,6 +24,10 @@ run: install translations
 
 test: install-dev system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped.
+bench: install-dev system-deps
+	$(BIN)/python -m bench.scope_bench $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -8,3 +8,4 @@ from app.accounts.models import Account  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
 from app.org.models import Unit  # noqa: F401
+from app.records.models import Employee  # noqa: F401

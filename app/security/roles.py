@@ -31,6 +31,7 @@ ACCOUNT = "Account"
 AUDIT_LOG = "AuditLog"
 MY_ACCOUNT = "MyAccount"
 ROLE = "Role"
+RECORD = "Record"            # personal records (the records piece adds its views)
 OPENAPI = "OpenApi"          # FAB's spec endpoint and Swagger UI
 SWAGGER = "SwaggerView"
 
@@ -49,6 +50,7 @@ ACTIONS = {
     AUDIT_LOG: {"read": _l("View the audit log")},
     MY_ACCOUNT: {"read": _l("View own account"), "write": _l("Change own password")},
     ROLE: {"read": _l("View roles and their permissions")},
+    RECORD: {"read": _l("View personal records")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
     SWAGGER: {"show": _l("Browse the REST API")},
 }
@@ -61,14 +63,15 @@ ROLE_CONFIGS = [
         "role": ROLE_PERSONAL,
         "label": _l("Individual"),
         "scope": SCOPE_OWN,
-        "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT)],
+        "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
+                  ("read", RECORD)],
     },
     {
         "role": ROLE_OFFICER,
         "label": _l("Data officer"),
         "scope": SCOPE_SUBTREE,
         "perms": [
-            ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
+            ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
         ],
@@ -78,7 +81,7 @@ ROLE_CONFIGS = [
         "label": _l("Head of unit"),
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", ACCOUNT)],
+                  ("read", ACCOUNT), ("read", RECORD)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -86,7 +89,7 @@ ROLE_CONFIGS = [
         "scope": SCOPE_PROVINCE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT),
-            ("read", UNIT), ("write", UNIT),
+            ("read", UNIT), ("write", UNIT), ("read", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
             ("create_agency", ACCOUNT),
             ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),

@@ -16,6 +16,7 @@ RESOURCE_LABELS = {
     roles.UNIT: _l("Units"), roles.ACCOUNT: _l("Accounts"), roles.AUDIT_LOG: _l("Audit log"),
     roles.MY_ACCOUNT: _l("My account"), roles.ROLE: _l("Roles"),
     roles.OPENAPI: _l("REST API"), roles.SWAGGER: _l("REST API"),
+    roles.RECORD: _l("Personal records"),
 }
 
 

@@ -1,0 +1,125 @@
+"""A province-scale data set: an org tree and its employees.
+
+    python -m bench.generate DATABASE_URL [--units 5000] [--employees 200000] [--seed 1]
+
+The database must be migrated and empty of units and employees. Rows go in
+with PostgreSQL's COPY (or executemany elsewhere); ids are assigned here so
+that the materialized paths can be written in the same pass.
+"""
+import argparse
+import io
+import random
+
+from sqlalchemy import create_engine, text
+
+import config
+from app.records.models import CATEGORIES
+
+HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+      "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lưu", "Mai", "Tạ", "Khổng"]
+DEM = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Thanh", "Quang", "Thùy",
+       "Xuân", "Hoài", "Bảo", "Kim", "Gia", "Phương", "Anh", "Hồng"]
+TEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hằng", "Hiếu", "Hoa", "Hùng",
+       "Huyền", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngọc", "Phong",
+       "Phúc", "Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Thắng", "Thủy", "Trang", "Trung",
+       "Tuấn", "Vân", "Việt", "Yến", "Đạt", "Đông", "Đức", "Ánh"]
+LEVEL1 = ["Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Xây dựng",
+          "Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ", "Sở Tư pháp",
+          "Sở Công Thương", "Sở Văn hóa, Thể thao và Du lịch"]
+
+
+def build_tree(n_units, rng):
+    """[(id, name, parent_id, path, is_employing)] with ids 1..n_units.
+
+    Root (UBND tỉnh) → ~40 Sở / UBND xã → ~12 each (chi cục, phòng, trường) →
+    the rest spread below those (tổ, khoa, bộ phận, trường con).
+    """
+    units = [(1, "UBND tỉnh", None, "/1/", True)]
+    n_level1 = min(40, n_units - 1)
+    level1 = []
+    for i in range(n_level1):
+        uid = len(units) + 1
+        name = LEVEL1[i] if i < len(LEVEL1) else "UBND xã số %d" % (i - len(LEVEL1) + 1)
+        units.append((uid, name, 1, "/1/%d/" % uid, True))
+        level1.append(units[-1])
+    level2 = []
+    for parent in level1:
+        for j in range(12):
+            if len(units) >= n_units:
+                break
+            uid = len(units) + 1
+            kind = rng.choice(["Phòng", "Chi cục", "Trường", "Trung tâm"])
+            units.append((uid, "%s %d – %s" % (kind, j + 1, parent[1]), parent[0],
+                          "%s%d/" % (parent[3], uid), kind != "Phòng"))
+            level2.append(units[-1])
+    while len(units) < n_units:
+        parent = rng.choice(level2)
+        uid = len(units) + 1
+        units.append((uid, "Bộ phận %d – %s" % (uid, parent[1]), parent[0],
+                      "%s%d/" % (parent[3], uid), False))
+    return units
+
+
+def build_employees(n_employees, units, rng):
+    for i in range(1, n_employees + 1):
+        name = "%s %s %s" % (rng.choice(HO), rng.choice(DEM), rng.choice(TEN))
+        unit = rng.randrange(1, len(units) + 1)
+        yield (i, name, rng.choice(CATEGORIES), unit, "dang_cong_tac")
+
+
+def _copy(connection, table, columns, rows):
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v).lower()
+                               if isinstance(v, bool) else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    cursor = connection.connection.cursor()
+    cursor.copy_expert("COPY %s (%s) FROM STDIN" % (table, ", ".join(columns)), buffer)
+
+
+def generate(database_url, n_units=5000, n_employees=200000, seed=1):
+    rng = random.Random(seed)
+    units = build_tree(n_units, rng)
+    employees = list(build_employees(n_employees, units, rng))
+    engine = create_engine(config.normalize_database_url(database_url))
+    unit_columns = ["id", "name", "parent_id", "path", "is_employing"]
+    employee_columns = ["id", "full_name", "category", "unit_id", "status"]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            _copy(connection, "org_unit", unit_columns, units)
+            _copy(connection, "employee", employee_columns, employees)
+            connection.execute(text("SELECT setval('org_unit_id_seq', :n)"), {"n": len(units)})
+            connection.execute(text("SELECT setval('employee_id_seq', :n)"),
+                               {"n": len(employees)})
+        else:
+            connection.execute(text(
+                "INSERT INTO org_unit (id, name, parent_id, path, is_employing) "
+                "VALUES (:id, :name, :parent_id, :path, :is_employing)"),
+                [dict(zip(unit_columns, u)) for u in units])
+            connection.execute(text(
+                "INSERT INTO employee (id, full_name, category, unit_id, status) "
+                "VALUES (:id, :full_name, :category, :unit_id, :status)"),
+                [dict(zip(employee_columns, e)) for e in employees])
+    if engine.dialect.name == "postgresql":
+        # what autovacuum does to a live database: statistics and the visibility
+        # map (which lets a covering index answer without the table)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE org_unit"))
+            connection.execute(text("VACUUM ANALYZE employee"))
+    engine.dispose()
+    return units, len(employees)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database_url")
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--employees", type=int, default=200000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    units, employees = generate(args.database_url, args.units, args.employees, args.seed)
+    print("%d units, %d employees" % (len(units), employees))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Scoped against unscoped: the first page and the count of a list of people.
+
+    python -m bench.scope_bench [--units 5000] [--employees 200000] [--repeat 30]
+
+On PostgreSQL (TEST_DATABASE_URL's server, or a throwaway cluster as in the
+tests): a fresh database, migrated, filled by bench.generate, measured through
+app.security.scope.restrict() exactly as the views query it, then dropped.
+Each figure is the median of --repeat runs after a warm-up; the ratio is
+scoped / unscoped, both measured in the same run, alternating.
+"""
+import argparse
+import os
+import statistics
+import time
+from types import SimpleNamespace
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from app import MIGRATIONS_DIR, create_app
+from app.extensions import db
+from app.org.models import Unit
+from app.records.models import Employee
+from app.security import roles
+from app.security.scope import restrict
+from bench.generate import generate
+from tests import pgserver
+
+PAGE = 50
+
+
+def _officer_of(unit, role=roles.ROLE_OFFICER):
+    """A stand-in user: the role and unit are all restrict() looks at."""
+    return SimpleNamespace(id=-1, is_authenticated=True, access_restricted=False,
+                           roles=[SimpleNamespace(name=role)], unit=unit, unit_id=unit.id)
+
+
+def _page(query_filter):
+    query = select(Employee.id, Employee.full_name, Employee.unit_id)
+    query = query_filter(query).order_by(Employee.full_name, Employee.id).limit(PAGE)
+    return db.session.execute(query).all()
+
+
+def _count(query_filter):
+    return db.session.execute(query_filter(select(func.count(Employee.id)))).scalar()
+
+
+def _median_ms(call, repeat):
+    call()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(repeat):
+    rows = []
+    samples = {
+        "Sở (cấp 1)": db.session.scalar(select(Unit).where(Unit.name == "Sở Giáo dục và Đào tạo")),
+        "chi cục / trường (cấp 2)": db.session.scalar(
+            select(Unit).where(Unit.parent_id == 4).order_by(Unit.id).limit(1)),
+        "bộ phận (cấp 3)": db.session.scalar(
+            select(Unit).where(Unit.path.like("/1/%/%/%/")).order_by(Unit.id).limit(1)),
+    }
+    unscoped = lambda q: q  # noqa: E731
+    for label, unit in samples.items():
+        if unit is None:
+            continue  # a small tree has no unit at that level
+        user = _officer_of(unit)
+        scoped = lambda q, user=user: restrict(q, user, "read", model=Employee)  # noqa: E731
+        in_scope = _count(scoped)
+        for what, call in (("first page", _page), ("count", _count)):
+            base = _median_ms(lambda: call(unscoped), repeat)
+            mine = _median_ms(lambda: call(scoped), repeat)
+            rows.append((label, in_scope, what, mine, base, mine / base))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--employees", type=int, default=200000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    server = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
+    cluster = None
+    if not pgserver.server_answers(server):
+        cluster = pgserver.ThrowawayCluster().start()
+        server = cluster.url
+    url = pgserver.create_database(server, prefix="hoso_bench")
+    try:
+        app = create_app(environ={"HOSO_ENV": "test", "DATABASE_URL": url,
+                                  "SECRET_KEY": "bench-" + "x" * 40})
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+        generate(url, args.units, args.employees)
+        app = create_app(environ={"HOSO_ENV": "test", "DATABASE_URL": url,
+                                  "SECRET_KEY": "bench-" + "x" * 40})
+        with app.app_context():
+            rows = measure(args.repeat)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        pgserver.drop_database(server, url)
+        if cluster:
+            cluster.stop()
+    print("%d units, %d employees, median of %d runs (ms)" % (args.units, args.employees,
+                                                              args.repeat))
+    print("%-26s %9s  %-10s %9s %9s %7s" % ("scope", "people", "query", "scoped",
+                                            "unscoped", "ratio"))
+    for label, people, what, mine, base, ratio in rows:
+        print("%-26s %9d  %-10s %9.2f %9.2f %6.2fx" % (label, people, what, mine, base, ratio))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The province-scale generator makes a sound tree, and scope over it is exact."""
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from app import MIGRATIONS_DIR, create_app
+from app.extensions import db
+from app.org.models import Unit
+from app.records.models import Employee
+from app.security import roles
+from app.security.scope import restrict
+from bench.generate import generate
+from bench.scope_bench import _officer_of
+from tests import pgserver
+from tests.conftest import environ_for
+
+
+@pytest.fixture
+def generated(pg_server_url):
+    url = pgserver.create_database(pg_server_url, prefix="hoso_gen")
+    app = create_app(environ=environ_for(url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+    generate(url, n_units=300, n_employees=3000, seed=7)
+    app = create_app(environ=environ_for(url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    pgserver.drop_database(pg_server_url, url)
+
+
+def test_the_tree_is_sound(generated):
+    with generated.app_context():
+        units = {u.id: u for u in db.session.scalars(select(Unit))}
+        assert len(units) == 300
+        roots = [u for u in units.values() if u.parent_id is None]
+        assert [u.path for u in roots] == ["/1/"]
+        for unit in units.values():
+            if unit.parent_id:
+                assert unit.path == "%s%d/" % (units[unit.parent_id].path, unit.id)
+        assert db.session.query(Employee).count() == 3000
+        # the ids continue after the generated ones
+        new = Unit(name="Đơn vị mới", path="/")
+        db.session.add(new)
+        db.session.flush()
+        assert new.id == 301
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("role", [roles.ROLE_OFFICER, roles.ROLE_HEAD, roles.ROLE_SO_NOI_VU,
+                                  roles.ROLE_ADMIN])
+def test_scope_over_the_generated_province_is_exact(generated, role):
+    with generated.app_context():
+        units = {u.id: u for u in db.session.scalars(select(Unit))}
+        people = db.session.execute(select(Employee.id, Employee.unit_id)).all()
+        for sample in (units[4], next(u for u in units.values() if u.path.count("/") == 4)):
+            user = _officer_of(sample, role)
+            got = set(db.session.scalars(restrict(select(Employee.id), user, "read",
+                                                  model=Employee)))
+            scope = roles.role_config(role)["scope"]
+            if ("read", roles.RECORD) not in roles.granted_permissions(role, lambda k: None):
+                wanted = set()  # the administrator reads no personal records
+            elif scope == roles.SCOPE_PROVINCE:
+                wanted = {pid for pid, _u in people}
+            else:
+                wanted = {pid for pid, uid in people if units[uid].path.startswith(sample.path)}
+            assert got == wanted
