@@ -9,7 +9,6 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import relationship
 
 from app.core import clock
-from app.org.services import subtree_condition
 from app.security import roles
 from app.security.scope import scoped
 
@@ -28,13 +27,7 @@ def _own_account(user):
     return Account.id == user.id
 
 
-def _accounts_in_subtree(user):
-    if user.unit is None:
-        return false()
-    return subtree_condition(Account.unit_id, user.unit)
-
-
-@scoped(roles.ACCOUNT, own=_own_account, subtree=_accounts_in_subtree)
+@scoped(roles.ACCOUNT, own=_own_account, subtree="unit_id")
 class Account(User):
     """One login. Never deleted: revoked accounts stay for the audit trail."""
 

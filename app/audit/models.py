@@ -1,8 +1,7 @@
 """The audit log: append-only, each entry chained to the previous by hash."""
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, Index, Integer, String, Text, false
+from sqlalchemy import Column, DateTime, Index, Integer, String, Text
 
-from app.org.services import subtree_condition
 from app.security import roles
 from app.security.scope import scoped
 
@@ -11,11 +10,7 @@ def _own_entries(user):
     return AuditEntry.actor_id == user.id
 
 
-def _entries_in_subtree(user):
-    return subtree_condition(AuditEntry.unit_id, user.unit) if user.unit is not None else false()
-
-
-@scoped(roles.AUDIT_LOG, own=_own_entries, subtree=_entries_in_subtree)
+@scoped(roles.AUDIT_LOG, own=_own_entries, subtree="unit_id")
 class AuditEntry(Model):
     __tablename__ = "audit_entry"
 

@@ -5,10 +5,9 @@ records piece adds the sơ yếu lý lịch of Thông tư 06/2023/TT-BNV, its
 versions and attachments.
 """
 from flask_appbuilder import Model
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, false
+from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from app.org.services import subtree_condition
 from app.security import roles
 from app.security.scope import scoped
 
@@ -21,11 +20,7 @@ def _own_record(user):
     return Employee.account_id == user.id
 
 
-def _records_in_subtree(user):
-    return subtree_condition(Employee.unit_id, user.unit) if user.unit is not None else false()
-
-
-@scoped(roles.RECORD, own=_own_record, subtree=_records_in_subtree)
+@scoped(roles.RECORD, own=_own_record, subtree="unit_id")
 class Employee(Model):
     __tablename__ = "employee"
 

@@ -19,10 +19,29 @@ class OutOfScope(PermissionError):
     """The object exists but lies outside what the user may touch."""
 
 
+def unit_subtree(model, column_name):
+    """The scope rule "rows whose unit lies in the user's unit subtree"."""
+
+    def rule(user):
+        from app.org.services import subtree_condition
+
+        if user.unit is None:
+            return false()
+        return subtree_condition(getattr(model, column_name), user.unit)
+
+    return rule
+
+
 def scoped(resource, own, subtree, province=None, system=None):
-    """Declare how rows of a model are scoped (a class decorator)."""
+    """Declare how rows of a model are scoped (a class decorator).
+
+    ``subtree`` is a rule, or the name of the model's unit column.
+    """
 
     def register(model):
+        nonlocal subtree
+        if isinstance(subtree, str):
+            subtree = unit_subtree(model, subtree)
         model.__scope_resource__ = resource
         _SCOPED[model] = {
             roles.SCOPE_OWN: own,

@@ -40,8 +40,8 @@ def empty_database(request, pg_server_url, tmp_path):
 
 
 def test_migrations_build_exactly_the_models_schema(empty_database):
-    app = create_app(environ=environ_for(empty_database))
-    with app.app_context():
+    flask_app = create_app(environ=environ_for(empty_database))
+    with flask_app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
     tables = _tables(empty_database)
     assert {"ab_user", "ab_role", "system_flag", "alembic_version"} <= tables
@@ -49,8 +49,8 @@ def test_migrations_build_exactly_the_models_schema(empty_database):
 
 
 def test_migrations_go_down_to_nothing_and_up_again(empty_database):
-    app = create_app(environ=environ_for(empty_database))
-    with app.app_context():
+    flask_app = create_app(environ=environ_for(empty_database))
+    with flask_app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         downgrade(directory=MIGRATIONS_DIR, revision="base")
         assert _tables(empty_database) <= {"alembic_version"}
@@ -60,6 +60,6 @@ def test_migrations_go_down_to_nothing_and_up_again(empty_database):
 
 def test_the_app_starts_on_an_unmigrated_database(empty_database):
     """`flask db upgrade` must be able to build the app before any table exists."""
-    app = create_app(environ=environ_for(empty_database))
-    assert app.appbuilder is not None
+    flask_app = create_app(environ=environ_for(empty_database))
+    assert flask_app.appbuilder is not None
     assert _tables(empty_database) == set()

@@ -13,7 +13,6 @@ from app.accounts.models import KIND_PERSONAL, Account
 from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.org.models import Unit
 from app.org.services import create_unit
 from app.security import roles
 from tests.conftest import add_account
