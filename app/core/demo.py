@@ -1,18 +1,21 @@
 """The demo province's accounts.
 
-The demo data itself is filled in by the catalogs/profiles piece; what is here
-is what the production guard needs to recognise a demo installation.
+The names are fixed so that the production guard can recognise a demo
+installation; app.core.demo_seed creates them (the catalogs/profiles piece
+grows the demo into a realistic province).
 """
-from flask_babel import lazy_gettext as _l
+from app.security import roles
 
 DEMO_LOADED_FLAG = "demo_loaded"
 DEMO_PASSWORD = "HoSo@2026"
 
-# username -> role label; the names are fixed so that the guard can find them.
-DEMO_ACCOUNTS = {
-    "quantri": _l("System administrator"),
-    "sonoivu": _l("Department of Home Affairs"),
-    "thutruong": _l("Head of unit"),
-    "quanlydulieu": _l("Data officer"),
-    "canhan": _l("Individual"),
+# username -> (họ và tên đệm, tên, role, account kind, unit name)
+DEMO_PEOPLE = {
+    "quantri": ("Lê Văn", "Thành", roles.ROLE_ADMIN, "staff", None),
+    "sonoivu": ("Phạm Thị", "Lan", roles.ROLE_SO_NOI_VU, "staff", "Sở Nội vụ"),
+    "thutruong": ("Nguyễn Văn", "Hải", roles.ROLE_HEAD, "agency", "Sở Giáo dục và Đào tạo"),
+    "quanlydulieu": ("Trần Thị", "Thu", roles.ROLE_OFFICER, "personal",
+                     "Sở Giáo dục và Đào tạo"),
+    "canhan": ("Đỗ Thị", "Hằng", roles.ROLE_PERSONAL, "personal", "Sở Giáo dục và Đào tạo"),
 }
+DEMO_ACCOUNTS = tuple(DEMO_PEOPLE)

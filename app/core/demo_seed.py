@@ -3,15 +3,13 @@
 For now: a few units and one account per role. The catalogs/profiles piece
 grows this into the realistic demo province (tree, schools, ~300 staff).
 """
-from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.core.demo import DEMO_ACCOUNTS, DEMO_LOADED_FLAG, DEMO_PASSWORD
+from app.core.demo import DEMO_LOADED_FLAG, DEMO_PASSWORD, DEMO_PEOPLE
 from app.core.models import SystemFlag
 from app.extensions import db
 from app.org.models import Unit
 from app.org.services import create_unit
-from app.security import roles
 from app.security.sync import sync_security
 
 # (name, parent name)
@@ -22,15 +20,6 @@ DEMO_UNITS = [
     ("Trường THPT Chuyên Vĩnh Phúc", "Sở Giáo dục và Đào tạo"),
     ("Sở Y tế", "UBND tỉnh Vĩnh Phúc"),
 ]
-# username -> (họ và tên đệm, tên, role, account kind, unit name)
-DEMO_PEOPLE = {
-    "quantri": ("Lê Văn", "Thành", roles.ROLE_ADMIN, "staff", None),
-    "sonoivu": ("Phạm Thị", "Lan", roles.ROLE_SO_NOI_VU, "staff", "Sở Nội vụ"),
-    "thutruong": ("Nguyễn Văn", "Hải", roles.ROLE_HEAD, "agency", "Sở Giáo dục và Đào tạo"),
-    "quanlydulieu": ("Trần Thị", "Thu", roles.ROLE_OFFICER, "personal",
-                     "Sở Giáo dục và Đào tạo"),
-    "canhan": ("Đỗ Thị", "Hằng", roles.ROLE_PERSONAL, "personal", "Sở Giáo dục và Đào tạo"),
-}
 
 
 def _ensure_unit(name, parent):
@@ -50,7 +39,7 @@ def _ensure_user(sm, username, last_name, first_name, role_name, kind, unit):
 
 
 def seed_demo(appbuilder):
-    """Create the demo units and accounts; returns (username, label) pairs."""
+    """Create the demo units and accounts; returns (username, role name) pairs."""
     sync_security(appbuilder)
     units = {}
     for name, parent in DEMO_UNITS:
@@ -61,6 +50,4 @@ def seed_demo(appbuilder):
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()
-    with force_locale("vi"):
-        return [(username, str(DEMO_ACCOUNTS[username])) for username in DEMO_ACCOUNTS
-                if sm.find_user(username=username) is not None]
+    return [(username, person[2]) for username, person in DEMO_PEOPLE.items()]

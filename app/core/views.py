@@ -73,59 +73,44 @@ class HoSoIndexView(IndexView):
         return self.render_template(self.index_template, appbuilder=self.appbuilder)
 
 
-class AuditedReadsMixin:
-    """Every list and every show of a model view leaves an audit entry.
-
-    ``audit_object_type`` names the object in the log (e.g. "Account").
-    """
+class _AuditedReads:
+    """``audit_object_type`` names the object in the log (e.g. "Account")."""
 
     audit_object_type = None
 
-    def _audit_type(self):
-        return self.audit_object_type or self.datamodel.obj.__name__
-
-    def _list(self, **kwargs):
-        widgets = super()._list(**kwargs)
+    def _record_read(self, kind, object_id=None):
+        """One entry "<type>.<kind>" (list or read), committed on its own."""
         from app.audit import services as audit
         from app.extensions import db
 
-        audit.record(self._audit_type().lower() + ".list", object_type=self._audit_type())
+        object_type = self.audit_object_type or self.datamodel.obj.__name__
+        audit.record("%s.%s" % (object_type.lower(), kind), object_type=object_type,
+                     object_id=object_id)
         db.session.commit()
+
+
+class AuditedReadsMixin(_AuditedReads):
+    """Every list and every show of a model view leaves an audit entry."""
+
+    def _list(self, **kwargs):
+        widgets = super()._list(**kwargs)
+        self._record_read("list")
         return widgets
 
     def _show(self, pk):
         widgets = super()._show(pk)
-        from app.audit import services as audit
-        from app.extensions import db
-
-        audit.record(self._audit_type().lower() + ".read", object_type=self._audit_type(),
-                     object_id=pk)
-        db.session.commit()
+        self._record_read("read", pk)
         return widgets
 
 
-class AuditedApiReadsMixin:
+class AuditedApiReadsMixin(_AuditedReads):
     """The REST API's get and list leave the same audit entries as the views."""
 
-    audit_object_type = None
-
-    def _audit_type(self):
-        return self.audit_object_type or self.datamodel.obj.__name__
-
     def pre_get(self, data):
-        from app.audit import services as audit
-        from app.extensions import db
-
-        audit.record(self._audit_type().lower() + ".read", object_type=self._audit_type(),
-                     object_id=data.get("id"))
-        db.session.commit()
+        self._record_read("read", data.get("id"))
 
     def pre_get_list(self, data):
-        from app.audit import services as audit
-        from app.extensions import db
-
-        audit.record(self._audit_type().lower() + ".list", object_type=self._audit_type())
-        db.session.commit()
+        self._record_read("list")
 
 
 class ScopedActionsMixin:

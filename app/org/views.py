@@ -47,14 +47,20 @@ def _check_and_place(unit, action_name):
     services.place(unit)
 
 
-class UnitView(UnitWritesMixin, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
-    route_base = "/units"
+class UnitResource(UnitWritesMixin):
+    """What the screen and the API of units declare alike."""
+
     datamodel = SQLAInterface(Unit)
     class_permission_name = roles.UNIT
     method_permission_name = PERMISSIONS
     base_permissions = roles.base_permissions(roles.UNIT)
-    include_route_methods = {"list", "show", "add", "edit"}
     base_filters = [["id", scope.ScopeFilter, "read"]]
+    label_columns = UNIT_LABELS
+
+
+class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
+    route_base = "/units"
+    include_route_methods = {"list", "show", "add", "edit"}
     list_title = _l("Units")
     show_title = _l("Unit")
     add_title = _l("Add unit")
@@ -63,24 +69,17 @@ class UnitView(UnitWritesMixin, AuditedReadsMixin, VietnameseFormatsMixin, Model
     show_columns = ["name", "parent", "is_employing"]
     add_columns = edit_columns = ["name", "parent", "is_employing"]
     search_columns = ["name"]
-    label_columns = UNIT_LABELS
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "parent": [["id", scope.ScopeFilter, "write"]]}
 
 
-class UnitApi(UnitWritesMixin, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
+class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
     resource_name = "unit"
-    datamodel = SQLAInterface(Unit)
-    class_permission_name = roles.UNIT
-    method_permission_name = PERMISSIONS
-    base_permissions = roles.base_permissions(roles.UNIT)
     allow_browser_login = True
     # units are never deleted: dissolving one is a restructuring with history
     include_route_methods = {"get", "get_list", "post", "put", "info"}
-    base_filters = [["id", scope.ScopeFilter, "read"]]
     list_columns = ["id", "name", "parent_id", "is_employing"]
     show_columns = ["id", "name", "parent_id", "is_employing"]
     add_columns = edit_columns = ["name", "parent", "is_employing"]
     add_query_rel_fields = edit_query_rel_fields = {
         "parent": [["id", scope.ScopeFilter, "write"]]}
-    label_columns = UNIT_LABELS

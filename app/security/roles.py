@@ -61,14 +61,12 @@ PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
 ROLE_CONFIGS = [
     {
         "role": ROLE_PERSONAL,
-        "label": _l("Individual"),
         "scope": SCOPE_OWN,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
                   ("read", RECORD)],
     },
     {
         "role": ROLE_OFFICER,
-        "label": _l("Data officer"),
         "scope": SCOPE_SUBTREE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
@@ -78,14 +76,12 @@ ROLE_CONFIGS = [
     },
     {
         "role": ROLE_HEAD,
-        "label": _l("Head of unit"),
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
                   ("read", ACCOUNT), ("read", RECORD)],
     },
     {
         "role": ROLE_SO_NOI_VU,
-        "label": _l("Department of Home Affairs"),
         "scope": SCOPE_PROVINCE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT),
@@ -98,7 +94,6 @@ ROLE_CONFIGS = [
     },
     {
         "role": ROLE_ADMIN,
-        "label": _l("System administrator"),
         "scope": SCOPE_SYSTEM,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),

@@ -4,7 +4,7 @@
 rows the user's roles reach for that action: own record, own unit subtree, the
 province, or (for technical administration) everything. Every list, show,
 edit, export, chart and API endpoint goes through it, through the FAB filter
-``ScopeFilter`` or by calling it directly; ``require()`` checks one object.
+``ScopeFilter`` or by calling it directly; ``allows()`` checks one object.
 """
 from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import false, or_
@@ -13,10 +13,6 @@ from app.security import roles
 
 # model class -> {scope: function(user) -> SQL condition or None (= every row)}
 _SCOPED = {}
-
-
-class OutOfScope(PermissionError):
-    """The object exists but lies outside what the user may touch."""
 
 
 def unit_subtree(model, column_name):
@@ -52,10 +48,6 @@ def scoped(resource, own, subtree, province=None, system=None):
         return model
 
     return register
-
-
-def is_scoped(model):
-    return model in _SCOPED
 
 
 def _profile_rule(key):
@@ -109,10 +101,6 @@ def allows(user, action, obj):
     query = db.session.query(model.id).filter(model.id == obj.id)
     return restrict(query, user, action, model=model).first() is not None
 
-
-def require(user, action, obj):
-    if not allows(user, action, obj):
-        raise OutOfScope("%s %s" % (type(obj).__name__, obj.id))
 
 
 class ScopeFilter(BaseFilter):
