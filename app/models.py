@@ -7,5 +7,7 @@ from flask_appbuilder.security.sqla import models as fab_security_models  # noqa
 from app.accounts.models import Account  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
-from app.org.models import Unit  # noqa: F401
-from app.records.models import Employee  # noqa: F401
+from app.org.models import (  # noqa: F401
+    OrgRestructuring, RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,
+)
+from app.records.models import Employee, EmployeePlacement  # noqa: F401

@@ -13,6 +13,7 @@ import random
 from sqlalchemy import create_engine, text
 
 import config
+from app.core.text import fold
 from app.records.models import CATEGORIES
 
 HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
@@ -28,19 +29,23 @@ LEVEL1 = ["Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào t�
           "Sở Công Thương", "Sở Văn hóa, Thể thao và Du lịch"]
 
 
+LEVEL2_TYPES = {"Phòng": "phong", "Chi cục": "chi_cuc", "Trường": "dvsncl",
+               "Trung tâm": "dvsncl"}
+
+
 def build_tree(n_units, rng):
-    """[(id, name, parent_id, path, is_employing)] with ids 1..n_units.
+    """[(id, name, parent_id, path, is_employing, unit_type)] with ids 1..n_units.
 
     Root (UBND tỉnh) → ~40 Sở / UBND xã → ~12 each (chi cục, phòng, trường) →
     the rest spread below those (tổ, khoa, bộ phận, trường con).
     """
-    units = [(1, "UBND tỉnh", None, "/1/", True)]
+    units = [(1, "UBND tỉnh", None, "/1/", True, "ubnd_tinh")]
     n_level1 = min(40, n_units - 1)
     level1 = []
     for i in range(n_level1):
         uid = len(units) + 1
         name = LEVEL1[i] if i < len(LEVEL1) else "UBND xã số %d" % (i - len(LEVEL1) + 1)
-        units.append((uid, name, 1, "/1/%d/" % uid, True))
+        units.append((uid, name, 1, "/1/%d/" % uid, True, "so" if i < len(LEVEL1) else "ubnd_xa"))
         level1.append(units[-1])
     level2 = []
     for parent in level1:
@@ -50,13 +55,13 @@ def build_tree(n_units, rng):
             uid = len(units) + 1
             kind = rng.choice(["Phòng", "Chi cục", "Trường", "Trung tâm"])
             units.append((uid, "%s %d – %s" % (kind, j + 1, parent[1]), parent[0],
-                          "%s%d/" % (parent[3], uid), kind != "Phòng"))
+                          "%s%d/" % (parent[3], uid), kind != "Phòng", LEVEL2_TYPES[kind]))
             level2.append(units[-1])
     while len(units) < n_units:
         parent = rng.choice(level2)
         uid = len(units) + 1
         units.append((uid, "Bộ phận %d – %s" % (uid, parent[1]), parent[0],
-                      "%s%d/" % (parent[3], uid), False))
+                      "%s%d/" % (parent[3], uid), False, "bo_phan"))
     return units
 
 
@@ -84,28 +89,39 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1):
     engine = create_engine(config.normalize_database_url(database_url))
     unit_columns = ["id", "name", "parent_id", "path", "is_employing"]
     employee_columns = ["id", "full_name", "category", "unit_id", "status"]
+    # what the services write beside each row: the unit's open period, the
+    # person's open placement (the unit path copy comes from the triggers)
+    state_columns = ["unit_id", "name", "parent_id", "unit_type", "is_employing"]
+    states = [(u[0], u[1], u[2], u[5], u[4]) for u in units]
+    placement_columns = ["employee_id", "unit_id"]
+    placements = [(e[0], e[3]) for e in employees]
+    units = [u[:5] + (u[5], fold(u[1])) for u in units]
+    unit_columns += ["unit_type", "search_name"]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             _copy(connection, "org_unit", unit_columns, units)
+            _copy(connection, "org_unit_state", state_columns, states)
             _copy(connection, "employee", employee_columns, employees)
+            _copy(connection, "employee_placement", placement_columns, placements)
             connection.execute(text("SELECT setval('org_unit_id_seq', :n)"), {"n": len(units)})
             connection.execute(text("SELECT setval('employee_id_seq', :n)"),
                                {"n": len(employees)})
         else:
-            connection.execute(text(
-                "INSERT INTO org_unit (id, name, parent_id, path, is_employing) "
-                "VALUES (:id, :name, :parent_id, :path, :is_employing)"),
-                [dict(zip(unit_columns, u)) for u in units])
-            connection.execute(text(
-                "INSERT INTO employee (id, full_name, category, unit_id, status) "
-                "VALUES (:id, :full_name, :category, :unit_id, :status)"),
-                [dict(zip(employee_columns, e)) for e in employees])
+            for table, columns, rows in (("org_unit", unit_columns, units),
+                                         ("org_unit_state", state_columns, states),
+                                         ("employee", employee_columns, employees),
+                                         ("employee_placement", placement_columns, placements)):
+                connection.execute(text("INSERT INTO %s (%s) VALUES (%s)" % (
+                    table, ", ".join(columns), ", ".join(":" + c for c in columns))),
+                    [dict(zip(columns, row)) for row in rows])
     if engine.dialect.name == "postgresql":
         # what autovacuum does to a live database: statistics and the visibility
         # map (which lets a covering index answer without the table)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE org_unit"))
             connection.execute(text("VACUUM ANALYZE employee"))
+            connection.execute(text("VACUUM ANALYZE org_unit_state"))
+            connection.execute(text("VACUUM ANALYZE employee_placement"))
     engine.dispose()
     return units, len(employees)
 

@@ -1,15 +1,56 @@
-"""The province's agencies and units, a tree of any depth.
+"""The province's agencies and units, a tree of any depth, with its history.
 
 Subtrees are found through a materialized path (``/1/5/23/``): one indexed
-prefix comparison, whatever the depth. The org-tree piece adds types, codes,
-validity dates and restructuring on top of this.
+prefix comparison, whatever the depth. The tree changes as law changes it
+(rename, move, sáp nhập, hợp nhất, chia tách, giải thể); each change is an
+``OrgRestructuring`` with its decision, and the attributes that change are
+kept as dated periods (``UnitState``, ``UnitCode``, ``UnitLeader``) so that a
+report for a past date sees the tree as it was. Units are closed, never deleted.
+
+Periods are half-open: ``valid_from`` is the first day, ``valid_to`` the first
+day it no longer holds (None: still holds; a None ``valid_from``: since before
+the records began).
 """
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, false
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false,
+)
 from sqlalchemy.orm import relationship
 
 from app.security import roles
 from app.security.scope import scoped
+
+# DESIGN §2; the root (UBND tỉnh) has its own type
+UNIT_TYPES = {
+    "ubnd_tinh": _l("Provincial People's Committee"),
+    "so": _l("Department or equivalent"),
+    "chi_cuc": _l("Sub-department or equivalent"),
+    "ubnd_huyen": _l("District People's Committee"),
+    "phong": _l("Specialised office"),
+    "ubnd_xa": _l("Commune People's Committee"),
+    "dvsncl": _l("Public service unit"),
+    "hoi": _l("Special association"),
+    "bo_phan": _l("Internal section"),
+}
+LEADER_HEAD = "head"
+LEADER_DEPUTY = "deputy"
+LEADER_POSITIONS = {LEADER_HEAD: _l("Head"), LEADER_DEPUTY: _l("Deputy")}
+
+# restructuring kinds (Luật Tổ chức chính quyền địa phương, NĐ 158/2018 for agencies)
+RENAME, MOVE, MERGE, CONSOLIDATE, SPLIT, DISSOLVE, RECODE = (
+    "rename", "move", "merge", "consolidate", "split", "dissolve", "recode")
+RESTRUCTURING_KINDS = {
+    RENAME: _l("Rename"),
+    MOVE: _l("Move to another parent"),
+    MERGE: _l("Merge (one unit absorbs others)"),
+    CONSOLIDATE: _l("Consolidate (units become a new one)"),
+    SPLIT: _l("Split"),
+    DISSOLVE: _l("Dissolve"),
+    RECODE: _l("New identifier code"),
+}
+# how a unit took part in a restructuring
+PART_SOURCE, PART_TARGET, PART_CREATED, PART_CLOSED = "source", "target", "created", "closed"
 
 
 def _own_unit(user):
@@ -31,15 +72,148 @@ class Unit(Model):
     path = Column(String(1024), nullable=False, default="/")
     # đơn vị trực tiếp sử dụng: employs staff and has a head (DESIGN §9)
     is_employing = Column(Boolean, nullable=False, default=True)
+    unit_type = Column(String(32), nullable=False, default="bo_phan")
+    # the current mã định danh (its history is in UnitCode)
+    code = Column(String(35), nullable=True)
+    # lower case without accents, for search ("so noi vu" finds "Sở Nội vụ")
+    search_name = Column(String(255), nullable=False, default="")
+    valid_from = Column(Date, nullable=True)
+    valid_to = Column(Date, nullable=True)
+    # where a closed unit's staff and duties went
+    successor_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
 
-    parent = relationship("Unit", remote_side=[id], backref="children")
+    parent = relationship("Unit", remote_side=[id], foreign_keys=[parent_id],
+                          backref="children")
+    successor = relationship("Unit", remote_side=[id], foreign_keys=[successor_id])
 
     __table_args__ = (
         # pattern ops: the prefix LIKE of a subtree uses the index on PostgreSQL
         Index("ix_org_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
         Index("ix_org_unit_parent_id", "parent_id"),
+        # a code names one open unit; closed units keep theirs in the history
+        Index("uq_org_unit_open_code", "code", unique=True,
+              postgresql_where=valid_to.is_(None), sqlite_where=valid_to.is_(None)),
         {"extend_existing": True},
     )
 
+    @property
+    def is_open(self):
+        return self.valid_to is None
+
+    @property
+    def type_label(self):
+        return UNIT_TYPES.get(self.unit_type, self.unit_type)
+
     def __repr__(self):
         return self.name
+
+
+class OrgRestructuring(Model):
+    """One change to the tree, made under one decision (quyết định)."""
+
+    __tablename__ = "org_restructuring"
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False)
+    decision_number = Column(String(64), nullable=False)
+    decision_date = Column(Date, nullable=False)
+    effective_on = Column(Date, nullable=False)
+    note = Column(Text, nullable=True)
+    created_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    created_at = Column(DateTime, nullable=False)
+
+    parts = relationship("RestructuringPart", back_populates="restructuring",
+                         order_by="RestructuringPart.id")
+
+    @property
+    def kind_label(self):
+        return RESTRUCTURING_KINDS.get(self.kind, self.kind)
+
+
+class RestructuringPart(Model):
+    """A unit's part in a restructuring: source, target, created or closed."""
+
+    __tablename__ = "org_restructuring_part"
+
+    id = Column(Integer, primary_key=True)
+    restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=False)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    part = Column(String(16), nullable=False)
+
+    restructuring = relationship("OrgRestructuring", back_populates="parts")
+    unit = relationship("Unit")
+
+    __table_args__ = (
+        Index("ix_org_restructuring_part_unit_id", "unit_id"),
+        Index("ix_org_restructuring_part_restructuring_id", "restructuring_id"),
+    )
+
+
+class UnitState(Model):
+    """A period during which a unit had one name, parent, type and flag."""
+
+    __tablename__ = "org_unit_state"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    name = Column(String(255), nullable=False)
+    parent_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
+    unit_type = Column(String(32), nullable=False)
+    is_employing = Column(Boolean, nullable=False)
+    valid_from = Column(Date, nullable=True)
+    valid_to = Column(Date, nullable=True)
+    restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
+
+    __table_args__ = (
+        Index("ix_org_unit_state_unit_id", "unit_id", "valid_from"),
+        Index("ix_org_unit_state_parent_id", "parent_id"),
+    )
+
+
+class UnitCode(Model):
+    """A period during which a unit bore one identifier code."""
+
+    __tablename__ = "org_unit_code"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    code = Column(String(35), nullable=False)
+    form = Column(String(16), nullable=False)  # codes.FORM_LEGACY or codes.FORM_QD20
+    valid_from = Column(Date, nullable=True)
+    valid_to = Column(Date, nullable=True)
+    restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
+
+    __table_args__ = (
+        Index("ix_org_unit_code_unit_id", "unit_id", "valid_from"),
+        Index("ix_org_unit_code_code", "code"),
+    )
+
+
+class UnitLeader(Model):
+    """A head (thủ trưởng) or deputy (cấp phó) of a unit for a period."""
+
+    __tablename__ = "org_unit_leader"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
+    position = Column(String(16), nullable=False)
+    valid_from = Column(Date, nullable=True)
+    valid_to = Column(Date, nullable=True)
+    decision_number = Column(String(64), nullable=True)
+
+    unit = relationship("Unit")
+    employee = relationship("Employee")
+
+    __table_args__ = (
+        Index("ix_org_unit_leader_unit_id", "unit_id", "position"),
+        Index("ix_org_unit_leader_employee_id", "employee_id"),
+        # one head at a time
+        Index("uq_org_unit_leader_open_head", "unit_id", unique=True,
+              postgresql_where=(position == LEADER_HEAD) & valid_to.is_(None),
+              sqlite_where=(position == LEADER_HEAD) & valid_to.is_(None)),
+    )
+
+    @property
+    def position_label(self):
+        return LEADER_POSITIONS.get(self.position, self.position)
