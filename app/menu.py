@@ -9,7 +9,9 @@ from app.security import roles
 
 # (menu name, resource whose "read" (or given action) shows the entry)
 MENU_ENTRIES = {
+    "Org tree": (roles.UNIT, "read"),
     "Units": (roles.UNIT, "read"),
+    "Restructuring": (roles.UNIT, "restructure"),
     "Accounts": (roles.ACCOUNT, "read"),
     "Create personal account": (roles.ACCOUNT, "create_personal"),
     "Create agency account": (roles.ACCOUNT, "create_agency"),
@@ -19,7 +21,7 @@ MENU_ENTRIES = {
     "Audit log": (roles.AUDIT_LOG, "read"),
 }
 MENU_CATEGORIES = {
-    "Organisation": ["Units"],
+    "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
 }
@@ -28,12 +30,16 @@ MENU_CATEGORIES = {
 def register_menu(appbuilder):
     from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
     from app.audit.views import AuditLogView
-    from app.org.views import UnitApi, UnitView
+    from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
     from app.security.views import RoleView
 
-    appbuilder.add_view(UnitView, "Units", label=_l("Units"), icon="fa-sitemap",
+    appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")
+    appbuilder.add_view(UnitView, "Units", label=_l("Units"), icon="fa-list",
+                        category="Organisation")
+    appbuilder.add_view(RestructureView, "Restructuring", label=_l("Restructuring"),
+                        icon="fa-random", category="Organisation")
     appbuilder.add_view(AccountView, "Accounts", label=_l("Accounts"), icon="fa-users",
                         category="Accounts and access",
                         category_label=_l("Accounts and access"), category_icon="fa-id-card")

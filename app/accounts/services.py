@@ -20,6 +20,7 @@ from app.accounts.models import (
 )
 from app.audit import services as audit
 from app.core import clock
+from app.core.exceptions import DomainError
 from app.extensions import db
 from app.org.models import Unit
 from app.org.services import is_within
@@ -33,7 +34,7 @@ ROLE_OF_KIND = {KIND_PERSONAL: roles.ROLE_PERSONAL, KIND_AGENCY: roles.ROLE_HEAD
 ACCESS_MODES = ("grant", "restrict", "extend", "revoke")
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A refused account operation; the message is for the user."""
 
     def __init__(self, message, field=None):

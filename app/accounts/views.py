@@ -19,6 +19,7 @@ from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
 from app.audit import services as audit
 from app.core.views import (
     AuditedApiReadsMixin, AuditedReadsMixin, ScopedActionsMixin, VietnameseFormatsMixin,
+    submit_form,
 )
 from app.extensions import db
 from app.org.models import Unit
@@ -34,23 +35,6 @@ def _account_or_404(pk, action_name="read"):
     if account is None or not scope.allows(g.user, action_name, account):
         abort(404)
     return account
-
-
-def _submit(form, operation, done):
-    """On a valid POST run ``operation``; on success return ``done(result)``.
-
-    Returns (response or None, errors): form errors or the service's refusal,
-    in Vietnamese, with nothing saved.
-    """
-    if request.method != "POST":
-        return None, []
-    if not form.validate_on_submit():
-        return None, [error for field in form for error in field.errors]
-    try:
-        result = operation()
-    except services.AccountError as exc:
-        return None, [exc.message]
-    return done(result), []
 
 
 def _saved(message, account):
@@ -190,7 +174,7 @@ class AccountAdminView(BaseView):
         form.unit_id.choices = [("", _("(none)"))] + _unit_choices(services.CREATE_ACTION[kind])
         if kind == KIND_STAFF:
             del form.unit_id
-        response, errors = _submit(
+        response, errors = submit_form(
             form,
             lambda: services.create_account(g.user, kind, {
                 "last_name": form.last_name.data, "first_name": form.first_name.data,
@@ -230,7 +214,7 @@ class AccountAdminView(BaseView):
         form.unit_id.choices = [("", _("(none)"))] + _unit_choices("write")
         if request.method == "GET":
             form.unit_id.data = str(account.unit_id or "")
-        response, errors = _submit(
+        response, errors = submit_form(
             form,
             lambda: services.update_account(g.user, account, {
                 "last_name": form.last_name.data, "first_name": form.first_name.data,
@@ -277,7 +261,7 @@ class AccountAdminView(BaseView):
     def access(self, pk):
         account = _account_or_404(pk, "manage")
         form = AccessForm()
-        response, errors = _submit(
+        response, errors = submit_form(
             form,
             lambda: services.set_access(g.user, account, form.mode.data, form.expires_on.data),
             lambda _r: _saved(_("Access of %(user)s changed.", user=account.username), account))
@@ -294,7 +278,7 @@ class AccountAdminView(BaseView):
         form.roles.choices = [(name, name) for name in roles.ROLE_NAMES]
         if request.method == "GET":
             form.roles.data = [role.name for role in account.roles]
-        response, errors = _submit(
+        response, errors = submit_form(
             form,
             lambda: services.assign_roles(g.user, account, form.roles.data),
             lambda _r: _saved(_("Roles of %(user)s saved.", user=account.username), account))
@@ -328,7 +312,7 @@ class MyAccountView(BaseView):
     def password(self):
         account = db.session.get(Account, g.user.id)
         form = PasswordChangeForm()
-        response, errors = _submit(
+        response, errors = submit_form(
             form,
             lambda: services.change_own_password(account, form.current_password.data,
                                                  form.new_password.data,

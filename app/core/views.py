@@ -1,8 +1,10 @@
 """Base views every domain builds on, and the home page."""
+from flask import request
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext as _
 
 from app.core.dates import format_date, format_datetime
+from app.core.exceptions import DomainError
 
 
 def format_boolean(value):
@@ -180,3 +182,20 @@ class DomainErrorsApiMixin:
 
     def put_headless(self, pk):
         return self._refusing(super().put_headless, pk)
+
+
+def submit_form(form, operation, done):
+    """On a valid POST run ``operation``; on success return ``done(result)``.
+
+    Returns (response or None, errors): form errors or the service's refusal,
+    in Vietnamese, with nothing saved.
+    """
+    if request.method != "POST":
+        return None, []
+    if not form.validate_on_submit():
+        return None, [error for field in form for error in field.errors]
+    try:
+        result = operation()
+    except DomainError as exc:
+        return None, [str(exc)]
+    return done(result), []

@@ -1,50 +1,71 @@
-"""Unit screens and the units REST resource (scoped like everything else)."""
-from flask import g
-from flask_appbuilder import ModelRestApi, ModelView
+"""Unit screens: the list and forms (FAB), the tree, a unit's history and
+leaders, restructuring under a decision; and the units REST resource.
+
+Every screen is scoped like everything else; the rules live in org.services.
+"""
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
 
 from app.audit import services as audit
+from app.core.dates import parse_date
 from app.core.exceptions import DomainError
 from app.core.views import (
     AuditedApiReadsMixin, AuditedReadsMixin, DomainErrorsApiMixin, VietnameseFormatsMixin,
+    submit_form,
 )
 from app.extensions import db
-from app.org import services
-from app.org.models import Unit
+from app.org import forms, services
+from app.org.models import UNIT_TYPES, OrgRestructuring, Unit, UnitCode, UnitState
+from app.records.models import Employee, EmployeePlacement
 from app.security import roles, scope
 
-UNIT_LABELS = {"name": _l("Name"), "parent": _l("Parent unit"),
-               "is_employing": _l("Employs staff and has a head")}
+UNIT_LABELS = {
+    "name": _l("Name"), "parent": _l("Parent unit"), "parent_id": _l("Parent unit"),
+    "is_employing": _l("Employs staff and has a head"), "unit_type": _l("Type"),
+    "code": _l("Identifier code"), "valid_from": _l("Valid from"), "valid_to": _l("Closed on"),
+    "successor": _l("Successor"), "successor_id": _l("Successor"),
+}
 PERMISSIONS = {"list": "read", "show": "read", "add": "write", "edit": "write",
                "get": "read", "get_list": "read", "post": "write", "put": "write",
                "info": "read"}
+
+
+class OpenUnitsFilter(BaseFilter):
+    """Only units still open (a closed unit takes no new units or staff)."""
+
+    name = "open"
+    arg_name = "open"
+
+    def apply(self, query, value):
+        return query.filter(Unit.valid_to.is_(None))
+
+
+def _type_field():
+    return SelectField(_l("Type"), choices=forms.type_choices())
 
 
 class UnitWritesMixin:
     """The screen and the API save units through the same checks and audit."""
 
     def pre_add(self, item):
-        _check_and_place(item, "write")
+        parent = item.parent
+        if parent is not None and not scope.allows(g.user, "write", parent):
+            raise DomainError(str(_l("The parent unit is outside your scope.")))
+        services.register_unit(item)
         audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
 
     def pre_update(self, item):
         if not scope.allows(g.user, "write", item):
             raise DomainError(str(_l("This unit is outside your scope.")))
-        _check_and_place(item, "write")
+        services.correct_unit(item)
         audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
-
-
-def _check_and_place(unit, action_name):
-    """Before FAB saves a unit: the parent must be in scope; the path follows it."""
-    parent = unit.parent
-    if parent is not None and not scope.allows(g.user, action_name, parent):
-        raise DomainError(str(_l("The parent unit is outside your scope.")))
-    if not (unit.name or "").strip():
-        raise DomainError(str(_l("The unit's name is required.")))
-    db.session.add(unit)
-    db.session.flush()
-    services.place(unit)
 
 
 class UnitResource(UnitWritesMixin):
@@ -64,13 +85,18 @@ class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelVie
     list_title = _l("Units")
     show_title = _l("Unit")
     add_title = _l("Add unit")
-    edit_title = _l("Edit unit")
-    list_columns = ["name", "parent", "is_employing"]
-    show_columns = ["name", "parent", "is_employing"]
-    add_columns = edit_columns = ["name", "parent", "is_employing"]
-    search_columns = ["name"]
-    add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "parent": [["id", scope.ScopeFilter, "write"]]}
+    edit_title = _l("Correct unit")
+    list_columns = ["name", "unit_type", "code", "parent", "is_employing", "valid_to"]
+    show_columns = ["name", "unit_type", "code", "parent", "is_employing", "valid_from",
+                    "valid_to", "successor"]
+    add_columns = ["name", "parent", "unit_type", "is_employing", "code", "valid_from"]
+    # corrections only; a new name, code or parent is a restructuring
+    edit_columns = ["name", "unit_type", "is_employing", "code"]
+    search_columns = ["name", "code"]
+    formatters_columns = {"unit_type": lambda value: UNIT_TYPES.get(value, value)}
+    add_form_extra_fields = edit_form_extra_fields = {"unit_type": _type_field()}
+    add_form_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
+                                            ["valid_to", OpenUnitsFilter, None]]}
 
 
 class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
@@ -78,8 +104,298 @@ class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRes
     allow_browser_login = True
     # units are never deleted: dissolving one is a restructuring with history
     include_route_methods = {"get", "get_list", "post", "put", "info"}
-    list_columns = ["id", "name", "parent_id", "is_employing"]
-    show_columns = ["id", "name", "parent_id", "is_employing"]
-    add_columns = edit_columns = ["name", "parent", "is_employing"]
-    add_query_rel_fields = edit_query_rel_fields = {
-        "parent": [["id", scope.ScopeFilter, "write"]]}
+    list_columns = show_columns = ["id", "name", "unit_type", "code", "parent_id",
+                                   "is_employing", "valid_from", "valid_to", "successor_id"]
+    add_columns = ["name", "parent", "unit_type", "is_employing", "code", "valid_from"]
+    edit_columns = ["name", "unit_type", "is_employing", "code"]
+    add_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
+                                       ["valid_to", OpenUnitsFilter, None]]}
+
+
+# ---------------------------------------------------------------- the tree
+
+def _readable_unit(pk, action="read"):
+    unit = db.session.get(Unit, pk)
+    if unit is None:
+        abort(404)
+    if not scope.allows(g.user, action, unit):
+        abort(403)
+    return unit
+
+
+class UnitTreeView(BaseView):
+    """The tree (expand, collapse, search ignoring accents, by code, as of a
+    date) and one unit's page: codes, leaders, staff, restructurings."""
+
+    route_base = "/unit-tree"
+    class_permission_name = roles.UNIT
+    method_permission_name = {"tree": "read", "unit": "read", "appoint": "write",
+                              "end_appointment": "write"}
+    base_permissions = roles.base_permissions(roles.UNIT)
+    default_view = "tree"
+
+    @expose("/")
+    @has_access
+    def tree(self):
+        text = request.args.get("q", "").strip()
+        include_closed = request.args.get("closed") == "1"
+        on_text = request.args.get("on", "").strip()
+        on, errors, states = None, [], None
+        if on_text:
+            on = parse_date(on_text)
+            if on is None:
+                errors.append(_("Enter the date as dd/mm/yyyy."))
+        matches = None
+        if on is not None:
+            rows, states = self._as_of(on)
+        else:
+            matches = services.search_units(g.user, text, include_closed) if text else None
+            rows = services.visible_tree(g.user, matches, include_closed)
+        nodes = _nest(rows, {unit.id for unit in matches or []})
+        audit.record("unit.tree", object_type="Unit",
+                     details={"q": text, "on": on.isoformat() if on else None})
+        db.session.commit()
+        return self.render_template("org/tree.html", nodes=nodes, q=text, on=on_text,
+                                    include_closed=include_closed, errors=errors,
+                                    states=states, searching=bool(text) and on is None,
+                                    type_labels=UNIT_TYPES)
+
+    def _as_of(self, on):
+        """The tree on a past date, limited to the units the user may read."""
+        states = services.tree_as_of(on)
+        readable = set(db.session.scalars(scope.restrict(
+            select(Unit.id).where(Unit.id.in_(list(states))), g.user, "read", model=Unit)))
+        states = {uid: state for uid, state in states.items() if uid in readable}
+        units = {unit.id: unit for unit in db.session.scalars(
+            select(Unit).where(Unit.id.in_(list(states))))}
+        children, roots = {}, []
+        for uid, state in states.items():
+            if state.parent_id in states:
+                children.setdefault(state.parent_id, []).append(uid)
+            else:
+                roots.append(uid)
+        rows = []
+
+        def walk(uid, depth):
+            rows.append((units[uid], depth))
+            for child in sorted(children.get(uid, []), key=lambda c: states[c].name):
+                walk(child, depth + 1)
+
+        for root in sorted(roots, key=lambda r: units[r].path):
+            walk(root, 0)
+        return rows, states
+
+    @expose("/unit/<int:pk>")
+    @has_access
+    def unit(self, pk):
+        unit = _readable_unit(pk)
+        audit.record("unit.read", unit, unit_id=unit.id)
+        db.session.commit()
+        return self._unit_page(unit, forms.LeaderForm(), [])
+
+    def _unit_page(self, unit, form, errors):
+        can_write = scope.allows(g.user, "write", unit) and self.appbuilder.sm.has_access(
+            "write", roles.UNIT)
+        if can_write:
+            self._leader_choices(form, unit)
+        states = _periods(UnitState, unit)
+        parent_ids = [state.parent_id for state in states if state.parent_id]
+        return self.render_template(
+            "org/unit.html", unit=unit, form=form, errors=errors, can_write=can_write,
+            leaders=services.leaders(unit),
+            all_leaders=_periods(services.UnitLeader, unit),
+            codes=_periods(UnitCode, unit), states=states,
+            events=services.history(unit), staff_count=len(services.staff_of(unit)),
+            placements_in=_placements_in(unit), type_labels=UNIT_TYPES,
+            names=dict(db.session.execute(select(Unit.id, Unit.name).where(
+                Unit.id.in_(parent_ids))).all()))
+
+    def _leader_choices(self, form, unit):
+        people = db.session.scalars(scope.restrict(
+            select(Employee).where(Employee.unit_path.startswith(unit.path)), g.user, "read",
+            model=Employee).order_by(Employee.full_name, Employee.id).limit(500))
+        form.employee_id.choices = [("", _("(choose)"))] + [
+            (person.id, "%s (%s)" % (person.full_name, person.unit.name)) for person in people]
+        form.position.choices = forms.position_choices()
+
+    @expose("/unit/<int:pk>/appoint", methods=["POST"])
+    @has_access
+    def appoint(self, pk):
+        unit = _readable_unit(pk, "write")
+        form = forms.LeaderForm()
+        self._leader_choices(form, unit)
+        response, errors = submit_form(
+            form,
+            lambda: services.appoint_leader(
+                g.user, unit, db.session.get(Employee, form.employee_id.data or 0),
+                form.position.data, form.since.data, form.decision_number.data),
+            lambda row: _done(_("%(person)s appointed.", person=row.employee.full_name),
+                              url_for("UnitTreeView.unit", pk=unit.id)))
+        return response or self._unit_page(unit, form, errors)
+
+    @expose("/unit/<int:pk>/leader/<int:leader_id>/end", methods=["POST"])
+    @has_access
+    def end_appointment(self, pk, leader_id):
+        unit = _readable_unit(pk, "write")
+        leader = db.session.get(services.UnitLeader, leader_id)
+        if leader is None or leader.unit_id != unit.id:
+            abort(404)
+        on = parse_date(request.form.get("on", ""))
+        try:
+            if on is None:
+                raise DomainError(_("Enter the date as dd/mm/yyyy."))
+            services.end_leader(g.user, leader, on)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The appointment has ended."), "success")
+        return redirect(url_for("UnitTreeView.unit", pk=unit.id))
+
+
+def _nest(rows, matched_ids):
+    """[(unit, depth)] in tree order -> nodes {unit, match, children} for the template."""
+    roots, stack = [], []
+    for unit, depth in rows:
+        node = {"unit": unit, "match": unit.id in matched_ids, "children": []}
+        del stack[depth:]
+        (stack[-1]["children"] if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def _done(message, target):
+    flash(message, "success")
+    return redirect(target)
+
+
+def _periods(model, unit):
+    return list(db.session.scalars(select(model).where(model.unit_id == unit.id)
+                                   .order_by(model.valid_from.is_not(None), model.valid_from,
+                                             model.id)))
+
+
+def _placements_in(unit):
+    """People who came to the unit through a restructuring or transfer, newest first."""
+    return list(db.session.scalars(
+        select(EmployeePlacement).where(EmployeePlacement.unit_id == unit.id,
+                                        EmployeePlacement.reason.is_not(None))
+        .order_by(EmployeePlacement.valid_from.desc(), EmployeePlacement.id.desc())
+        .limit(100)))
+
+
+# ---------------------------------------------------------------- restructuring
+
+class RestructureView(BaseView):
+    """Sở Nội vụ restructures the tree: one form per kind, each under a decision."""
+
+    route_base = "/restructure"
+    class_permission_name = roles.UNIT
+    method_permission_name = {name: "restructure" for name in (
+        "index", "rename", "recode", "move", "merge", "consolidate", "dissolve")}
+    base_permissions = roles.base_permissions(roles.UNIT)
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        events = db.session.scalars(select(OrgRestructuring).order_by(
+            OrgRestructuring.effective_on.desc(), OrgRestructuring.id.desc()).limit(50))
+        visible = [event for event in events
+                   if all(scope.allows(g.user, "read", part.unit) for part in event.parts)]
+        return self.render_template("org/restructurings.html", events=visible)
+
+    def _choices(self):
+        units = db.session.scalars(scope.restrict(
+            select(Unit).where(Unit.valid_to.is_(None)), g.user, "restructure",
+            model=Unit).order_by(Unit.path))
+        return [(unit.id, _indented(unit)) for unit in units]
+
+    def _page(self, form, title, intro, operation):
+        choices = self._choices()
+        for field in form:
+            if field.type in ("SelectField", "SelectMultipleField") and field.name.endswith(
+                    ("_id", "_ids")):
+                field.choices = (choices if field.type == "SelectMultipleField"
+                                 or field.flags.required else [("", _("(none)"))] + choices)
+        if "unit_type" in form:
+            form.unit_type.choices = forms.type_choices()
+        response, errors = submit_form(
+            form, lambda: operation(_decision(form)),
+            lambda event: _done(_("Restructuring saved: %(kind)s, decision %(number)s.",
+                                  kind=event.kind_label, number=event.decision_number),
+                                url_for("RestructureView.index")))
+        return response or self.render_template(
+            "hoso/form.html", form=form, title=title, intro=intro, submit_label=_("Save"),
+            errors=errors, extra_link=(url_for("RestructureView.index"), _("Back")))
+
+    @expose("/rename", methods=["GET", "POST"])
+    @has_access
+    def rename(self):
+        form = forms.RenameForm()
+        return self._page(form, _("Rename a unit"), None, lambda decision: services.rename(
+            g.user, _unit(form.unit_id.data), form.new_name.data, decision))
+
+    @expose("/recode", methods=["GET", "POST"])
+    @has_access
+    def recode(self):
+        form = forms.RecodeForm()
+        return self._page(form, _("Give a unit a new identifier code"), None,
+                          lambda decision: services.recode(
+                              g.user, _unit(form.unit_id.data), form.code.data, decision))
+
+    @expose("/move", methods=["GET", "POST"])
+    @has_access
+    def move(self):
+        form = forms.MoveForm()
+        return self._page(form, _("Move a unit to another parent"), None,
+                          lambda decision: services.move(
+                              g.user, _unit(form.unit_id.data), _unit(form.parent_id.data),
+                              decision))
+
+    @expose("/merge", methods=["GET", "POST"])
+    @has_access
+    def merge(self):
+        form = forms.MergeForm()
+        return self._page(
+            form, _("Merge units (sáp nhập)"),
+            _("The absorbed units close; their staff and the units below them move to the "
+              "unit that absorbs them, with the decision as the reason."),
+            lambda decision: services.merge(
+                g.user, _unit(form.absorbing_id.data),
+                [_unit(pk) for pk in form.absorbed_ids.data], decision))
+
+    @expose("/consolidate", methods=["GET", "POST"])
+    @has_access
+    def consolidate(self):
+        form = forms.ConsolidateForm()
+        return self._page(
+            form, _("Consolidate units into a new one (hợp nhất)"),
+            _("The units close; a new unit takes their staff and the units below them."),
+            lambda decision: services.consolidate(
+                g.user, [_unit(pk) for pk in form.unit_ids.data], form.name.data,
+                form.unit_type.data, _unit(form.parent_id.data), form.code.data, decision,
+                is_employing=form.is_employing.data))
+
+    @expose("/dissolve", methods=["GET", "POST"])
+    @has_access
+    def dissolve(self):
+        form = forms.DissolveForm()
+        return self._page(
+            form, _("Dissolve a unit (giải thể)"), None,
+            lambda decision: services.dissolve(
+                g.user, _unit(form.unit_id.data), _unit(form.staff_to_id.data), decision,
+                children_to=_unit(form.children_to_id.data)))
+
+
+def _unit(pk):
+    return db.session.get(Unit, pk) if pk else None
+
+
+def _indented(unit):
+    return "\u00a0\u00a0" * (unit.path.count("/") - 2) + unit.name + (
+        " (%s)" % unit.code if unit.code else "")
+
+
+def _decision(form):
+    return services.Decision(form.decision_number.data, form.decision_date.data,
+                             form.effective_on.data, form.note.data)

@@ -37,7 +37,8 @@ SWAGGER = "SwaggerView"
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
-    UNIT: {"read": _l("View units"), "write": _l("Create and edit units")},
+    UNIT: {"read": _l("View units"), "write": _l("Create and edit units, heads and deputies"),
+           "restructure": _l("Restructure units: rename, move, merge, split, dissolve")},
     ACCOUNT: {
         "read": _l("View accounts"),
         "write": _l("Edit account details"),
@@ -85,7 +86,7 @@ ROLE_CONFIGS = [
         "scope": SCOPE_PROVINCE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT),
-            ("read", UNIT), ("write", UNIT), ("read", RECORD),
+            ("read", UNIT), ("write", UNIT), ("restructure", UNIT), ("read", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
             ("create_agency", ACCOUNT),
             ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),
