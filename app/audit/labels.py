@@ -23,11 +23,15 @@ ACTION_LABELS = {
     "unit.update": _l("Unit changed"),
     "unit.read": _l("Unit viewed"),
     "unit.list": _l("Unit list viewed"),
+    "unit.tree": _l("Org tree viewed"),
+    "unit.restructure": _l("Units restructured"),
+    "unit.leader_appoint": _l("Head or deputy appointed"),
+    "unit.leader_end": _l("Appointment ended"),
     "auditentry.read": _l("Audit entry viewed"),
     "auditentry.list": _l("Audit log viewed"),
 }
 OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry"),
-                 "Role": _l("Role")}
+                 "Role": _l("Role"), "OrgRestructuring": _l("Restructuring")}
 
 
 def action_label(code):

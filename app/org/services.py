@@ -225,7 +225,7 @@ def appoint_leader(actor, unit, employee, position, since, decision_number=""):
     if position not in (LEADER_HEAD, LEADER_DEPUTY):
         _fail(_("Choose head or deputy."))
     if not unit.is_open:
-        _fail(_("%(unit)s is closed; choose an open parent unit."), unit=unit.name)
+        _fail(_("%(unit)s is closed; choose an open unit."), unit=unit.name)
     if employee is None or not is_within(employee.unit, unit):
         _fail(_("A head or deputy must work in the unit or a unit below it."))
     if since is None:
@@ -280,7 +280,7 @@ def _open_units(actor, units):
         if unit is None:
             _fail(_("Choose the units."))
         if not unit.is_open:
-            _fail(_("%(unit)s is closed; choose an open parent unit."), unit=unit.name)
+            _fail(_("%(unit)s is closed; choose an open unit."), unit=unit.name)
         _require(actor, "restructure", unit)
 
 
@@ -397,7 +397,7 @@ def _close(actor, unit, event, successor):
             Account.unit_id == unit.id, Account.kind == KIND_AGENCY,
             Account.status != STATUS_REVOKED)):
         account.status = STATUS_REVOKED
-        audit.record("account.revoke", account, unit_id=unit.id,
+        audit.record("account.access_revoke", account, unit_id=unit.id,
                      details={"reason": "unit_closed", "restructuring": event.id},
                      actor=actor)
     _add_part(event, unit, PART_CLOSED)

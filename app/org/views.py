@@ -114,6 +114,13 @@ class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRes
 
 # ---------------------------------------------------------------- the tree
 
+def _date_or_none(text):
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
 def _readable_unit(pk, action="read"):
     unit = db.session.get(Unit, pk)
     if unit is None:
@@ -142,7 +149,7 @@ class UnitTreeView(BaseView):
         on_text = request.args.get("on", "").strip()
         on, errors, states = None, [], None
         if on_text:
-            on = parse_date(on_text)
+            on = _date_or_none(on_text)
             if on is None:
                 errors.append(_("Enter the date as dd/mm/yyyy."))
         matches = None
@@ -233,15 +240,16 @@ class UnitTreeView(BaseView):
                               url_for("UnitTreeView.unit", pk=unit.id)))
         return response or self._unit_page(unit, form, errors)
 
-    @expose("/unit/<int:pk>/leader/<int:leader_id>/end", methods=["POST"])
+    @expose("/unit/<int:pk>/end-appointment", methods=["POST"])
     @has_access
-    def end_appointment(self, pk, leader_id):
+    def end_appointment(self, pk):
         unit = _readable_unit(pk, "write")
-        leader = db.session.get(services.UnitLeader, leader_id)
-        if leader is None or leader.unit_id != unit.id:
-            abort(404)
-        on = parse_date(request.form.get("on", ""))
+        leader = db.session.get(services.UnitLeader, request.form.get("leader_id", type=int)
+                                or 0)
+        on = _date_or_none(request.form.get("on"))
         try:
+            if leader is None or leader.unit_id != unit.id:
+                raise DomainError(_("Choose an appointment of this unit."))
             if on is None:
                 raise DomainError(_("Enter the date as dd/mm/yyyy."))
             services.end_leader(g.user, leader, on)

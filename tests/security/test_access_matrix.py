@@ -60,6 +60,14 @@ AUDIT = {
     ("UnitView.add", "POST"): None,
     ("UnitView.edit", "GET"): None,
     ("UnitView.edit", "POST"): None,
+    ("UnitTreeView.tree", "GET"): "unit.tree",
+    ("UnitTreeView.unit", "GET"): "unit.read",
+    ("UnitTreeView.appoint", "POST"): None,
+    ("UnitTreeView.end_appointment", "POST"): None,
+    **{("RestructureView.%s" % name, method): None
+       for name in ("rename", "recode", "move", "merge", "consolidate", "dissolve")
+       for method in ("GET", "POST")},
+    ("RestructureView.index", "GET"): None,
     ("UnitApi.get_list", "GET"): "unit.list",
     ("UnitApi.get", "GET"): "unit.read",
     ("UnitApi.info", "GET"): None,
