@@ -71,6 +71,21 @@ class DissolveForm(DecisionForm):
                            required=False)
 
 
+class SplitStartForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form choosing what the split form shows
+
+    unit_id = _unit(_l("Unit split"))
+    parts = SelectField(_l("Number of new units"), choices=[(n, str(n)) for n in range(1, 7)],
+                        coerce=int, default=2)
+    keep = BooleanField(_l("The unit stays and parts are separated from it (tách)"))
+
+
+class SplitForm(DecisionForm):
+    """The decision; the parts and who goes where are read from the request
+    (their number depends on the unit), see RestructureView.split."""
+
+
 class LeaderForm(FlaskForm):
     employee_id = SelectField(_l("Person"), choices=[], coerce=_optional_int,
                               validators=[InputRequired(_l("Choose a person."))])

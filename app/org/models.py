@@ -43,10 +43,10 @@ RENAME, MOVE, MERGE, CONSOLIDATE, SPLIT, DISSOLVE, RECODE = (
 RESTRUCTURING_KINDS = {
     RENAME: _l("Rename"),
     MOVE: _l("Move to another parent"),
-    MERGE: _l("Merge (one unit absorbs others)"),
-    CONSOLIDATE: _l("Consolidate (units become a new one)"),
+    MERGE: _l("Merger"),
+    CONSOLIDATE: _l("Consolidation"),
     SPLIT: _l("Split"),
-    DISSOLVE: _l("Dissolve"),
+    DISSOLVE: _l("Dissolution"),
     RECODE: _l("New identifier code"),
 }
 # how a unit took part in a restructuring

@@ -193,7 +193,7 @@ def correct_unit(unit):
     _check_type(unit.unit_type)
     unit.is_employing = bool(unit.is_employing)
     unit.search_name = fold(unit.name)
-    if unit.parent_id != state.parent_id:
+    if (unit.parent.id if unit.parent is not None else None) != state.parent_id:
         _fail(_("Moving a unit is a restructuring; use the restructuring screen."))
     state.name, state.unit_type, state.is_employing = (unit.name, unit.unit_type,
                                                        unit.is_employing)

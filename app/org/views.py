@@ -3,6 +3,8 @@ leaders, restructuring under a decision; and the units REST resource.
 
 Every screen is scoped like everything else; the rules live in org.services.
 """
+import contextlib
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
@@ -11,7 +13,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from app.audit import services as audit
 from app.core.dates import parse_date
@@ -47,25 +49,45 @@ class OpenUnitsFilter(BaseFilter):
         return query.filter(Unit.valid_to.is_(None))
 
 
-def _type_field():
-    return SelectField(_l("Type"), choices=forms.type_choices())
+def _form_fields():
+    # FAB would make a non-null boolean "required", so an unticked box (a phòng
+    # that employs no one) could never be saved
+    return {"unit_type": SelectField(_l("Type"), choices=forms.type_choices()),
+            "is_employing": BooleanField(_l("Employs staff and has a head"), default=True)}
 
 
 class UnitWritesMixin:
-    """The screen and the API save units through the same checks and audit."""
+    """The screen and the API save units through the same checks and audit.
+
+    A refusal rolls the session back: the form's unit may already sit in the
+    session (through its parent's children), and nothing of it may be saved.
+    """
 
     def pre_add(self, item):
-        parent = item.parent
-        if parent is not None and not scope.allows(g.user, "write", parent):
-            raise DomainError(str(_l("The parent unit is outside your scope.")))
-        services.register_unit(item)
-        audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
+        with _refusal_rolls_back():
+            parent = item.parent
+            if parent is not None and not scope.allows(g.user, "write", parent):
+                raise DomainError(str(_l("The parent unit is outside your scope.")))
+            services.register_unit(item)
+            audit.record("unit.create", item, unit_id=item.id, details={"name": item.name})
 
     def pre_update(self, item):
-        if not scope.allows(g.user, "write", item):
-            raise DomainError(str(_l("This unit is outside your scope.")))
-        services.correct_unit(item)
-        audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
+        with _refusal_rolls_back():
+            if not scope.allows(g.user, "write", item):
+                raise DomainError(str(_l("This unit is outside your scope.")))
+            services.correct_unit(item)
+            audit.record("unit.update", item, unit_id=item.id, details={"name": item.name})
+
+
+@contextlib.contextmanager
+def _refusal_rolls_back():
+    try:
+        # the checks query before the new unit is complete enough to be flushed
+        with db.session.no_autoflush:
+            yield
+    except DomainError:
+        db.session.rollback()
+        raise
 
 
 class UnitResource(UnitWritesMixin):
@@ -94,7 +116,8 @@ class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelVie
     edit_columns = ["name", "unit_type", "is_employing", "code"]
     search_columns = ["name", "code"]
     formatters_columns = {"unit_type": lambda value: UNIT_TYPES.get(value, value)}
-    add_form_extra_fields = edit_form_extra_fields = {"unit_type": _type_field()}
+    add_form_extra_fields = _form_fields()
+    edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
                                             ["valid_to", OpenUnitsFilter, None]]}
 
@@ -107,7 +130,8 @@ class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRes
     list_columns = show_columns = ["id", "name", "unit_type", "code", "parent_id",
                                    "is_employing", "valid_from", "valid_to", "successor_id"]
     add_columns = ["name", "parent", "unit_type", "is_employing", "code", "valid_from"]
-    edit_columns = ["name", "unit_type", "is_employing", "code"]
+    # a parent sent here is refused with the reason (a move is a restructuring)
+    edit_columns = ["name", "parent", "unit_type", "is_employing", "code"]
     add_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
                                        ["valid_to", OpenUnitsFilter, None]]}
 
@@ -299,7 +323,7 @@ class RestructureView(BaseView):
     route_base = "/restructure"
     class_permission_name = roles.UNIT
     method_permission_name = {name: "restructure" for name in (
-        "index", "rename", "recode", "move", "merge", "consolidate", "dissolve")}
+        "index", "rename", "recode", "move", "merge", "consolidate", "dissolve", "split")}
     base_permissions = roles.base_permissions(roles.UNIT)
     default_view = "index"
 
@@ -393,6 +417,49 @@ class RestructureView(BaseView):
             lambda decision: services.dissolve(
                 g.user, _unit(form.unit_id.data), _unit(form.staff_to_id.data), decision,
                 children_to=_unit(form.children_to_id.data)))
+
+
+    @expose("/split", methods=["GET", "POST"])
+    @has_access
+    def split(self):
+        """Two steps: choose the unit and the number of parts (GET), then name the
+        parts and say where each person and unit below goes (POST)."""
+        start = forms.SplitStartForm(request.args if request.method == "GET" else request.form)
+        start.unit_id.choices = self._choices()
+        source = _unit(start.unit_id.data) if start.unit_id.data else None
+        if source is None or not scope.allows(g.user, "restructure", source) \
+                or not source.is_open:
+            return self.render_template("org/split.html", start=start, step=1)
+        parts = max(1, min(6, start.parts.data or 2))
+        keep = bool(start.keep.data)
+        form = forms.SplitForm()
+        people = services.staff_of(source)
+        children = list(db.session.scalars(select(Unit).where(
+            Unit.parent_id == source.id, Unit.valid_to.is_(None)).order_by(Unit.name)))
+        values = request.form if request.method == "POST" else {}
+
+        def build(decision):
+            split_parts = []
+            for number in range(1, parts + 1):
+                split_parts.append(services.SplitPart(
+                    name=values.get("part_%d_name" % number, ""),
+                    unit_type=values.get("part_%d_type" % number, ""),
+                    code=values.get("part_%d_code" % number, ""),
+                    employees=tuple(p for p in people
+                                    if values.get("person_%d" % p.id) == str(number)),
+                    children=tuple(c for c in children
+                                   if values.get("unit_%d" % c.id) == str(number))))
+            return services.split(g.user, source, split_parts, decision, keep_source=keep)
+
+        response, errors = submit_form(
+            form, lambda: build(_decision(form)),
+            lambda event: _done(_("Restructuring saved: %(kind)s, decision %(number)s.",
+                                  kind=event.kind_label, number=event.decision_number),
+                                url_for("RestructureView.index")))
+        return response or self.render_template(
+            "org/split.html", start=start, step=2, form=form, source=source, parts=parts,
+            keep=keep, people=people, children=children, values=values, errors=errors,
+            type_choices=forms.type_choices())
 
 
 def _unit(pk):

@@ -127,11 +127,12 @@ def test_unit_forms_refuse_a_missing_name_and_a_parent_out_of_scope(app, provinc
     assert snapshot(app) == before
 
 
-def test_api_unit_put_cannot_move_a_unit_below_itself(app, province, client):
+def test_api_unit_put_cannot_move_a_unit(app, province, client):
     login(client, "sonoivu", w.PASSWORD)
     before = snapshot(app)
     response = client.put("/api/v1/unit/%d" % province.units["A"],
                           json={"parent": province.units["A1"]})
     assert response.status_code == 422
-    assert response.get_json()["message"] == "Không thể chuyển một đơn vị vào bên dưới chính nó."
+    assert response.get_json()["message"] == (
+        "Chuyển đơn vị là một lần sắp xếp; hãy dùng màn hình sắp xếp đơn vị.")
     assert snapshot(app) == before

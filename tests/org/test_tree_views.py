@@ -119,3 +119,38 @@ def test_only_restructurers_reach_the_forms(app, province, client):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Unit, province.units["A1"]).is_open
+
+
+def test_so_noi_vu_splits_a_unit_through_the_form(app, province, client):
+    with app.app_context():
+        people = []
+        for name in ("Trần Văn Bình", "Lê Thị Hoa"):
+            person = Employee(full_name=name, category="vien_chuc", unit_id=province.units["B"])
+            db.session.add(person)
+            db.session.flush()
+            people.append(person.id)
+        db.session.commit()
+    login(client, "sonoivu", w.PASSWORD)
+    step2 = "/restructure/split?unit_id=%d&parts=2" % province.units["B"]
+    page = client.get(step2).get_data(as_text=True)
+    assert "Trần Văn Bình" in page and 'name="part_2_name"' in page
+    token = csrf_token(page)
+    form = {"csrf_token": token, "unit_id": province.units["B"], "parts": 2,
+            "decision_number": "QĐ 30", "decision_date": "01/06/2025",
+            "effective_on": "01/07/2025", "part_1_name": "Sở Y tế dự phòng",
+            "part_1_type": "so", "part_2_name": "Sở Khám chữa bệnh", "part_2_type": "so",
+            "person_%d" % people[0]: "1"}
+    # Hoa is assigned nowhere: refused, and the form keeps what was typed
+    body = client.post("/restructure/split", data=form).get_data(as_text=True)
+    assert "phải được giao cho một trong các đơn vị mới" in body
+    assert 'value="Sở Y tế dự phòng"' in body
+    with app.app_context():
+        assert db.session.get(Unit, province.units["B"]).is_open
+    form["person_%d" % people[1]] = "2"
+    body = client.post("/restructure/split", data=form, follow_redirects=True).get_data(
+        as_text=True)
+    assert "Đã lưu việc sắp xếp: Chia, tách" in body
+    with app.app_context():
+        assert not db.session.get(Unit, province.units["B"]).is_open
+        units = {db.session.get(Employee, pid).unit.name for pid in people}
+        assert units == {"Sở Y tế dự phòng", "Sở Khám chữa bệnh"}

@@ -65,7 +65,7 @@ AUDIT = {
     ("UnitTreeView.appoint", "POST"): None,
     ("UnitTreeView.end_appointment", "POST"): None,
     **{("RestructureView.%s" % name, method): None
-       for name in ("rename", "recode", "move", "merge", "consolidate", "dissolve")
+       for name in ("rename", "recode", "move", "merge", "consolidate", "dissolve", "split")
        for method in ("GET", "POST")},
     ("RestructureView.index", "GET"): None,
     ("UnitApi.get_list", "GET"): "unit.list",
