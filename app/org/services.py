@@ -633,49 +633,84 @@ def history(unit):
 
 # ---------------------------------------------------------------- the tree view
 
-def search_units(user, text, include_closed=False):
-    """Units in the user's scope whose name (accents ignored) or code matches."""
+SEARCH_LIMIT = 200   # matches shown at once; more asks for a narrower search
+
+
+@dataclass
+class TreeEntry:
+    """One unit as the tree screen shows it (today's or a past date's)."""
+
+    id: int
+    parent_id: object
+    name: str
+    unit_type: str
+    code: object = None
+    closed_on: object = None
+    path: str = ""
+
+
+def tree_entries(user, on=None, include_closed=False):
+    """{id: TreeEntry} of the units the user may read, today or as they were on ``on``."""
+    readable = scope.restrict(select(Unit), user, "read", model=Unit)
+    if on is None:
+        if not include_closed:
+            readable = readable.where(Unit.valid_to.is_(None))
+        return {unit.id: TreeEntry(unit.id, unit.parent_id, unit.name, unit.unit_type,
+                                   unit.code, unit.valid_to, unit.path)
+                for unit in db.session.scalars(readable)}
+    paths = dict(db.session.execute(readable.with_only_columns(Unit.id, Unit.path)).all())
+    codes = dict(db.session.execute(select(UnitCode.unit_id, UnitCode.code).where(
+        _holds_on(UnitCode, on))).all())
+    return {state.unit_id: TreeEntry(state.unit_id, state.parent_id, state.name,
+                                     state.unit_type, codes.get(state.unit_id), None,
+                                     paths[state.unit_id])
+            for state in tree_as_of(on).values() if state.unit_id in paths}
+
+
+def search_units(user, text, include_closed=False, limit=SEARCH_LIMIT):
+    """Units in the user's scope whose name (accents ignored) or code matches,
+    in tree order, at most ``limit``."""
     query = scope.restrict(select(Unit), user, "read", model=Unit)
     if not include_closed:
         query = query.where(Unit.valid_to.is_(None))
-    text = (text or "").strip()
-    if text:
-        folded = fold(text)
-        query = query.where(or_(Unit.search_name.contains(folded, autoescape=True),
-                                Unit.code.startswith(text.upper(), autoescape=True)))
-    return list(db.session.scalars(query.order_by(Unit.path)))
+    folded = fold(text)
+    query = query.where(or_(Unit.search_name.contains(folded, autoescape=True),
+                            Unit.code.startswith(text.strip().upper(), autoescape=True)))
+    return list(db.session.scalars(query.order_by(Unit.path).limit(limit)))
 
 
-def visible_tree(user, matches=None, include_closed=False):
-    """The units to show as a tree: those in scope (or the matches and the units
-    above them that are in scope), as [(unit, depth)] in tree order, siblings by name."""
-    units = search_units(user, "", include_closed) if matches is None else matches
-    by_id = {unit.id: unit for unit in units}
-    if matches is not None:
-        in_scope = {unit.id: unit for unit in search_units(user, "", include_closed)}
-        for unit in matches:
-            for ancestor_id in _ancestor_ids(unit):
-                if ancestor_id in in_scope:
-                    by_id[ancestor_id] = in_scope[ancestor_id]
+def tree_nodes(entries, roots=None, depth=2, keep=None):
+    """Nested nodes for the tree screen: each {entry, children, child_count, lazy}.
+
+    ``roots`` default to the entries whose parent is not shown. Children are
+    filled ``depth`` levels down; below that a node is ``lazy`` (the screen
+    fetches its children when opened). ``keep``: show only these ids (search
+    results and the units above them), fully expanded.
+    """
     children = {}
-    roots = []
-    for unit in by_id.values():
-        if unit.parent_id in by_id:
-            children.setdefault(unit.parent_id, []).append(unit)
-        else:
-            roots.append(unit)
-    ordered = []
+    for entry in entries.values():
+        if entry.parent_id in entries and (keep is None or entry.id in keep):
+            children.setdefault(entry.parent_id, []).append(entry)
+    for siblings in children.values():
+        siblings.sort(key=lambda e: (e.closed_on is not None, fold(e.name)))
+    if roots is None:
+        roots = sorted((e for e in entries.values() if e.parent_id not in entries
+                        and (keep is None or e.id in keep)), key=lambda e: e.path)
 
-    def walk(unit, depth):
-        ordered.append((unit, depth))
-        for child in sorted(children.get(unit.id, []), key=lambda u: (not u.is_open,
-                                                                       u.search_name)):
-            walk(child, depth + 1)
+    def node(entry, level):
+        below = children.get(entry.id, [])
+        expand = keep is not None or level < depth
+        return {"entry": entry, "child_count": len(below), "lazy": bool(below) and not expand,
+                "children": [node(child, level + 1) for child in below] if expand else []}
 
-    for root in sorted(roots, key=lambda u: u.path):
-        walk(root, 0)
-    return ordered
+    return [node(entry, 0) for entry in roots]
 
 
-def _ancestor_ids(unit):
-    return [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+def ancestors_of(entries, ids):
+    """The ids and the shown units above them."""
+    kept = set()
+    for uid in ids:
+        while uid in entries and uid not in kept:
+            kept.add(uid)
+            uid = entries[uid].parent_id
+    return kept

@@ -154,6 +154,9 @@ def _readable_unit(pk, action="read"):
     return unit
 
 
+TREE_DEPTH = 2  # levels shown below the top before a click loads more
+
+
 class UnitTreeView(BaseView):
     """The tree (expand, collapse, search ignoring accents, by code, as of a
     date) and one unit's page: codes, leaders, staff, restructurings."""
@@ -168,53 +171,42 @@ class UnitTreeView(BaseView):
     @expose("/")
     @has_access
     def tree(self):
+        """Two levels below the top (or below ``root``); deeper levels load when
+        opened (``fragment=1`` answers with just the nodes below ``root``)."""
         text = request.args.get("q", "").strip()
         include_closed = request.args.get("closed") == "1"
         on_text = request.args.get("on", "").strip()
-        on, errors, states = None, [], None
+        root_id = request.args.get("root", type=int)
+        fragment = request.args.get("fragment") == "1"
+        on, errors = None, []
         if on_text:
             on = _date_or_none(on_text)
             if on is None:
                 errors.append(_("Enter the date as dd/mm/yyyy."))
-        matches = None
-        if on is not None:
-            rows, states = self._as_of(on)
+        entries = services.tree_entries(g.user, on, include_closed)
+        matched, truncated = set(), False
+        if text:
+            matches = services.search_units(g.user, text, include_closed)
+            truncated = len(matches) >= services.SEARCH_LIMIT
+            matched = {unit.id for unit in matches if unit.id in entries}
+            nodes = services.tree_nodes(entries, keep=services.ancestors_of(entries, matched))
+        elif root_id in entries:
+            nodes = services.tree_nodes(entries, roots=[entries[root_id]], depth=TREE_DEPTH)
+            if fragment:
+                nodes = nodes[0]["children"]
         else:
-            matches = services.search_units(g.user, text, include_closed) if text else None
-            rows = services.visible_tree(g.user, matches, include_closed)
-        nodes = _nest(rows, {unit.id for unit in matches or []})
+            nodes = services.tree_nodes(entries, depth=TREE_DEPTH)
         audit.record("unit.tree", object_type="Unit",
-                     details={"q": text, "on": on.isoformat() if on else None})
+                     details={"q": text, "on": on.isoformat() if on else None, "root": root_id})
         db.session.commit()
-        return self.render_template("org/tree.html", nodes=nodes, q=text, on=on_text,
-                                    include_closed=include_closed, errors=errors,
-                                    states=states, searching=bool(text) and on is None,
-                                    type_labels=UNIT_TYPES)
-
-    def _as_of(self, on):
-        """The tree on a past date, limited to the units the user may read."""
-        states = services.tree_as_of(on)
-        readable = set(db.session.scalars(scope.restrict(
-            select(Unit.id).where(Unit.id.in_(list(states))), g.user, "read", model=Unit)))
-        states = {uid: state for uid, state in states.items() if uid in readable}
-        units = {unit.id: unit for unit in db.session.scalars(
-            select(Unit).where(Unit.id.in_(list(states))))}
-        children, roots = {}, []
-        for uid, state in states.items():
-            if state.parent_id in states:
-                children.setdefault(state.parent_id, []).append(uid)
-            else:
-                roots.append(uid)
-        rows = []
-
-        def walk(uid, depth):
-            rows.append((units[uid], depth))
-            for child in sorted(children.get(uid, []), key=lambda c: states[c].name):
-                walk(child, depth + 1)
-
-        for root in sorted(roots, key=lambda r: units[r].path):
-            walk(root, 0)
-        return rows, states
+        context = dict(nodes=nodes, matched=matched, on=on_text if on else "",
+                       include_closed=include_closed, type_labels=UNIT_TYPES,
+                       searching=bool(text))
+        if fragment:
+            return self.render_template("org/tree_nodes.html", **context)
+        return self.render_template(
+            "org/tree.html", q=text, on_text=on_text, errors=errors, truncated=truncated,
+            limit=services.SEARCH_LIMIT, root=entries.get(root_id), **context)
 
     @expose("/unit/<int:pk>")
     @has_access
@@ -282,17 +274,6 @@ class UnitTreeView(BaseView):
         else:
             flash(_("The appointment has ended."), "success")
         return redirect(url_for("UnitTreeView.unit", pk=unit.id))
-
-
-def _nest(rows, matched_ids):
-    """[(unit, depth)] in tree order -> nodes {unit, match, children} for the template."""
-    roots, stack = [], []
-    for unit, depth in rows:
-        node = {"unit": unit, "match": unit.id in matched_ids, "children": []}
-        del stack[depth:]
-        (stack[-1]["children"] if stack else roots).append(node)
-        stack.append(node)
-    return roots
 
 
 def _done(message, target):
