@@ -290,7 +290,8 @@ def _begin(actor, kind, decision, parts):
                              decision_date=decision.signed_on,
                              effective_on=decision.effective_on,
                              note=(decision.note or "").strip() or None,
-                             created_by_id=getattr(actor, "id", None), created_at=clock.now())
+                             created_by_id=getattr(actor, "id", None),
+                             created_at=clock.now().replace(tzinfo=None))
     db.session.add(event)
     db.session.flush()
     for unit, part in parts:
@@ -393,14 +394,25 @@ def _close(actor, unit, event, successor):
         if period is not None:
             period.valid_to = max(on, period.valid_from or on)
     unit.valid_to, unit.successor = on, successor
-    for account in db.session.scalars(select(Account).where(
-            Account.unit_id == unit.id, Account.kind == KIND_AGENCY,
-            Account.status != STATUS_REVOKED)):
-        account.status = STATUS_REVOKED
-        audit.record("account.access_revoke", account, unit_id=unit.id,
-                     details={"reason": "unit_closed", "restructuring": event.id},
-                     actor=actor)
+    _settle_accounts(actor, unit, event, successor)
     _add_part(event, unit, PART_CLOSED)
+
+
+def _settle_accounts(actor, unit, event, successor):
+    """The closed unit's own (agency) account is revoked; people's accounts not
+    tied to a record (officers, Sở staff) go with the unit's work to its successor.
+    Accounts tied to a record have already followed their owner."""
+    for account in list(db.session.scalars(select(Account).where(Account.unit_id == unit.id))):
+        details = {"reason": "unit_closed", "restructuring": event.id}
+        if account.kind == KIND_AGENCY:
+            if account.status != STATUS_REVOKED:
+                account.status = STATUS_REVOKED
+                audit.record("account.access_revoke", account, unit_id=unit.id,
+                             details=details, actor=actor)
+        elif successor is not None:
+            account.unit_id = successor.id
+            audit.record("account.update", account, unit_id=successor.id,
+                         details=dict(details, unit_from=unit.id), actor=actor)
 
 
 def _reason(event):

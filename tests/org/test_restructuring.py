@@ -114,7 +114,10 @@ def test_merge_closes_the_absorbed_unit_and_moves_staff_and_units(app, tree):
         huy = db.session.get(Employee, tree["people"]["Lê Quang Huy"])
         person_account = db.session.get(Account, province.accounts["giaovien"])
         huy.account_id = person_account.id
-        db.session.add(agency)
+        officer = Account(username="canbo.tttt", first_name="Cán bộ", last_name="TT&TT",
+                          email="canbo@tttt.invalid", kind=KIND_PERSONAL, unit_id=tttt.id,
+                          active=True, status="active")
+        db.session.add_all([agency, officer])
         db.session.commit()
 
         event = services.merge(actor, khcn, [tttt], decision())
@@ -131,6 +134,7 @@ def test_merge_closes_the_absorbed_unit_and_moves_staff_and_units(app, tree):
         assert placement.restructuring_id == event.id
         assert person_account.unit_id == khcn.id       # the personal account follows
         assert agency.status == STATUS_REVOKED          # the closed unit's own account goes
+        assert officer.unit_id == khcn.id               # so does its officer's work
         # history: before the reform TT&TT had its staff, its code, its centre
         assert services.staff_as_of(tttt.id, BEFORE) == {
             tree["people"][n] for n in ("Lê Quang Huy", "Phan Thị Ngọc", "Đặng Văn Long")}
