@@ -7,6 +7,9 @@ tests): a fresh database, migrated, filled by bench.generate, measured through
 app.security.scope.restrict() exactly as the views query it, then dropped.
 Each figure is the median of --repeat runs after a warm-up; the ratio is
 scoped / unscoped, both measured in the same run, alternating.
+
+Then whole pages for Sở Nội vụ through the app (the org tree of 5,000 units,
+and a search in it) against the unit list's first page in the same run.
 """
 import argparse
 import os
@@ -16,6 +19,7 @@ from types import SimpleNamespace
 
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from app import MIGRATIONS_DIR, create_app
 from app.extensions import db
@@ -78,6 +82,40 @@ def measure(repeat):
     return rows
 
 
+PAGE_REPEAT = 10  # whole pages through the app are slower; fewer runs suffice
+
+
+def measure_pages(app):
+    """Sở Nội vụ (the province) opens the org tree, and the plain unit list as
+    the baseline: both through the app, templates included."""
+    from app.accounts.models import Account
+
+    with app.app_context():
+        clerk = Account(username="bench.sonoivu", first_name="Lan", last_name="Phạm Thị",
+                        email="bench@example.invalid", kind="staff", unit_id=2, active=True,
+                        status="active", must_change_password=False)
+        clerk.password = generate_password_hash("Bench@2026-pages")
+        clerk.roles = [app.appbuilder.sm.find_role(roles.ROLE_SO_NOI_VU)]
+        db.session.add(clerk)
+        db.session.commit()
+        db.session.remove()
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    client.post("/login/", data={"username": "bench.sonoivu", "password": "Bench@2026-pages"})
+    rows = []
+    for label, url in (("org tree, whole province", "/unit-tree/"),
+                       ("org tree, search 'truong'", "/unit-tree/?q=truong")):
+        def page(url=url):
+            assert client.get(url).status_code == 200
+
+        def baseline():
+            assert client.get("/units/list/").status_code == 200
+
+        mine, base = _median_ms(page, PAGE_REPEAT), _median_ms(baseline, PAGE_REPEAT)
+        rows.append((label, mine, base, mine / base))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000)
@@ -101,6 +139,8 @@ def main():
         with app.app_context():
             rows = measure(args.repeat)
             db.session.remove()
+        pages = measure_pages(app)
+        with app.app_context():
             db.engine.dispose()
     finally:
         pgserver.drop_database(server, url)
@@ -112,6 +152,12 @@ def main():
                                             "unscoped", "ratio"))
     for label, people, what, mine, base, ratio in rows:
         print("%-26s %9d  %-10s %9.2f %9.2f %6.2fx" % (label, people, what, mine, base, ratio))
+    print()
+    print("pages for Sở Nội vụ, median of %d requests (ms), against the unit list's first page"
+          % PAGE_REPEAT)
+    print("%-37s %9s %9s %7s" % ("page", "page", "list", "ratio"))
+    for label, mine, base, ratio in pages:
+        print("%-37s %9.1f %9.1f %6.2fx" % (label, mine, base, ratio))
 
 
 if __name__ == "__main__":
