@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import KIND_AGENCY, STATUS_REVOKED, Account
 from app.audit import services as audit
@@ -305,11 +305,15 @@ def _add_part(event, unit, part):
 
 def _finish(actor, event, units):
     db.session.flush()
+    # the people moved are the placements that name this restructuring
+    moved = db.session.scalar(select(func.count()).select_from(EmployeePlacement).where(
+        EmployeePlacement.restructuring_id == event.id))
     audit.record("unit.restructure", event, object_type="OrgRestructuring",
                  unit_id=units[0].id if units else None,
                  details={"kind": event.kind, "decision": event.decision_number,
                           "effective_on": event.effective_on.isoformat(),
-                          "units": [unit.id for unit in units]}, actor=actor)
+                          "units": [unit.id for unit in units], "staff_moved": moved},
+                 actor=actor)
     return event
 
 
@@ -357,6 +361,10 @@ def _move_staff(employees, to_unit, event, reason):
     for employee in employees:
         placement = db.session.scalar(select(EmployeePlacement).where(
             EmployeePlacement.employee_id == employee.id, EmployeePlacement.valid_to.is_(None)))
+        if placement is None:
+            # loaded without its history: its unit so far held "since records began"
+            placement = EmployeePlacement(employee_id=employee.id, unit_id=employee.unit_id)
+            db.session.add(placement)
         if placement.valid_from is not None and on < placement.valid_from:
             _fail(_("%(person)s moved on %(date)s; a restructuring cannot take effect "
                     "before that."), person=employee.full_name,

@@ -1,6 +1,7 @@
 """Restructuring the tree (rename, move, merge, consolidate, split, dissolve, new
 code) on PostgreSQL: the tree today, its history at past dates, the staff and
 their reasons, codes, accounts, and refusals that change nothing."""
+import json
 from datetime import date
 
 import pytest
@@ -147,6 +148,10 @@ def test_merge_closes_the_absorbed_unit_and_moves_staff_and_units(app, tree):
             (khcn.id, "target"), (tttt.id, "source"), (tttt.id, "closed"),
             (center.id, "source")}
         assert paths_are_consistent()
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "unit.restructure").order_by(AuditEntry.id.desc()))
+        details = json.loads(entry.details)
+        assert details["staff_moved"] == 2 and details["kind"] == "merge"
         # a closed unit takes no part in another restructuring
         with pytest.raises(OrgError, match="đã đóng|closed"):
             services.rename(actor, tttt, "Tên mới", decision(number="QĐ 2"))
