@@ -4,6 +4,8 @@ Minimal for now (name, category, unit, status, the personal account, where
 they worked when): the records piece adds the sơ yếu lý lịch of Thông tư
 06/2023/TT-BNV, its versions and attachments.
 """
+import functools
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column, Date, FetchedValue, ForeignKey, Index, Integer, String, event, false, func, insert,
@@ -39,10 +41,17 @@ def _unit_subtree(user):
     unit = user.unit
     if unit is None:
         return false()
-    level = unit.path.count("/") - 1
-    if level in INDEXED_LEVELS and db.session.get_bind().dialect.name == "postgresql":
-        return LEVEL_KEYS[level] == str(unit.id)
-    return Employee.unit_path.startswith(unit.path)
+    return _subtree_condition(unit.path, db.session.get_bind().dialect.name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _subtree_condition(path, dialect):
+    # SQL expressions are immutable: one per unit serves every query (building
+    # one costs as much as planning the query, bench/scope_bench.py)
+    level = path.count("/") - 1
+    if level in INDEXED_LEVELS and dialect == "postgresql":
+        return LEVEL_KEYS[level] == path.rstrip("/").rsplit("/", 1)[1]
+    return Employee.unit_path.startswith(path)
 
 
 @scoped(roles.RECORD, own=_own_record, subtree=_unit_subtree)

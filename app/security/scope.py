@@ -6,6 +6,8 @@ province, or (for technical administration) everything. Every list, show,
 edit, export, chart and API endpoint goes through it, through the FAB filter
 ``ScopeFilter`` or by calling it directly; ``allows()`` checks one object.
 """
+import functools
+
 from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import false, or_
 
@@ -56,6 +58,21 @@ def _profile_rule(key):
     return rule(key)
 
 
+def _profile_name():
+    from app.policy.profiles import active_profile
+
+    return active_profile()["name"]
+
+
+@functools.lru_cache(maxsize=256)
+def _role_grants(role_name, profile_name):
+    """(scope, granted pairs) of a role under a profile; both are fixed tables."""
+    config = roles.role_config(role_name)
+    if config is None:
+        return None, frozenset()
+    return config["scope"], frozenset(roles.granted_permissions(role_name, _profile_rule))
+
+
 def user_scopes(user, action, resource):
     """The scopes through which the user's roles grant action on resource."""
     scopes = set()
@@ -64,10 +81,11 @@ def user_scopes(user, action, resource):
     if getattr(user, "access_restricted", False) and not roles.allowed_when_restricted(
             action, resource):
         return scopes
+    profile = _profile_name()
     for role in getattr(user, "roles", []) or []:
-        config = roles.role_config(role.name)
-        if config and (action, resource) in roles.granted_permissions(role.name, _profile_rule):
-            scopes.add(config["scope"])
+        scope, granted = _role_grants(role.name, profile)
+        if (action, resource) in granted:
+            scopes.add(scope)
     return scopes
 
 
