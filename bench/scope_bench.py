@@ -6,7 +6,7 @@ On PostgreSQL (TEST_DATABASE_URL's server, or a throwaway cluster as in the
 tests): a fresh database, migrated, filled by bench.generate, measured through
 app.security.scope.restrict() exactly as the views query it, then dropped.
 Each figure is the median of --repeat runs after a warm-up; the ratio is
-scoped / unscoped, both measured in the same run, alternating.
+scoped / unscoped, both measured in the same run, in turns.
 
 Then whole pages for Sở Nội vụ through the app (the org tree of 5,000 units,
 and a search in it) against the unit list's first page in the same run.
@@ -49,14 +49,19 @@ def _count(query_filter):
     return db.session.execute(query_filter(select(func.count(Employee.id)))).scalar()
 
 
-def _median_ms(call, repeat):
-    call()  # warm-up
-    times = []
+def _paired_medians_ms(scoped, unscoped, repeat, warm_up=5):
+    """Median times of two calls, run in turns so that whatever else the machine
+    does at a moment (a checkpoint, autovacuum after the load) hits both alike."""
+    for _ in range(warm_up):
+        scoped()
+        unscoped()
+    times = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for call, bucket in ((scoped, times[0]), (unscoped, times[1])):
+            start = time.perf_counter()
+            call()
+            bucket.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def measure(repeat):
@@ -76,8 +81,8 @@ def measure(repeat):
         scoped = lambda q, user=user: restrict(q, user, "read", model=Employee)  # noqa: E731
         in_scope = _count(scoped)
         for what, call in (("first page", _page), ("count", _count)):
-            base = _median_ms(lambda: call(unscoped), repeat)
-            mine = _median_ms(lambda: call(scoped), repeat)
+            mine, base = _paired_medians_ms(lambda: call(scoped), lambda: call(unscoped),
+                                            repeat)
             rows.append((label, in_scope, what, mine, base, mine / base))
     return rows
 
@@ -111,7 +116,7 @@ def measure_pages(app):
         def baseline():
             assert client.get("/units/list/").status_code == 200
 
-        mine, base = _median_ms(page, PAGE_REPEAT), _median_ms(baseline, PAGE_REPEAT)
+        mine, base = _paired_medians_ms(page, baseline, PAGE_REPEAT, warm_up=1)
         rows.append((label, mine, base, mine / base))
     return rows
 
