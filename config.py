@@ -54,6 +54,8 @@ def from_environ(environ=None):
         ),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "PROVINCE_PROFILE": env.get("PROVINCE_PROFILE", "vinh_phuc"),
+        # overlays the profile switches on but this deployment does not want, e.g. "nd27_2026"
+        "OVERLAYS_OFF": env.get("HOSO_OVERLAYS_OFF", ""),
         # Mail (reminders, rejections). Tests point these at their own SMTP server.
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

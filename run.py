@@ -4,6 +4,7 @@ import sys
 
 from app import create_app
 from app.core.guard import ProductionGuardError
+from app.policy.profiles import ProfileError
 
 
 def main():
@@ -11,6 +12,9 @@ def main():
         app = create_app()
     except ProductionGuardError as exc:
         print(exc, file=sys.stderr)
+        sys.exit(1)
+    except ProfileError as exc:
+        print("The province profile is not valid:\n%s" % exc, file=sys.stderr)
         sys.exit(1)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8080"))

@@ -61,14 +61,12 @@ def create_app(overrides=None, environ=None):
     return app
 
 
-DOMAINS = ("core", "org", "accounts", "audit", "security")
-
-
 def _add_domain_templates(app):
     """Each domain keeps its templates in app/<domain>/templates."""
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    folders = [os.path.join(app.root_path, domain, "templates") for domain in DOMAINS]
+    folders = [os.path.join(app.root_path, domain, "templates")
+               for domain in sorted(os.listdir(app.root_path))]
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader] + [FileSystemLoader(f) for f in folders if os.path.isdir(f)]
     )

@@ -18,12 +18,14 @@ MENU_ENTRIES = {
     "Create staff account": (roles.ACCOUNT, "create_staff"),
     "Import accounts": (roles.ACCOUNT, "create_personal"),
     "Roles": (roles.ROLE, "read"),
+    "Province profile": (roles.PROFILE, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
 }
 MENU_CATEGORIES = {
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
+    "Settings": ["Province profile"],
 }
 
 
@@ -31,6 +33,7 @@ def register_menu(appbuilder):
     from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
     from app.audit.views import AuditLogView
     from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
+    from app.policy.views import ProfileView
     from app.security.views import RoleView
 
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
@@ -57,6 +60,9 @@ def register_menu(appbuilder):
                         category="Accounts and access")
     appbuilder.add_view(AuditLogView, "Audit log", label=_l("Audit log"), icon="fa-history",
                         category="Accounts and access")
+    appbuilder.add_view(ProfileView, "Province profile", label=_l("Province profile"),
+                        icon="fa-balance-scale", category="Settings",
+                        category_label=_l("Settings"), category_icon="fa-cog")
     my_account = appbuilder.add_view_no_menu(MyAccountView)
     # FAB links "Profile" in the navbar to user_view.userinfo
     appbuilder.sm.user_view = my_account

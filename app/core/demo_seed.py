@@ -1,14 +1,19 @@
 """Loading the demo province (idempotent; refused in production by the CLI).
 
-For now: a few units and one account per role. The catalogs/profiles piece
-grows this into the realistic demo province (tree, schools, ~300 staff).
+A realistic small province under the vinh_phuc profile: UBND tỉnh, Sở with
+chi cục and đơn vị sự nghiệp, UBND xã/phường of the two-tier government with
+their schools, about 300 people with Vietnamese names (the same every time:
+a fixed random seed), heads and deputies, and one account per role.
 """
+import random
+from datetime import date
+
 from sqlalchemy import select
 
 from app.core.demo import DEMO_LOADED_FLAG, DEMO_PASSWORD, DEMO_PEOPLE
 from app.core.models import SystemFlag
 from app.extensions import db
-from app.org.models import Unit
+from app.org.models import LEADER_DEPUTY, LEADER_HEAD, Unit, UnitLeader
 from app.org.services import create_unit
 from app.records.models import Employee
 from app.security.sync import sync_security
@@ -32,7 +37,32 @@ DEMO_UNITS = [
     ("Sở Nông nghiệp và Phát triển nông thôn", PROVINCE, "so", "H62.06", True),
     ("Sở Tài nguyên và Môi trường", PROVINCE, "so", "H62.07", True),
 ]
-# (full name, category, unit name, demo username or None)
+# Units of the demo beyond DEMO_UNITS above: (name, parent, type, code, employs staff)
+MORE_UNITS = [
+    ("Văn phòng UBND tỉnh", PROVINCE, "so", "H62.08", True),
+    ("Sở Tài chính", PROVINCE, "so", "H62.09", True),
+    ("Sở Xây dựng", PROVINCE, "so", "H62.10", True),
+    ("Chi cục Văn thư – Lưu trữ", "Sở Nội vụ", "chi_cuc", "H62.01.01", True),
+    ("Phòng Công chức, viên chức", "Sở Nội vụ", "phong", None, False),
+    ("Trường THPT Trần Phú", "Sở Giáo dục và Đào tạo", "dvsncl", "H62.02.02", True),
+    ("Trường THPT Ngô Gia Tự", "Sở Giáo dục và Đào tạo", "dvsncl", "H62.02.03", True),
+    ("Bệnh viện Đa khoa tỉnh", "Sở Y tế", "dvsncl", "H62.03.01", True),
+    ("Trung tâm Kiểm soát bệnh tật", "Sở Y tế", "dvsncl", "H62.03.02", True),
+    ("Chi cục Kiểm lâm", "Sở Nông nghiệp và Phát triển nông thôn", "chi_cuc", "H62.06.01",
+     True),
+    ("Chi cục Thủy lợi", "Sở Nông nghiệp và Phát triển nông thôn", "chi_cuc", "H62.06.02",
+     True),
+    ("UBND phường Vĩnh Yên", PROVINCE, "ubnd_xa", "H62.11", True),
+    ("UBND phường Phúc Yên", PROVINCE, "ubnd_xa", "H62.12", True),
+    ("UBND xã Tam Đảo", PROVINCE, "ubnd_xa", "H62.13", True),
+    ("UBND xã Lập Thạch", PROVINCE, "ubnd_xa", "H62.14", True),
+    ("Trường Tiểu học Tam Đảo", "UBND xã Tam Đảo", "dvsncl", "H62.13.01", True),
+    ("Trường THCS Lập Thạch", "UBND xã Lập Thạch", "dvsncl", "H62.14.01", True),
+    ("Trường Mầm non Vĩnh Yên", "UBND phường Vĩnh Yên", "dvsncl", "H62.11.01", True),
+]
+
+# (full name, category, unit name, demo username or None): the people the
+# demo accounts and the merge demo rely on
 DEMO_STAFF = [
     ("Đỗ Thị Hằng", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", "canhan"),
     ("Nguyễn Văn Hải", "cong_chuc", "Sở Giáo dục và Đào tạo", None),
@@ -46,6 +76,50 @@ DEMO_STAFF = [
     ("Ngô Thị Yến", "cong_chuc", "Sở Nông nghiệp và Phát triển nông thôn", None),
     ("Trịnh Văn Sơn", "cong_chuc", "Sở Tài nguyên và Môi trường", None),
 ]
+# (unit name, head, deputies) among DEMO_STAFF; more come from the generated staff
+LEADERS = [("Sở Giáo dục và Đào tạo", "Nguyễn Văn Hải", []),
+           ("Sở Khoa học và Công nghệ", "Hoàng Văn Nam", ["Bùi Thị Mai"]),
+           ("Sở Thông tin và Truyền thông", "Lê Quang Huy", ["Phan Thị Ngọc"])]
+LEADERS_SINCE = date(2024, 1, 1)
+
+TOTAL_STAFF = 300
+HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ",
+      "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lưu", "Tạ", "Khổng", "Kim", "Triệu", "Lò"]
+DEM_NAM = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Bảo", "Thành", "Tiến", "Công"]
+DEM_NU = ["Thị", "Thu", "Ngọc", "Thanh", "Thùy", "Hoài", "Phương", "Kim", "Hồng", "Diệu"]
+TEN_NAM = ["An", "Bình", "Cường", "Dũng", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam",
+           "Phong", "Quân", "Sơn", "Thắng", "Trung", "Tuấn", "Việt", "Đạt", "Đông", "Tùng"]
+TEN_NU = ["Anh", "Chi", "Giang", "Hà", "Hằng", "Hoa", "Huyền", "Lan", "Linh", "Mai", "Nga",
+          "Ngọc", "Phương", "Quỳnh", "Thảo", "Trang", "Vân", "Yến", "Nhung", "Hương"]
+# by unit type: how many people a unit of that type employs in the demo, and as what
+STAFFING = {"ubnd_tinh": (8, "cong_chuc"), "so": (9, "cong_chuc"), "chi_cuc": (7, "cong_chuc"),
+            "phong": (4, "cong_chuc"), "dvsncl": (16, "vien_chuc"), "ubnd_xa": (9, "cbcc_cap_xa")}
+
+
+def demo_people(units, taken):
+    """(full name, category, unit name) of the generated staff: the same list every
+    time (a fixed seed), names unique among themselves and ``taken``."""
+    rng = random.Random(2026)
+    people, names = [], set(taken)
+    order = [(name, unit_type) for name, _, unit_type, _, _ in DEMO_UNITS + MORE_UNITS]
+    while len(people) + len(taken) < TOTAL_STAFF:
+        for unit_name, unit_type in order:
+            count, category = STAFFING.get(unit_type, (3, "cong_chuc"))
+            for _ in range(count):
+                if len(people) + len(taken) >= TOTAL_STAFF:
+                    break
+                while True:
+                    female = rng.random() < 0.55
+                    name = "%s %s %s" % (rng.choice(HO), rng.choice(DEM_NU if female else DEM_NAM),
+                                         rng.choice(TEN_NU if female else TEN_NAM))
+                    if name not in names:
+                        break
+                names.add(name)
+                # some contract staff (người lao động) in the public service units
+                kind = "nguoi_lao_dong" if unit_type == "dvsncl" and rng.random() < 0.15 \
+                    else category
+                people.append((name, kind, unit_name))
+    return people
 
 
 def _ensure_unit(name, parent, unit_type, code, is_employing):
@@ -60,6 +134,29 @@ def _ensure_employee(full_name, category, unit, account):
                           account_id=account.id if account is not None else None)
         db.session.add(person)
     return person
+
+
+def _ensure_leaders(units, people):
+    """Heads and deputies: the named ones, then the first people of each other
+    employing unit (by name) as its head and, in larger units, a deputy."""
+    named = {unit: (head, deputies) for unit, head, deputies in LEADERS}
+    for name, unit in units.items():
+        if not unit.is_employing or db.session.scalar(
+                select(UnitLeader.id).where(UnitLeader.unit_id == unit.id).limit(1)):
+            continue
+        staff = sorted((p for p in people.values() if p.unit_id == unit.id),
+                       key=lambda p: p.full_name)
+        if name in named:
+            head, deputies = people[named[name][0]], [people[d] for d in named[name][1]]
+        elif staff:
+            head, deputies = staff[0], staff[1:2] if len(staff) >= 6 else []
+        else:
+            continue
+        db.session.add(UnitLeader(unit_id=unit.id, employee_id=head.id, position=LEADER_HEAD,
+                                  valid_from=LEADERS_SINCE))
+        for deputy in deputies:
+            db.session.add(UnitLeader(unit_id=unit.id, employee_id=deputy.id,
+                                      position=LEADER_DEPUTY, valid_from=LEADERS_SINCE))
 
 
 def _ensure_user(sm, username, last_name, first_name, role_name, kind, unit):
@@ -77,15 +174,21 @@ def seed_demo(appbuilder):
     """Create the demo units and accounts; returns (username, role name) pairs."""
     sync_security(appbuilder)
     units = {}
-    for name, parent, unit_type, code, is_employing in DEMO_UNITS:
+    for name, parent, unit_type, code, is_employing in DEMO_UNITS + MORE_UNITS:
         units[name] = _ensure_unit(name, units.get(parent), unit_type, code, is_employing)
     sm = appbuilder.sm
     for username, (last_name, first_name, role_name, kind, unit_name) in DEMO_PEOPLE.items():
         _ensure_user(sm, username, last_name, first_name, role_name, kind, units.get(unit_name))
     db.session.flush()
+    people = {}
     for full_name, category, unit_name, username in DEMO_STAFF:
-        _ensure_employee(full_name, category, units[unit_name],
-                         sm.find_user(username=username) if username else None)
+        people[full_name] = _ensure_employee(
+            full_name, category, units[unit_name],
+            sm.find_user(username=username) if username else None)
+    for full_name, category, unit_name in demo_people(units, {p[0] for p in DEMO_STAFF}):
+        people[full_name] = _ensure_employee(full_name, category, units[unit_name], None)
+    db.session.flush()
+    _ensure_leaders(units, people)
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()

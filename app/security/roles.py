@@ -32,6 +32,7 @@ AUDIT_LOG = "AuditLog"
 MY_ACCOUNT = "MyAccount"
 ROLE = "Role"
 RECORD = "Record"            # personal records (the records piece adds its views)
+PROFILE = "Profile"          # the active province profile's rules
 OPENAPI = "OpenApi"          # FAB's spec endpoint and Swagger UI
 SWAGGER = "SwaggerView"
 
@@ -52,6 +53,7 @@ ACTIONS = {
     MY_ACCOUNT: {"read": _l("View own account"), "write": _l("Change own password")},
     ROLE: {"read": _l("View roles and their permissions")},
     RECORD: {"read": _l("View personal records")},
+    PROFILE: {"read": _l("View the province profile's rules")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
     SWAGGER: {"show": _l("Browse the REST API")},
 }
@@ -90,7 +92,7 @@ ROLE_CONFIGS = [
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
             ("create_agency", ACCOUNT),
             ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),
-            ("read", AUDIT_LOG), ("get", OPENAPI), ("show", SWAGGER),
+            ("read", AUDIT_LOG), ("read", PROFILE), ("get", OPENAPI), ("show", SWAGGER),
         ],
     },
     {
@@ -99,7 +101,7 @@ ROLE_CONFIGS = [
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
             ("read", ACCOUNT), ("manage", ACCOUNT), ("create_staff", ACCOUNT),
-            ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE),
+            ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE), ("read", PROFILE),
             ("get", OPENAPI), ("show", SWAGGER),
         ],
     },

@@ -76,6 +76,7 @@ AUDIT = {
     ("AuditLogView.list", "GET"): "auditentry.list",
     ("AuditLogView.show", "GET"): "auditentry.read",
     ("RoleView.list", "GET"): None,
+    ("ProfileView.show", "GET"): None,
     ("OpenApi.get", "GET"): None,
     ("SwaggerView.show", "GET"): None,
     ("MenuApi.get_menu_data", "GET"): None,

@@ -1,0 +1,154 @@
+"""The schema every province profile (and overlay) must satisfy.
+
+A profile is checked at start-up; a broken file stops the app with a message
+naming the bad key. Each rule is ``{value, cite}``: ``cite`` is the article
+that sets it ("Điều 7.2", or "Không quy định" with a null value when the text
+is silent). A rule taken from another text than the profile's regulation
+names it in ``document`` with that text's ``status``. Later issues add their
+rules here (lifecycle deadlines, reports, sync) and to every profile.
+"""
+import copy
+
+STATUSES = ["draft", "enacted", "superseded"]
+OVERLAYS = ["nd27_2026"]
+
+
+def _rule(value_schema):
+    return {
+        "type": "object",
+        "required": ["value", "cite"],
+        "additionalProperties": False,
+        "properties": {
+            "value": value_schema,
+            "cite": {"type": "string", "minLength": 3},
+            "note": {"type": "string"},
+            "document": {"type": "string", "minLength": 3},
+            "status": {"enum": STATUSES},
+        },
+        # a rule from another text says how binding that text is
+        "dependentRequired": {"document": ["status"]},
+    }
+
+
+def _days():
+    """A term in working days (or, where the text says plain "ngày", calendar days:
+    ``counted_in: calendar_days``); null: the text sets none."""
+    schema = _rule({"type": ["integer", "null"], "minimum": 0})
+    schema["properties"]["counted_in"] = {"enum": ["working_days", "calendar_days"]}
+    return schema
+
+
+def _enum(*values, nullable=False):
+    return _rule({"enum": list(values) + ([None] if nullable else [])})
+
+
+def _boolean():
+    return _rule({"type": "boolean"})
+
+
+DAY_MONTH = {"type": "string", "pattern": r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])$"}
+
+# section -> rule -> schema of the rule
+RULES = {
+    "accounts": {
+        "personal_account_creator": _enum("unit_officer", "so_noi_vu", "agency"),
+        "account_after_hiring_working_days": _days(),
+        "lockout_after_failures": _rule({"type": "integer", "minimum": 1}),
+        "password_min_length": _rule({"type": "integer", "minimum": 8}),
+        "first_login_password_change": _boolean(),
+    },
+    "records": {
+        "who_enters": _enum("individual", "unit_officer"),
+        "record_key": _enum("so_dinh_danh", "so_hieu_cbccvc"),
+        "first_entry_working_days": _days(),
+        "update_after_change_working_days": _days(),
+        "personal_yearly_update": _boolean(),
+    },
+    "approval": {
+        "window_last_days_of_month": _rule({"type": ["integer", "null"], "minimum": 1,
+                                            "maximum": 10}),
+        "approver": _enum("head", "head_or_delegate", nullable=True),
+        "head_record_approver": _enum("deputy", "superior_head", nullable=True),
+        "so_noi_vu_second_step": _boolean(),
+    },
+    "transfers": {
+        "inside_unit_working_days": _days(),
+        "to_other_unit_working_days": _days(),
+        "receiver_account_working_days": _days(),
+    },
+    "leavers": {
+        "status_change_days": _days(),
+    },
+    "sync": {
+        "trigger": _enum("after_approval", "after_so_noi_vu_signature", "monthly_window", "none"),
+    },
+    "reports": {
+        "unit_report_dates": _rule({"type": "array", "items": DAY_MONTH}),
+        "unit_report_quarterly_day": _rule({"type": ["integer", "null"], "minimum": 1,
+                                            "maximum": 31}),
+        "so_noi_vu_report_date": _rule({"anyOf": [DAY_MONTH, {"type": "null"}]}),
+    },
+    "backups": {
+        "frequency": _enum("periodic", "monthly"),
+        "keep_months": _rule({"type": ["integer", "null"], "minimum": 1}),
+        "restore_tested": _boolean(),
+    },
+    "modules": {
+        "extra": _rule({"type": "array", "uniqueItems": True, "items": {"enum": [
+            "news", "messages", "training", "rewards_discipline", "income_declaration",
+            "annual_evaluation", "salary_raises"]}}),
+    },
+}
+
+SOURCE = {
+    "type": "object",
+    "required": ["document", "status"],
+    "additionalProperties": False,
+    "properties": {
+        "document": {"type": "string", "minLength": 3},
+        "status": {"enum": STATUSES},
+        "date": {"type": "string", "format": "date"},
+        "in_force": {"type": "string", "format": "date"},
+        "file": {"type": "string"},
+    },
+}
+
+
+def _sections(required):
+    return {
+        section: {
+            "type": "object",
+            "additionalProperties": False,
+            "required": sorted(rules) if required else [],
+            "properties": rules,
+        }
+        for section, rules in RULES.items()
+    }
+
+
+PROFILE_SCHEMA = {
+    "type": "object",
+    "required": ["name", "title", "source", "overlays"] + sorted(RULES),
+    "additionalProperties": False,
+    "properties": dict(
+        name={"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        title={"type": "string", "minLength": 3},
+        source=SOURCE,
+        overlays={"type": "object", "additionalProperties": False,
+                  "properties": {name: {"type": "boolean"} for name in OVERLAYS}},
+        **_sections(required=True),
+    ),
+}
+
+# an overlay changes some rules of a profile; each of its rules cites the overlay's text
+OVERLAY_SCHEMA = {
+    "type": "object",
+    "required": ["name", "title", "source"],
+    "additionalProperties": False,
+    "properties": dict(
+        name={"enum": OVERLAYS},
+        title={"type": "string", "minLength": 3},
+        source=SOURCE,
+        **copy.deepcopy(_sections(required=False)),
+    ),
+}

@@ -1,0 +1,65 @@
+"""The demo province: realistic, the same every time, loaded twice without a
+duplicate, one account per role seeing its own scope."""
+from sqlalchemy import func, select
+
+from app.accounts.models import Account
+from app.core.demo_seed import TOTAL_STAFF, seed_demo
+from app.extensions import db
+from app.org import services
+from app.org.models import LEADER_HEAD, Unit, UnitCode, UnitLeader, UnitState
+from app.records.models import Employee, EmployeePlacement
+from app.security.scope import restrict
+
+TABLES = (Unit, UnitState, UnitCode, UnitLeader, Employee, EmployeePlacement, Account)
+
+
+def _counts():
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in TABLES}
+
+
+def test_the_demo_province_is_realistic_and_loads_twice_without_duplicates(app):
+    with app.app_context():
+        seed_demo(app.appbuilder)
+        first = _counts()
+        seed_demo(app.appbuilder)
+        assert _counts() == first
+        assert first["Employee"] == TOTAL_STAFF == 300
+        names = db.session.scalars(select(Employee.full_name)).all()
+        assert len(set(names)) == len(names)
+        assert all(len(name.split()) >= 3 for name in names)  # họ, đệm, tên
+        categories = dict(db.session.execute(
+            select(Employee.category, func.count()).group_by(Employee.category)).all())
+        assert set(categories) == {"cong_chuc", "vien_chuc", "cbcc_cap_xa", "nguoi_lao_dong"}
+        types = set(db.session.scalars(select(Unit.unit_type)))
+        assert {"ubnd_tinh", "so", "chi_cuc", "phong", "dvsncl", "ubnd_xa"} <= types
+        # every employing unit with staff has a head, and the codes are valid and unique
+        for unit in db.session.scalars(select(Unit).where(Unit.is_employing.is_(True))):
+            if services.staff_of(unit):
+                assert any(row.position == LEADER_HEAD for row in services.leaders(unit)), \
+                    unit.name
+        codes = db.session.scalars(select(Unit.code).where(Unit.code.is_not(None))).all()
+        assert len(codes) == len(set(codes)) and all(code.startswith("H62") for code in codes)
+        db.session.remove()
+
+
+def test_each_demo_account_reaches_its_scope(app):
+    with app.app_context():
+        seed_demo(app.appbuilder)
+        sm = app.appbuilder.sm
+
+        def people(username):
+            user = sm.find_user(username=username)
+            return db.session.scalar(restrict(select(func.count(Employee.id)), user, "read",
+                                              model=Employee))
+
+        so_gd = db.session.scalar(select(Unit).where(Unit.name == "Sở Giáo dục và Đào tạo"))
+        in_so_gd = db.session.scalar(select(func.count(Employee.id)).where(
+            Employee.unit_path.startswith(so_gd.path)))
+        assert people("sonoivu") == TOTAL_STAFF            # the province
+        assert people("quanlydulieu") == in_so_gd          # the Sở and its schools
+        assert people("thutruong") == in_so_gd
+        assert 30 < in_so_gd < TOTAL_STAFF
+        assert people("canhan") == 1                       # her own record
+        assert people("quantri") == 0                      # no personal data for the admin
+        db.session.remove()
