@@ -1,4 +1,6 @@
 """The active province profile, shown in Vietnamese to Sở Nội vụ and the admin."""
+import datetime
+
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
@@ -34,6 +36,8 @@ def rules_for_display(profile):
                 "status": labels.STATUS_LABELS[entry.get("status")
                                                or profile["source"]["status"]],
                 "overlay": entry.get("overlay"),
+                "replaces": display_value(entry["replaces"]["value"])
+                if "replaces" in entry else None,
             })
         sections.append((labels.SECTIONS[section], rows))
     return sections
@@ -50,6 +54,8 @@ class ProfileView(BaseView):
     @has_access
     def show(self):
         profile = profiles.active_profile()
+        signed = profile["source"].get("date")
         return self.render_template(
             "policy/profile.html", profile=profile, sections=rules_for_display(profile),
-            status=labels.STATUS_LABELS[profile["source"]["status"]])
+            status=labels.STATUS_LABELS[profile["source"]["status"]],
+            signed=datetime.date.fromisoformat(signed) if signed else None)
