@@ -18,6 +18,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 run: install translations
 	HOSO_ENV=development $(BIN)/flask db upgrade
+	HOSO_ENV=development $(BIN)/flask catalogs load
 	HOSO_ENV=development $(BIN)/flask seed-demo
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
 	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py

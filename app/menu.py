@@ -19,13 +19,14 @@ MENU_ENTRIES = {
     "Import accounts": (roles.ACCOUNT, "create_personal"),
     "Roles": (roles.ROLE, "read"),
     "Province profile": (roles.PROFILE, "read"),
+    "Catalogs": (roles.CATALOG, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
 }
 MENU_CATEGORIES = {
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
-    "Settings": ["Province profile"],
+    "Settings": ["Province profile", "Catalogs"],
 }
 
 
@@ -33,6 +34,7 @@ def register_menu(appbuilder):
     from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
     from app.audit.views import AuditLogView
     from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
+    from app.catalogs.views import CatalogEntryView
     from app.policy.views import ProfileView
     from app.security.views import RoleView
 
@@ -63,6 +65,8 @@ def register_menu(appbuilder):
     appbuilder.add_view(ProfileView, "Province profile", label=_l("Province profile"),
                         icon="fa-balance-scale", category="Settings",
                         category_label=_l("Settings"), category_icon="fa-cog")
+    appbuilder.add_view(CatalogEntryView, "Catalogs", label=_l("Catalogs"), icon="fa-list-ol",
+                        category="Settings")
     my_account = appbuilder.add_view_no_menu(MyAccountView)
     # FAB links "Profile" in the navbar to user_view.userinfo
     appbuilder.sm.user_view = my_account

@@ -6,6 +6,7 @@ from flask_appbuilder.security.sqla import models as fab_security_models  # noqa
 
 from app.accounts.models import Account  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
+from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
 from app.org.models import (  # noqa: F401
     OrgRestructuring, RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,

@@ -27,11 +27,17 @@ ACTION_LABELS = {
     "unit.restructure": _l("Units restructured"),
     "unit.leader_appoint": _l("Head or deputy appointed"),
     "unit.leader_end": _l("Appointment ended"),
+    "catalog.load": _l("Shipped catalogs loaded"),
+    "catalog.entry_add": _l("Catalog entry added"),
+    "catalog.entry_update": _l("Catalog entry changed"),
+    "catalogentry.list": _l("Catalog viewed"),
+    "catalogentry.read": _l("Catalog entry viewed"),
     "auditentry.read": _l("Audit entry viewed"),
     "auditentry.list": _l("Audit log viewed"),
 }
 OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry"),
-                 "Role": _l("Role"), "OrgRestructuring": _l("Restructuring")}
+                 "Role": _l("Role"), "OrgRestructuring": _l("Restructuring"),
+                 "Catalog": _l("Catalog"), "CatalogEntry": _l("Catalog entry")}
 
 
 def action_label(code):

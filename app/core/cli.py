@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask sync-roles`, `flask seed-demo`."""
+"""Command-line tasks: `flask sync-roles`, `flask seed-demo`, `flask catalogs load`,
+`flask audit verify`."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -58,7 +59,25 @@ def audit_verify_command():
     click.echo(_("The audit log is intact: %(n)d entries.", n=count))
 
 
+@click.group("catalogs")
+def catalogs_group():
+    """Catalogs (danh mục)."""
+
+
+@catalogs_group.command("load")
+@with_appcontext
+def catalogs_load_command():
+    """Add the shipped catalog entries the database lacks (edits are kept)."""
+    from app.catalogs.services import load_shipped
+
+    added = load_shipped()
+    for name, count in added.items():
+        click.echo("  %-24s +%d" % (name, count))
+    click.echo(_("Catalogs loaded: %(n)d entries added.", n=sum(added.values())))
+
+
 def init_app(app):
     app.cli.add_command(audit_group)
+    app.cli.add_command(catalogs_group)
     app.cli.add_command(sync_roles_command)
     app.cli.add_command(seed_demo_command)

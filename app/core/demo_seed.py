@@ -173,6 +173,9 @@ def _ensure_user(sm, username, last_name, first_name, role_name, kind, unit):
 def seed_demo(appbuilder):
     """Create the demo units and accounts; returns (username, role name) pairs."""
     sync_security(appbuilder)
+    from app.catalogs.services import load_shipped
+
+    load_shipped()
     units = {}
     for name, parent, unit_type, code, is_employing in DEMO_UNITS + MORE_UNITS:
         units[name] = _ensure_unit(name, units.get(parent), unit_type, code, is_employing)

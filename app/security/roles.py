@@ -33,6 +33,7 @@ MY_ACCOUNT = "MyAccount"
 ROLE = "Role"
 RECORD = "Record"            # personal records (the records piece adds its views)
 PROFILE = "Profile"          # the active province profile's rules
+CATALOG = "Catalog"          # danh mục: ngạch, dân tộc, tôn giáo, …
 OPENAPI = "OpenApi"          # FAB's spec endpoint and Swagger UI
 SWAGGER = "SwaggerView"
 
@@ -54,6 +55,7 @@ ACTIONS = {
     ROLE: {"read": _l("View roles and their permissions")},
     RECORD: {"read": _l("View personal records")},
     PROFILE: {"read": _l("View the province profile's rules")},
+    CATALOG: {"read": _l("View catalogs"), "write": _l("Maintain catalogs")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
     SWAGGER: {"show": _l("Browse the REST API")},
 }
@@ -73,7 +75,7 @@ ROLE_CONFIGS = [
         "scope": SCOPE_SUBTREE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
-            ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
+            ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
         ],
     },
@@ -81,7 +83,7 @@ ROLE_CONFIGS = [
         "role": ROLE_HEAD,
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", ACCOUNT), ("read", RECORD)],
+                  ("read", ACCOUNT), ("read", RECORD), ("read", CATALOG)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -92,7 +94,8 @@ ROLE_CONFIGS = [
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT),
             ("create_agency", ACCOUNT),
             ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),
-            ("read", AUDIT_LOG), ("read", PROFILE), ("get", OPENAPI), ("show", SWAGGER),
+            ("read", AUDIT_LOG), ("read", PROFILE), ("read", CATALOG), ("write", CATALOG),
+            ("get", OPENAPI), ("show", SWAGGER),
         ],
     },
     {
@@ -102,6 +105,7 @@ ROLE_CONFIGS = [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
             ("read", ACCOUNT), ("manage", ACCOUNT), ("create_staff", ACCOUNT),
             ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE), ("read", PROFILE),
+            ("read", CATALOG),
             ("get", OPENAPI), ("show", SWAGGER),
         ],
     },

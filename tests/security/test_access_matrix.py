@@ -77,12 +77,20 @@ AUDIT = {
     ("AuditLogView.show", "GET"): "auditentry.read",
     ("RoleView.list", "GET"): None,
     ("ProfileView.show", "GET"): None,
+    ("CatalogEntryView.list", "GET"): "catalogentry.list",
+    ("CatalogEntryView.show", "GET"): "catalogentry.read",
+    ("CatalogEntryView.add", "GET"): None,
+    ("CatalogEntryView.add", "POST"): None,
+    ("CatalogEntryView.edit", "GET"): None,
+    ("CatalogEntryView.edit", "POST"): None,
     ("OpenApi.get", "GET"): None,
     ("SwaggerView.show", "GET"): None,
     ("MenuApi.get_menu_data", "GET"): None,
 }
 AUDIT[("AccountView.action_post", "POST")] = AUDIT[("AccountView.action", "POST")]
-TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets}
+TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
+           # catalogs are the province's reference data: no row scope
+           roles.CATALOG: lambda world, actor: {None: world.catalog_entry}}
 
 
 def _views(app):

@@ -9,9 +9,13 @@
 """
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from app.accounts.models import KIND_PERSONAL, Account
 from app.audit import services as audit
 from app.audit.models import AuditEntry
+from app.catalogs.models import Catalog, CatalogEntry
+from app.catalogs.services import load_shipped
 from app.extensions import db
 from app.org.services import create_unit
 from app.security import roles
@@ -34,6 +38,7 @@ TARGET_UNITS = {"own": "A", "same_unit": "A", "subtree": "A1", "other_unit": "B"
 @dataclass
 class World:
     units: dict = field(default_factory=dict)      # key -> id
+    catalog_entry: int = 0                         # an entry of a catalog (not scoped)
     accounts: dict = field(default_factory=dict)   # username -> id
     baseline: dict = field(default_factory=dict)   # username -> password hash
 
@@ -48,6 +53,10 @@ def build(app):
         n = create_unit("Sở Nội vụ", root)
         db.session.commit()
         world.units = {"root": root.id, "A": a.id, "A1": a1.id, "B": b.id, "N": n.id}
+        load_shipped()
+        world.catalog_entry = db.session.scalar(
+            select(CatalogEntry.id).join(Catalog).where(Catalog.name == "dan_toc",
+                                                        CatalogEntry.code == "01"))
         db.session.remove()
     for username, (role, unit_key) in ACTORS.items():
         world.accounts[username] = add_account(

@@ -1,0 +1,57 @@
+"""Catalogs (danh mục): ngạch, chức danh nghề nghiệp, salary types, dân tộc,
+tôn giáo, trình độ… as data with codes, legal sources and validity dates.
+
+The shipped lists are YAML files in ``data/``; ``flask catalogs load`` puts
+them in the database, where Sở Nội vụ maintains them. An entry is retired by
+closing its validity (``valid_to``), never deleted: old records keep pointing
+at it and still read it.
+"""
+from flask_appbuilder import Model
+from sqlalchemy import (
+    JSON, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+
+class Catalog(Model):
+    __tablename__ = "catalog"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, unique=True)   # e.g. "dan_toc"
+    title = Column(String(255), nullable=False)              # e.g. "Dân tộc"
+    source = Column(String(512), nullable=False)             # the legal source of the list
+    confidence = Column(String(8), nullable=True)            # S, M or C (data-standards.md)
+    note = Column(Text, nullable=True)
+
+    entries = relationship("CatalogEntry", back_populates="catalog",
+                           order_by="CatalogEntry.code")
+
+    def __repr__(self):
+        return self.title
+
+
+class CatalogEntry(Model):
+    __tablename__ = "catalog_entry"
+
+    id = Column(Integer, primary_key=True)
+    catalog_id = Column(Integer, ForeignKey("catalog.id"), nullable=False)
+    code = Column(String(32), nullable=False)
+    name = Column(String(255), nullable=False)
+    source = Column(String(512), nullable=True)   # when it differs from the catalog's
+    valid_from = Column(Date, nullable=True)
+    valid_to = Column(Date, nullable=True)        # retired from this day; None: in use
+    attrs = Column(JSON, nullable=False, default=dict)
+
+    catalog = relationship("Catalog", back_populates="entries")
+
+    __table_args__ = (
+        UniqueConstraint("catalog_id", "code", name="uq_catalog_entry_code"),
+        Index("ix_catalog_entry_catalog_id", "catalog_id", "valid_to"),
+    )
+
+    def is_valid_on(self, day):
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or day < self.valid_to))
+
+    def __repr__(self):
+        return "%s – %s" % (self.code, self.name)

@@ -1,0 +1,77 @@
+"""Loading the shipped catalogs and reading them."""
+import datetime
+import os
+
+import yaml
+from sqlalchemy import or_, select
+
+from app.audit import services as audit
+from app.catalogs.models import Catalog, CatalogEntry
+from app.core import clock
+from app.extensions import db
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
+def shipped_catalogs():
+    """{name: parsed YAML} of the files in data/."""
+    found = {}
+    for file_name in sorted(os.listdir(DATA_DIR)):
+        if file_name.endswith(".yaml"):
+            with open(os.path.join(DATA_DIR, file_name), encoding="utf-8") as f:
+                found[file_name[:-5]] = yaml.safe_load(f)
+    return found
+
+
+def _date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def load_shipped(actor=None):
+    """Add what the shipped files have and the database lacks; one transaction.
+
+    Entries already there are left as they are: Sở Nội vụ may have corrected or
+    retired them. Returns {catalog name: number of entries added}.
+    """
+    added = {}
+    try:
+        for name, data in shipped_catalogs().items():
+            catalog = db.session.scalar(select(Catalog).where(Catalog.name == name))
+            if catalog is None:
+                catalog = Catalog(name=name, title=data["title"], source=data["source"],
+                                  confidence=data.get("confidence"), note=data.get("note"))
+                db.session.add(catalog)
+                db.session.flush()
+            existing = set(db.session.scalars(select(CatalogEntry.code).where(
+                CatalogEntry.catalog_id == catalog.id)))
+            count = 0
+            for entry in data["entries"]:
+                if entry["code"] in existing:
+                    continue
+                db.session.add(CatalogEntry(
+                    catalog_id=catalog.id, code=entry["code"], name=entry["name"],
+                    source=entry.get("source"), valid_from=_date(entry.get("valid_from")),
+                    valid_to=_date(entry.get("valid_to")), attrs=entry.get("attrs") or {}))
+                count += 1
+            added[name] = count
+        if any(added.values()):
+            db.session.flush()
+            audit.record("catalog.load", object_type="Catalog", details=added, actor=actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return added
+
+
+def entries(name, on=None, include_retired=False):
+    """The entries of a catalog valid on a day (today by default), by code."""
+    on = on or clock.today()
+    query = select(CatalogEntry).join(Catalog).where(Catalog.name == name)
+    if not include_retired:
+        query = query.where(
+            or_(CatalogEntry.valid_from.is_(None), CatalogEntry.valid_from <= on),
+            or_(CatalogEntry.valid_to.is_(None), CatalogEntry.valid_to > on))
+    return list(db.session.scalars(query.order_by(CatalogEntry.code)))
