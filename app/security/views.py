@@ -17,6 +17,7 @@ RESOURCE_LABELS = {
     roles.MY_ACCOUNT: _l("My account"), roles.ROLE: _l("Roles"),
     roles.OPENAPI: _l("REST API"), roles.SWAGGER: _l("REST API"),
     roles.RECORD: _l("Personal records"),
+    roles.PROFILE: _l("Province profile"), roles.CATALOG: _l("Catalogs"),
 }
 
 
@@ -28,7 +29,7 @@ def describe_roles():
         described.append({
             "name": entry["role"],
             "scope": SCOPE_LABELS[entry["scope"]],
-            "grants": [(RESOURCE_LABELS.get(resource, resource),
+            "grants": [(RESOURCE_LABELS[resource],
                         roles.ACTIONS.get(resource, {}).get(action, action))
                        for action, resource in grants],
         })

@@ -80,3 +80,9 @@ def test_profile_decides_who_creates_personal_accounts(app):
         roles.ROLE_OFFICER, rule_for("so_noi_vu"))
     assert ("create_personal", roles.ACCOUNT) in roles.granted_permissions(
         roles.ROLE_SO_NOI_VU, rule_for("so_noi_vu"))
+
+
+def test_every_resource_has_a_vietnamese_label_on_the_roles_page():
+    from app.security.views import RESOURCE_LABELS
+
+    assert set(RESOURCE_LABELS) == set(roles.ACTIONS)
