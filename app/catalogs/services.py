@@ -29,15 +29,18 @@ def _date(value):
     return datetime.date.fromisoformat(value)
 
 
-def load_shipped(actor=None):
+def load_shipped(actor=None, names=None):
     """Add what the shipped files have and the database lacks; one transaction.
 
     Entries already there are left as they are: Sở Nội vụ may have corrected or
-    retired them. Returns {catalog name: number of entries added}.
+    retired them. ``names`` limits the load to some catalogs. Returns {catalog
+    name: number of entries added}.
     """
     added = {}
     try:
         for name, data in shipped_catalogs().items():
+            if names is not None and name not in names:
+                continue
             catalog = db.session.scalar(select(Catalog).where(Catalog.name == name))
             if catalog is None:
                 catalog = Catalog(name=name, title=data["title"], source=data["source"],

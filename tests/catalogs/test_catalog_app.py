@@ -49,6 +49,7 @@ def test_a_retired_entry_is_out_of_new_choices_but_still_readable(app):
 def test_so_noi_vu_adds_and_retires_entries_in_the_screen(app, province, client):
     login(client, "sonoivu", w.PASSWORD)
     with app.app_context():
+        services.load_shipped(names=["tin_hoc"])
         catalog_id = db.session.scalar(select(Catalog.id).where(Catalog.name == "tin_hoc"))
         count = db.session.scalar(select(func.count()).select_from(CatalogEntry))
     token = csrf_token(client.get("/catalogs/add").get_data(as_text=True))

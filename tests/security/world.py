@@ -53,7 +53,7 @@ def build(app):
         n = create_unit("Sở Nội vụ", root)
         db.session.commit()
         world.units = {"root": root.id, "A": a.id, "A1": a1.id, "B": b.id, "N": n.id}
-        load_shipped()
+        load_shipped(names=["dan_toc"])
         world.catalog_entry = db.session.scalar(
             select(CatalogEntry.id).join(Catalog).where(Catalog.name == "dan_toc",
                                                         CatalogEntry.code == "01"))
