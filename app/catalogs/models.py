@@ -8,9 +8,11 @@ at it and still read it.
 """
 from flask_appbuilder import Model
 from sqlalchemy import (
-    JSON, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
+
+from app.core.periods import DatedPeriod
 
 
 class Catalog(Model):
@@ -30,7 +32,7 @@ class Catalog(Model):
         return self.title
 
 
-class CatalogEntry(Model):
+class CatalogEntry(DatedPeriod, Model):
     __tablename__ = "catalog_entry"
 
     id = Column(Integer, primary_key=True)
@@ -38,8 +40,7 @@ class CatalogEntry(Model):
     code = Column(String(32), nullable=False)
     name = Column(String(255), nullable=False)
     source = Column(String(512), nullable=True)   # when it differs from the catalog's
-    valid_from = Column(Date, nullable=True)
-    valid_to = Column(Date, nullable=True)        # retired from this day; None: in use
+    # valid_to: retired from this day (DatedPeriod); None: in use
     attrs = Column(JSON, nullable=False, default=dict)
 
     catalog = relationship("Catalog", back_populates="entries")
@@ -48,10 +49,6 @@ class CatalogEntry(Model):
         UniqueConstraint("catalog_id", "code", name="uq_catalog_entry_code"),
         Index("ix_catalog_entry_catalog_id", "catalog_id", "valid_to"),
     )
-
-    def is_valid_on(self, day):
-        return ((self.valid_from is None or self.valid_from <= day)
-                and (self.valid_to is None or day < self.valid_to))
 
     def __repr__(self):
         return "%s – %s" % (self.code, self.name)

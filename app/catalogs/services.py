@@ -3,7 +3,7 @@ import datetime
 import os
 
 import yaml
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.audit import services as audit
 from app.catalogs.models import Catalog, CatalogEntry
@@ -74,7 +74,5 @@ def entries(name, on=None, include_retired=False):
     on = on or clock.today()
     query = select(CatalogEntry).join(Catalog).where(Catalog.name == name)
     if not include_retired:
-        query = query.where(
-            or_(CatalogEntry.valid_from.is_(None), CatalogEntry.valid_from <= on),
-            or_(CatalogEntry.valid_to.is_(None), CatalogEntry.valid_to > on))
+        query = query.where(CatalogEntry.holds_on(on))
     return list(db.session.scalars(query.order_by(CatalogEntry.code)))

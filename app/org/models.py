@@ -7,17 +7,16 @@ prefix comparison, whatever the depth. The tree changes as law changes it
 kept as dated periods (``UnitState``, ``UnitCode``, ``UnitLeader``) so that a
 report for a past date sees the tree as it was. Units are closed, never deleted.
 
-Periods are half-open: ``valid_from`` is the first day, ``valid_to`` the first
-day it no longer holds (None: still holds; a None ``valid_from``: since before
-the records began).
+Periods are half-open (app.core.periods).
 """
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false,
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false, text,
 )
 from sqlalchemy.orm import relationship
 
+from app.core.periods import DatedPeriod
 from app.security import roles
 from app.security.scope import scoped
 
@@ -149,7 +148,7 @@ class RestructuringPart(Model):
     )
 
 
-class UnitState(Model):
+class UnitState(DatedPeriod, Model):
     """A period during which a unit had one name, parent, type and flag."""
 
     __tablename__ = "org_unit_state"
@@ -160,8 +159,6 @@ class UnitState(Model):
     parent_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
     unit_type = Column(String(32), nullable=False)
     is_employing = Column(Boolean, nullable=False)
-    valid_from = Column(Date, nullable=True)
-    valid_to = Column(Date, nullable=True)
     restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
 
     __table_args__ = (
@@ -170,7 +167,7 @@ class UnitState(Model):
     )
 
 
-class UnitCode(Model):
+class UnitCode(DatedPeriod, Model):
     """A period during which a unit bore one identifier code."""
 
     __tablename__ = "org_unit_code"
@@ -179,8 +176,6 @@ class UnitCode(Model):
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
     code = Column(String(35), nullable=False)
     form = Column(String(16), nullable=False)  # codes.FORM_LEGACY or codes.FORM_QD20
-    valid_from = Column(Date, nullable=True)
-    valid_to = Column(Date, nullable=True)
     restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
 
     __table_args__ = (
@@ -189,7 +184,10 @@ class UnitCode(Model):
     )
 
 
-class UnitLeader(Model):
+OPEN_HEAD = "position = '%s' AND valid_to IS NULL" % LEADER_HEAD
+
+
+class UnitLeader(DatedPeriod, Model):
     """A head (thủ trưởng) or deputy (cấp phó) of a unit for a period."""
 
     __tablename__ = "org_unit_leader"
@@ -198,8 +196,6 @@ class UnitLeader(Model):
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
     employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
     position = Column(String(16), nullable=False)
-    valid_from = Column(Date, nullable=True)
-    valid_to = Column(Date, nullable=True)
     decision_number = Column(String(64), nullable=True)
 
     unit = relationship("Unit")
@@ -210,8 +206,7 @@ class UnitLeader(Model):
         Index("ix_org_unit_leader_employee_id", "employee_id"),
         # one head at a time
         Index("uq_org_unit_leader_open_head", "unit_id", unique=True,
-              postgresql_where=(position == LEADER_HEAD) & valid_to.is_(None),
-              sqlite_where=(position == LEADER_HEAD) & valid_to.is_(None)),
+              postgresql_where=text(OPEN_HEAD), sqlite_where=text(OPEN_HEAD)),
     )
 
     @property

@@ -16,7 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from app.accounts.models import KIND_AGENCY, STATUS_REVOKED, Account
 from app.audit import services as audit
@@ -214,7 +214,7 @@ def leaders(unit, on=None):
     """The unit's head and deputies on a date (today by default), head first."""
     on = on or clock.today()
     rows = db.session.scalars(select(UnitLeader).where(
-        UnitLeader.unit_id == unit.id, _holds_on(UnitLeader, on)))
+        UnitLeader.unit_id == unit.id, UnitLeader.holds_on(on)))
     return sorted(rows, key=lambda row: (row.position != LEADER_HEAD, row.employee.full_name))
 
 
@@ -599,21 +599,16 @@ def _distinct(units):
 
 # ---------------------------------------------------------------- history
 
-def _holds_on(model, on):
-    return and_(or_(model.valid_from.is_(None), model.valid_from <= on),
-                or_(model.valid_to.is_(None), model.valid_to > on))
-
-
 def tree_as_of(on):
     """{unit id: UnitState} of the units that existed on ``on``."""
     return {state.unit_id: state for state in db.session.scalars(
-        select(UnitState).where(_holds_on(UnitState, on)))}
+        select(UnitState).where(UnitState.holds_on(on)))}
 
 
 def subtree_ids_as_of(unit_id, on):
     """The ids of the unit and of every unit below it on ``on`` (empty if it did not exist)."""
     states = select(UnitState.unit_id, UnitState.parent_id).where(
-        _holds_on(UnitState, on)).cte("states")
+        UnitState.holds_on(on)).cte("states")
     tree = select(states.c.unit_id).where(states.c.unit_id == unit_id).cte(
         "tree", recursive=True)
     tree = tree.union_all(select(states.c.unit_id).join(tree, states.c.parent_id ==
@@ -627,18 +622,18 @@ def staff_as_of(unit_id, on, subtree=True):
     if not unit_ids:
         return set()
     return set(db.session.scalars(select(EmployeePlacement.employee_id).where(
-        EmployeePlacement.unit_id.in_(unit_ids), _holds_on(EmployeePlacement, on))))
+        EmployeePlacement.unit_id.in_(unit_ids), EmployeePlacement.holds_on(on))))
 
 
 def code_as_of(unit_id, on):
     row = db.session.scalar(select(UnitCode).where(UnitCode.unit_id == unit_id,
-                                                   _holds_on(UnitCode, on)))
+                                                   UnitCode.holds_on(on)))
     return row.code if row is not None else None
 
 
 def name_as_of(unit_id, on):
     row = db.session.scalar(select(UnitState).where(UnitState.unit_id == unit_id,
-                                                    _holds_on(UnitState, on)))
+                                                    UnitState.holds_on(on)))
     return row.name if row is not None else None
 
 
@@ -684,10 +679,10 @@ def tree_entries(user, on=None, include_closed=False):
         return {row[0]: TreeEntry(*row) for row in rows}
     paths = dict(db.session.execute(readable.with_only_columns(Unit.id, Unit.path)).all())
     codes = dict(db.session.execute(select(UnitCode.unit_id, UnitCode.code).where(
-        _holds_on(UnitCode, on))).all())
+        UnitCode.holds_on(on))).all())
     states = db.session.execute(select(
         UnitState.unit_id, UnitState.parent_id, UnitState.name, UnitState.unit_type).where(
-        _holds_on(UnitState, on)))
+        UnitState.holds_on(on)))
     return {uid: TreeEntry(uid, parent_id, name, unit_type, codes.get(uid), None, paths[uid],
                            fold(name))
             for uid, parent_id, name, unit_type in states if uid in paths}

@@ -8,10 +8,11 @@ import functools
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, Date, FetchedValue, ForeignKey, Index, Integer, String, event, false, func, insert,
+    Column, FetchedValue, ForeignKey, Index, Integer, String, event, false, func, insert,
 )
 from sqlalchemy.orm import relationship
 
+from app.core.periods import DatedPeriod
 from app.extensions import db
 from app.security import roles
 from app.security.scope import scoped
@@ -95,7 +96,7 @@ for _level, _key in LEVEL_KEYS.items():
           postgresql_include=["unit_id"]).ddl_if(dialect="postgresql")
 
 
-class EmployeePlacement(Model):
+class EmployeePlacement(DatedPeriod, Model):
     """Where a person worked during a period, and why they moved there.
 
     The open period (``valid_to`` None) agrees with ``Employee.unit_id``;
@@ -107,8 +108,6 @@ class EmployeePlacement(Model):
     id = Column(Integer, primary_key=True)
     employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
-    valid_from = Column(Date, nullable=True)
-    valid_to = Column(Date, nullable=True)
     reason = Column(String(255), nullable=True)
     restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
 
