@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.audit import services as audit
 from app.catalogs.models import CatalogEntry
+from app.core.dates import date_field
 from app.core.exceptions import DomainError
 from app.core.views import AuditedReadsMixin, VietnameseFormatsMixin
 from app.extensions import db
@@ -44,6 +45,10 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     base_order = ("code", "asc")
     page_size = 50
     formatters_columns = {"attrs": format_attrs}
+    add_form_extra_fields = {"valid_from": date_field(_l("Valid from")),
+                             "valid_to": date_field(_l("Retired from"))}
+    edit_form_extra_fields = {"valid_from": date_field(_l("Valid from")),
+                              "valid_to": date_field(_l("Retired from"))}
 
     def pre_add(self, item):
         _check(item)

@@ -37,6 +37,26 @@ def parse_date(text):
     return datetime.datetime.strptime(text.strip(), DATE_FORMAT).date()
 
 
+def date_field(label):
+    """An optional date typed as dd/mm/yyyy, for the generated (FAB) forms,
+    whose own date picker writes yyyy-mm-dd."""
+    from flask_babel import lazy_gettext
+    from wtforms import DateField
+    from wtforms.validators import Optional
+    from wtforms.widgets import TextInput
+
+    class DayMonthYearInput(TextInput):
+        def __call__(self, field, **kwargs):
+            kwargs.setdefault("placeholder", "dd/mm/yyyy")
+            kwargs.setdefault("inputmode", "numeric")
+            kwargs.setdefault("class", "form-control")
+            return super().__call__(field, **kwargs)
+
+    return DateField(label, format=DATE_FORMAT, widget=DayMonthYearInput(),
+                     validators=[Optional()],
+                     render_kw={"title": lazy_gettext("Enter the date as dd/mm/yyyy.")})
+
+
 def init_app(app):
     tz_name = app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     app.jinja_env.filters["date_vn"] = format_date

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
 from app.audit import services as audit
-from app.core.dates import parse_date
+from app.core.dates import date_field, parse_date
 from app.core.exceptions import DomainError
 from app.core.views import (
     AuditedApiReadsMixin, AuditedReadsMixin, DomainErrorsApiMixin, VietnameseFormatsMixin,
@@ -53,7 +53,8 @@ def _form_fields():
     # FAB would make a non-null boolean "required", so an unticked box (a phòng
     # that employs no one) could never be saved
     return {"unit_type": SelectField(_l("Type"), choices=forms.type_choices()),
-            "is_employing": BooleanField(_l("Employs staff and has a head"), default=True)}
+            "is_employing": BooleanField(_l("Employs staff and has a head"), default=True),
+            "valid_from": date_field(_l("Valid from"))}
 
 
 class UnitWritesMixin:

@@ -67,7 +67,7 @@ def test_so_noi_vu_adds_and_retires_entries_in_the_screen(app, province, client)
     token = csrf_token(client.get("/catalogs/edit/%d" % entry_id).get_data(as_text=True))
     client.post("/catalogs/edit/%d" % entry_id, data={
         "csrf_token": token, "name": "Chứng chỉ tin học quốc tế IC3",
-        "source": "Chứng chỉ quốc tế", "valid_from": "2015-01-01", "valid_to": "2026-01-01"},
+        "source": "Chứng chỉ quốc tế", "valid_from": "01/01/2015", "valid_to": "01/01/2026"},
         follow_redirects=True)
     with app.app_context():
         entry = _entry("tin_hoc", "IC3")

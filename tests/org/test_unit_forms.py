@@ -1,5 +1,7 @@
 """Creating and correcting units through the screen and the API: codes are
 validated in both forms, refusals are Vietnamese and save nothing."""
+from datetime import date
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -46,6 +48,16 @@ def test_add_unit_with_codes_in_both_forms(app, province, client):
                 code="H62.02.07").get_data(as_text=True)
     assert "Mã H62.02.07 đã được cấp cho Trường THCS Yên Lạc." in body
     assert _counts(app) == (before[0] + 2, before[1] + 2, before[2] + 2)
+    # dates are typed dd/mm/yyyy, not FAB's yyyy-mm-dd
+    body = _add(client, name="Trường THCS Tam Dương", parent=province.units["A"],
+                unit_type="dvsncl", is_employing="y", valid_from="2025-07-01").get_data(
+        as_text=True)
+    assert "Ngày không hợp lệ" in body or "không hợp lệ" in body
+    _add(client, name="Trường THCS Tam Dương", parent=province.units["A"], unit_type="dvsncl",
+         is_employing="y", valid_from="01/07/2025")
+    with app.app_context():
+        assert db.session.scalar(select(Unit.valid_from).where(
+            Unit.name == "Trường THCS Tam Dương")) == date(2025, 7, 1)
     # an office that employs no one: the box unticked
     _add(client, name="Phòng Tổ chức", parent=province.units["A"], unit_type="phong")
     with app.app_context():
