@@ -218,8 +218,7 @@ class UnitTreeView(BaseView):
         return self._unit_page(unit, forms.LeaderForm(), [])
 
     def _unit_page(self, unit, form, errors):
-        can_write = scope.allows(g.user, "write", unit) and self.appbuilder.sm.has_access(
-            "write", roles.UNIT)
+        can_write = scope.allows(g.user, "write", unit)
         if can_write:
             self._leader_choices(form, unit)
         states = _periods(UnitState, unit)

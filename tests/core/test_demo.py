@@ -3,12 +3,14 @@ duplicate, one account per role seeing its own scope."""
 from sqlalchemy import func, select
 
 from app.accounts.models import Account
+from app.core.demo import DEMO_PASSWORD
 from app.core.demo_seed import TOTAL_STAFF, seed_demo
 from app.extensions import db
 from app.org import services
 from app.org.models import LEADER_HEAD, Unit, UnitCode, UnitLeader, UnitState
 from app.records.models import Employee, EmployeePlacement
 from app.security.scope import restrict
+from tests.conftest import login
 
 TABLES = (Unit, UnitState, UnitCode, UnitLeader, Employee, EmployeePlacement, Account)
 
@@ -63,3 +65,20 @@ def test_each_demo_account_reaches_its_scope(app):
         assert people("canhan") == 1                       # her own record
         assert people("quantri") == 0                      # no personal data for the admin
         db.session.remove()
+
+
+def test_demo_unit_pages_render_with_the_leader_form_for_who_may_write(app, client):
+    with app.app_context():
+        seed_demo(app.appbuilder)
+        so_gd = db.session.scalar(select(Unit).where(Unit.name == "Sở Giáo dục và Đào tạo"))
+        unit_id = so_gd.id
+        db.session.remove()
+    login(client, "sonoivu", DEMO_PASSWORD)
+    page = client.get("/unit-tree/unit/%d" % unit_id)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="unit-summary"' in html
+    assert "/unit-tree/unit/%d/appoint" % unit_id in html
+    client.get("/logout/")
+    login(client, "canhan", DEMO_PASSWORD)
+    page = client.get("/unit-tree/unit/%d" % unit_id)
+    assert page.status_code == 200 and "/appoint" not in page.get_data(as_text=True)

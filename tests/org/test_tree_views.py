@@ -154,3 +154,48 @@ def test_so_noi_vu_splits_a_unit_through_the_form(app, province, client):
         assert not db.session.get(Unit, province.units["B"]).is_open
         units = {db.session.get(Employee, pid).unit.name for pid in people}
         assert units == {"Sở Y tế dự phòng", "Sở Khám chữa bệnh"}
+
+
+def test_heads_are_appointed_and_ended_on_the_unit_page(app, province, client):
+    with app.app_context():
+        person = Employee(full_name="Phạm Thu Trang", category="cong_chuc",
+                          unit_id=province.units["A"])
+        db.session.add(person)
+        db.session.commit()
+        person_id = person.id
+    unit_url = "/unit-tree/unit/%d" % province.units["A"]
+    # canbo reads the page but may not appoint, and a forged POST is refused
+    login(client, "canbo", w.PASSWORD)
+    assert "/appoint" not in client.get(unit_url).get_data(as_text=True)
+    token = csrf_token(client.get("/my-account/password").get_data(as_text=True))
+    assert client.post(unit_url + "/appoint", data={
+        "csrf_token": token, "employee_id": person_id, "position": "head",
+        "since": "01/01/2025"}).status_code == 403
+    client.get("/logout/")
+
+    login(client, "sonoivu", w.PASSWORD)
+    page = client.get(unit_url).get_data(as_text=True)
+    assert unit_url + "/appoint" in page and "Phạm Thu Trang" in page
+    form = {"employee_id": person_id, "position": "head", "since": "31/02/2025",
+            "decision_number": "QĐ 12/QĐ-UBND"}
+    body = client.post(unit_url + "/appoint", data=dict(form, csrf_token=csrf_token(page)),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Giá trị ngày không hợp lệ." in body
+    with app.app_context():
+        assert services.leaders(db.session.get(Unit, province.units["A"])) == []
+    body = client.post(unit_url + "/appoint",
+                       data=dict(form, since="01/01/2025", csrf_token=csrf_token(page)),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Phạm Thu Trang" in body and "01/01/2025" in body
+    with app.app_context():
+        rows = services.leaders(db.session.get(Unit, province.units["A"]))
+        assert [(row.employee_id, row.valid_from) for row in rows] == [
+            (person_id, date(2025, 1, 1))]
+        leader_id = rows[0].id
+    page = client.get(unit_url).get_data(as_text=True)
+    body = client.post(unit_url + "/end-appointment", data={
+        "csrf_token": csrf_token(page), "leader_id": leader_id, "on": "30/06/2025"},
+        follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        assert services.leaders(db.session.get(Unit, province.units["A"])) == []
+    assert "30/06/2025" in body
