@@ -13,12 +13,55 @@ from app.extensions import db
 from app.security import roles
 
 
+# The extra fields of the shipped catalogs, in the user's language.
+ATTR_LABELS = {
+    "amount": _l("Amount (đồng)"), "bac": _l("Step"), "bac_count": _l("Number of steps"),
+    "cap": _l("Level"), "certificates": _l("Certificates"), "confidence": _l("Source reliability"),
+    "confidence_endpoints": _l("Reliability of the first and last coefficients"),
+    "confidence_steps": _l("Reliability of the steps in between"), "currency": _l("Currency"),
+    "division_type": _l("Kind of division"), "field": _l("Field"), "ghi_chu": _l("Note"),
+    "group": _l("Group"), "hang": _l("Grade"), "hang_label": _l("Grade name"),
+    "he_so_phu_cap": _l("Allowance coefficient"), "hinh_thuc": _l("Paid as"),
+    "language": _l("Language"), "lanh_dao": _l("Leadership"),
+    "muc_trong_mau": _l("Item of the personal record form"),
+    "name_as_written": _l("Name as written in the source"),
+    "name_derived_from": _l("Name derived from"), "note": _l("Note"), "obsolete": _l("No longer used"),
+    "other_names": _l("Other names"), "province_code": _l("Province code"),
+    "report_columns": _l("Report columns"), "salary_type": _l("Salary type"),
+    "salary_type_as_written": _l("Salary type as written in the source"),
+    "scheme": _l("Scheme"), "short_name": _l("Short name"), "step": _l("Step increment"),
+    "steps": _l("Coefficients by step"), "table_row": _l("Table row"),
+}
+ATTR_VALUES = {
+    "cap": {"tinh": _l("Province"), "so": _l("Department (Sở) and equivalent"),
+            "chi_cuc": _l("Sub-department (chi cục)"), "huyen": _l("District (before 01/07/2025)"),
+            "xa": _l("Commune, ward, special zone"), "su_nghiep": _l("Public service unit"),
+            "truong_hoc": _l("School")},
+    "lanh_dao": {"truong": _l("Head position"), "pho": _l("Deputy position")},
+    "hinh_thuc": {"he_so": _l("Coefficient × base salary"),
+                  "phan_tram": _l("Percentage of the current salary")},
+    "he_so_phu_cap": {"ha_noi_hcm": _l("Hà Nội and Hồ Chí Minh City"),
+                      "con_lai": _l("Other provinces and cities")},
+}
+
+
+def _attr_value(key, value):
+    labels = ATTR_VALUES.get(key, {})
+    if isinstance(value, dict):
+        return ", ".join("%s %s" % (labels.get(k, k), v) for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    return str(labels.get(value, value))
+
+
 def format_attrs(attrs):
-    """The extra fields of an entry as "key: value" lines (lists joined)."""
+    """The extra fields of an entry as "label: value" pairs, labels translated."""
     if not attrs:
         return ""
-    return "; ".join("%s: %s" % (key, ", ".join(map(str, value)) if isinstance(value, list)
-                                 else value) for key, value in sorted(attrs.items()))
+    return "; ".join("%s: %s" % (ATTR_LABELS.get(key, key), _attr_value(key, value))
+                     for key, value in sorted(attrs.items()))
 
 
 class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):

@@ -84,3 +84,24 @@ def test_who_reads_and_who_maintains(app, province, client):
     client.get("/logout/")
     login(client, "canhan", w.PASSWORD)
     assert client.get("/catalogs/list/").status_code in (302, 403)
+
+
+def test_every_extra_field_is_shown_with_a_vietnamese_label(app, province, client):
+    from app.catalogs.views import ATTR_LABELS
+
+    with app.app_context():
+        services.load_shipped(names={"chuc_vu", "loai_luong"})
+        shipped_keys = {key for data in services.shipped_catalogs().values()
+                        for entry in data["entries"] for key in (entry.get("attrs") or {})}
+        assert shipped_keys <= set(ATTR_LABELS), shipped_keys - set(ATTR_LABELS)
+        xa_id = _entry("chuc_vu", "CT_UBND_XA").id
+        a1_id = _entry("loai_luong", "A1").id
+    login(client, "sonoivu", w.PASSWORD)
+    page = client.get("/catalogs/show/%d" % xa_id).get_data(as_text=True)
+    assert "Hệ số phụ cấp chức vụ: Hà Nội và TP Hồ Chí Minh 0.70, " \
+           "các tỉnh, thành phố còn lại 0.60" in page
+    assert "Cấp: Xã, phường, đặc khu" in page and "Lãnh đạo: Cấp trưởng" in page
+    for raw in ("he_so_phu_cap", "ha_noi_hcm", "lanh_dao", "truong"):
+        assert raw + ":" not in page and raw + " " not in page
+    page = client.get("/catalogs/show/%d" % a1_id).get_data(as_text=True)
+    assert "Hệ số lương theo bậc: 2.34, 2.67" in page and "steps" not in page

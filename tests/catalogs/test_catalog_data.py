@@ -21,7 +21,7 @@ SHARED = Path("/work/shared/data-standards.md")
 CATALOGS = {
     "ngach", "loai_luong", "luong_co_so", "chuc_danh_nghe_nghiep", "dan_toc", "ton_giao",
     "trinh_do_chuyen_mon", "giao_duc_pho_thong", "ly_luan_chinh_tri", "quan_ly_nha_nuoc",
-    "tin_hoc", "ngoai_ngu",
+    "tin_hoc", "ngoai_ngu", "loai_phu_cap", "chuc_vu", "chuc_vu_dang",
 }
 TOP_REQUIRED = {"catalog", "title", "source", "confidence", "entries"}
 TOP_ALLOWED = TOP_REQUIRED | {"note"}
@@ -56,6 +56,12 @@ REQUIRED_CITATIONS = {
     "tin_hoc": [("TT 11/2012/TT-BNV", "BM01/BM02 (TT 11/2012)")],
     "ngoai_ngu": [("TT 11/2012/TT-BNV", "BM01/BM02 (TT 11/2012)"),
                   ("TT 01/2014/TT-BGDĐT", "TT 01/2014/TT-BGDĐT")],
+    "loai_phu_cap": [("NĐ 204/2004/NĐ-CP, Điều 6", "NĐ 204/2004 Điều 6"),
+                     ("30.2", "| 30.2 | Phụ cấp chức vụ"),
+                     ("37.2", "| 37.2 Các loại phụ cấp khác")],
+    "chuc_vu": [("NĐ 07/2026/NĐ-CP", "**NĐ 07/2026/NĐ-CP**")],
+    "chuc_vu_dang": [("TT 06/2023/TT-BNV", "The TT 06/2023 form"),
+                     ("mục 26–27", "| 26 | Chức vụ Đảng hiện tại")],
 }
 SALARY_CODE = r"A\d(?:\.\d)?|B|C\d?"
 
@@ -584,3 +590,53 @@ def test_ngoai_ngu_six_level_framework():
     assert [e["code"] for e in framework] == ["BAC%d" % i for i in range(1, count + 1)]
     assert all(circular in e["source"] for e in framework)
     assert circular in catalog("ngoai_ngu")["source"]
+
+
+# --- allowances and positions (mẫu TT 06/2023 mục 23–27, 30.2, 37.2; §5.2 NĐ 07/2026) ----------
+
+def test_loai_phu_cap_covers_the_allowances_the_form_names():
+    names = {e["name"] for e in entries("loai_phu_cap")}
+    # 30.2 names three: chức vụ, kiêm nhiệm, "khác" (the rest); 30.1 the vượt khung percentage
+    assert {"Phụ cấp chức vụ lãnh đạo", "Phụ cấp kiêm nhiệm chức danh lãnh đạo",
+            "Phụ cấp thâm niên vượt khung"} <= names
+    assert len(names) == len(entries("loai_phu_cap"))
+    # 37.2 records either a percentage or a coefficient: each kind says which
+    assert "Phần trăm hưởng · Hệ số" in standards()
+    assert {attrs(e)["hinh_thuc"] for e in entries("loai_phu_cap")} == {"he_so", "phan_tram"}
+    assert attrs(by_code("loai_phu_cap")["THAM_NIEN_VUOT_KHUNG"])["hinh_thuc"] == "phan_tram"
+
+
+def test_chuc_vu_coefficients_are_sourced_two_decimals_and_ordered():
+    rows = entries("chuc_vu")
+    with_coefficient = [e for e in rows if "he_so_phu_cap" in attrs(e)]
+    assert len(with_coefficient) == 8      # chi cục thuộc Sở and the 2026 xã level
+    for e in rows:
+        a = attrs(e)
+        assert a["cap"] in {"tinh", "so", "chi_cuc", "huyen", "xa", "su_nghiep", "truong_hoc"}
+        assert a["lanh_dao"] in {"truong", "pho"}
+        if "he_so_phu_cap" in a:
+            values = a["he_so_phu_cap"]
+            assert set(values) == {"ha_noi_hcm", "con_lai"}
+            assert all(re.fullmatch(r"\d\.\d\d", v) for v in values.values()), e["code"]
+            assert Decimal(values["ha_noi_hcm"]) >= Decimal(values["con_lai"])
+            assert a["confidence"] == "S-mirror" and e.get("source"), e["code"]
+        else:
+            assert a.get("ghi_chu"), "%s: say why there is no coefficient" % e["code"]
+    # within a level, the head's allowance is above the deputy's
+    for head, deputy in (("CT_UBND_XA", "PCT_UBND_XA"), ("TRUONG_PHONG_XA", "PHO_TRUONG_PHONG_XA"),
+                         ("CHI_CUC_TRUONG", "PHO_CHI_CUC_TRUONG")):
+        for area in ("ha_noi_hcm", "con_lai"):
+            assert Decimal(attrs(by_code("chuc_vu")[head])["he_so_phu_cap"][area]) > Decimal(
+                attrs(by_code("chuc_vu")[deputy])["he_so_phu_cap"][area])
+
+
+def test_chuc_vu_follows_the_2025_reform():
+    rows = by_code("chuc_vu")
+    xa = [e for e in rows.values() if attrs(e)["cap"] == "xa"]
+    huyen = [e for e in rows.values() if attrs(e)["cap"] == "huyen"]
+    # the new commune level from NĐ 07/2026 (applied from 01/01/2026), the district level closed
+    assert xa and all(e["valid_from"] == "2026-01-01" and "NĐ 07/2026/NĐ-CP" in e["source"]
+                      for e in xa)
+    assert huyen and all(e["valid_to"] == "2025-07-01" for e in huyen)
+    assert {attrs(rows["CT_UBND_XA"])["he_so_phu_cap"][k] for k in ("ha_noi_hcm", "con_lai")} == {
+        "0.70", "0.60"}
