@@ -10,8 +10,9 @@ export FLASK_APP := app
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Debian packages: the browser for UI tests, PostgreSQL's binaries for a
-# throwaway test cluster where no server answers, a font with Vietnamese glyphs.
-SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core
+# throwaway test cluster where no server answers, a font with Vietnamese glyphs,
+# pdftotext to read back the printed record in tests.
+SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test bench install install-dev system-deps migrate demo translations messages clean
@@ -47,6 +48,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -q && \

@@ -11,6 +11,10 @@ BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 
 # The key a development checkout runs with. The production guard refuses it.
 DEFAULT_SECRET_KEY = "hoso-dev-secret-not-for-production"
+# The development keys for sensitive record fields (Fernet, base64 of 32 bytes) and for
+# the keyed hash of the số định danh (DESIGN §9). The production guard refuses both.
+DEFAULT_RECORD_KEY = "aG9zby1kZXYtcmVjb3JkLWtleS1ub3QtZm9yLXByb2Q="
+DEFAULT_IDENTITY_HASH_KEY = "hoso-dev-identity-hash-key-not-for-production"
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -49,6 +53,15 @@ def from_environ(environ=None):
         # what it is gets the guard, not the development shortcuts.
         "HOSO_ENV": env.get("HOSO_ENV", PRODUCTION),
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Encrypts the sensitive fields of records. Several keys, comma-separated, newest
+        # first: older ones still decrypt while records are re-encrypted (key rotation).
+        "RECORD_ENCRYPTION_KEYS": env.get("RECORD_ENCRYPTION_KEYS", DEFAULT_RECORD_KEY),
+        # HMAC key of the số định danh's look-up hash; separate from the encryption key.
+        "IDENTITY_HASH_KEY": env.get("IDENTITY_HASH_KEY", DEFAULT_IDENTITY_HASH_KEY),
+        # Digitized documents: kept by SHA-256 outside the database (app/files/store.py).
+        "FILE_STORE": env.get("FILE_STORE") or "folder:" + os.path.join(BASE_DIR, "instance",
+                                                                        "files"),
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             env.get("DATABASE_URL") or default_sqlite_url()
         ),

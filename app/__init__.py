@@ -20,6 +20,9 @@ def create_app(overrides=None, environ=None):
     app.config.from_mapping(config.from_environ(environ))
     if overrides:
         app.config.update(overrides)
+    # a request larger than one attachment and its form is refused before it is read
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["ATTACHMENT_MAX_BYTES"] + 256 * 1024
     if app.config["HOSO_ENV"] not in config.ENVIRONMENTS:
         raise ValueError(
             "HOSO_ENV must be one of %s, not %r"

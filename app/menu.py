@@ -21,8 +21,11 @@ MENU_ENTRIES = {
     "Province profile": (roles.PROFILE, "read"),
     "Catalogs": (roles.CATALOG, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
+    "My record": (roles.RECORD, "read"),
+    "Personal records": (roles.RECORD, "read"),
 }
 MENU_CATEGORIES = {
+    "Records": ["My record", "Personal records"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
@@ -36,8 +39,14 @@ def register_menu(appbuilder):
     from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
     from app.policy.views import ProfileView
+    from app.records.views import RecordView
     from app.security.views import RoleView
 
+    appbuilder.add_view(RecordView, "Personal records", label=_l("Personal records"),
+                        icon="fa-address-card", category="Records",
+                        category_label=_l("Records"), category_icon="fa-folder-open")
+    appbuilder.add_link("My record", label=_l("My record"), href="/records/me",
+                        icon="fa-user", category="Records")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")

@@ -70,7 +70,7 @@ def build_employees(n_employees, units, rng):
     for i in range(1, n_employees + 1):
         name = "%s %s %s" % (rng.choice(HO), rng.choice(DEM), rng.choice(TEN))
         unit = rng.randrange(1, len(units) + 1)
-        yield (i, name, rng.choice(CATEGORIES), unit, "dang_cong_tac")
+        yield (i, name, rng.choice(CATEGORIES), unit, "dang_cong_tac", fold(name))
 
 
 def _copy(connection, table, columns, rows):
@@ -89,7 +89,7 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1):
     employees = list(build_employees(n_employees, units, rng))
     engine = create_engine(config.normalize_database_url(database_url))
     unit_columns = ["id", "name", "parent_id", "path", "is_employing"]
-    employee_columns = ["id", "full_name", "category", "unit_id", "status"]
+    employee_columns = ["id", "full_name", "category", "unit_id", "status", "search_name"]
     # what the services write beside each row: the unit's open period, the
     # person's open placement (the unit path copy comes from the triggers)
     state_columns = ["unit_id", "name", "parent_id", "unit_type", "is_employing"]

@@ -1,6 +1,7 @@
 """Fixtures: a PostgreSQL database per run, apps built on it, users that log in."""
 import os
 import re
+import tempfile
 
 import pytest
 from flask_appbuilder import Model
@@ -68,11 +69,16 @@ def database_url(pg_server_url):
         pgserver.drop_database(pg_server_url, url)
 
 
+# the tests' file store: a folder of their own, never the checkout's instance/
+FILE_STORE_DIR = tempfile.mkdtemp(prefix="hoso-files-")
+
+
 def environ_for(database_url, **extra):
     environ = {
         "HOSO_ENV": "test",
         "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SECRET_KEY,
+        "FILE_STORE": "folder:" + FILE_STORE_DIR,
     }
     environ.update(extra)
     return environ

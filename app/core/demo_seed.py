@@ -192,6 +192,9 @@ def seed_demo(appbuilder):
         people[full_name] = _ensure_employee(full_name, category, units[unit_name], None)
     db.session.flush()
     _ensure_leaders(units, people)
+    from app.records.demo import seed_records
+
+    seed_records(people.values())
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()

@@ -12,6 +12,8 @@ MESSAGES = {
     404: (lambda: _("Not found"), lambda: _("The page or record does not exist, or is outside "
                                             "what you may see.")),
     405: (lambda: _("Not allowed"), lambda: _("This action is not allowed here.")),
+    413: (lambda: _("File too large"), lambda: _("The file is larger than the system accepts; "
+                                                 "nothing was saved.")),
     500: (lambda: _("System error"), lambda: _("Something went wrong; nothing was saved. "
                                                "Please try again or tell the administrator.")),
 }

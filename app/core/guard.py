@@ -31,6 +31,13 @@ def production_problems(app):
             _("SECRET_KEY is shorter than %(n)d characters.", n=MIN_SECRET_KEY_LENGTH)
         )
 
+    if config.DEFAULT_RECORD_KEY in app.config.get("RECORD_ENCRYPTION_KEYS", ""):
+        problems.append(_("RECORD_ENCRYPTION_KEYS holds the development key; set keys of "
+                          "your own."))
+    if app.config.get("IDENTITY_HASH_KEY") == config.DEFAULT_IDENTITY_HASH_KEY:
+        problems.append(_("IDENTITY_HASH_KEY is the development default; set a key of your "
+                          "own."))
+
     inspector = inspect(db.engine)
     if inspector.has_table(SystemFlag.__tablename__):
         flag = db.session.get(SystemFlag, DEMO_LOADED_FLAG)

@@ -12,7 +12,6 @@ History queries (``tree_as_of``, ``subtree_ids_as_of``, ``staff_as_of``,
 ``code_as_of``) read the dated periods, so a report for a past date sees the
 tree, the codes and the staff as they were.
 """
-import functools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
 from app.core.text import fold
+from app.core.transactions import atomic as _atomic
 from app.extensions import db
 from app.org import codes
 from app.org.models import (
@@ -40,22 +40,6 @@ class OrgError(DomainError):
 
 def _fail(message, **values):
     raise OrgError(message % values if values else message)
-
-
-def _atomic(operation):
-    """Commit once at the end; on a refusal, roll back whatever was touched."""
-
-    @functools.wraps(operation)
-    def run(*args, **kwargs):
-        try:
-            result = operation(*args, **kwargs)
-            db.session.commit()
-            return result
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return run
 
 
 @dataclass

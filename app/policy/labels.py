@@ -24,6 +24,7 @@ RULE_LABELS = {
     "records.first_entry_working_days": _l("First entry after the account within (working days)"),
     "records.update_after_change_working_days": _l("Update after a change within (working days)"),
     "records.personal_yearly_update": _l("Personal data updated every year"),
+    "records.field_owners": _l("Who may change each part of the record"),
     "approval.window_last_days_of_month": _l("Approval in the last days of each month"),
     "approval.approver": _l("Who approves"),
     "approval.head_record_approver": _l("Who approves the head's own record"),
@@ -47,6 +48,7 @@ VALUE_LABELS = {
     "so_noi_vu": "Sở Nội vụ",  # a name, the same in both languages
     "agency": _l("The agency"),
     "individual": _l("The person"),
+    "both": _l("The person and the unit's data officer"),
     "so_dinh_danh": _l("Personal identification number"),
     "so_hieu_cbccvc": _l("Civil servant number"),
     "head": _l("The head"),
@@ -66,6 +68,17 @@ VALUE_LABELS = {
     "income_declaration": _l("Income declaration"),
     "annual_evaluation": _l("Annual evaluation"),
     "salary_raises": _l("Salary raises"),
+}
+
+# the groups of the form's fields (app/records/form.py)
+OWNER_GROUP_LABELS = {
+    "identity": _l("Identity and origin"), "contact": _l("Contact"),
+    "background": _l("Background, Party, unions, military service"),
+    "education": _l("Education and training"), "position": _l("Recruitment and posts"),
+    "salary": _l("Salary and allowances"), "health": _l("Health"),
+    "work_history": _l("Career and personal history"),
+    "rewards": _l("Rewards, discipline, evaluation"), "family": _l("Family"),
+    "assessment": _l("The unit's assessment"),
 }
 
 STATUS_LABELS = {"draft": _l("draft"), "enacted": _l("enacted"),

@@ -9,6 +9,8 @@ rules here (lifecycle deadlines, reports, sync) and to every profile.
 """
 import copy
 
+from app.records.form import OWNER_GROUPS
+
 STATUSES = ["draft", "enacted", "superseded"]
 OVERLAYS = ["nd27_2026"]
 
@@ -63,6 +65,11 @@ RULES = {
         "first_entry_working_days": _days(),
         "update_after_change_working_days": _days(),
         "personal_yearly_update": _boolean(),
+        # who may change each group of the form's fields (app/records/form.py OWNER_GROUPS)
+        "field_owners": _rule({
+            "type": "object", "additionalProperties": False, "required": list(OWNER_GROUPS),
+            "properties": {group: {"enum": ["individual", "unit_officer", "both"]}
+                           for group in OWNER_GROUPS}}),
     },
     "approval": {
         "window_last_days_of_month": _rule({"type": ["integer", "null"], "minimum": 1,

@@ -17,6 +17,9 @@ def display_value(value):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(display_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join("%s: %s" % (labels.OWNER_GROUP_LABELS.get(key, key), display_value(item))
+                         for key, item in value.items())
     return str(labels.VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 

@@ -8,11 +8,13 @@ import functools
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, FetchedValue, ForeignKey, Index, Integer, String, event, false, func, insert,
+    JSON, Column, DateTime, FetchedValue, ForeignKey, Index, Integer, String, Text,
+    UniqueConstraint, event, false, func, insert, select, text,
 )
 from sqlalchemy.orm import relationship
 
 from app.core.periods import DatedPeriod
+from app.core.text import fold
 from app.extensions import db
 from app.security import roles
 from app.security.scope import scoped
@@ -70,6 +72,14 @@ class Employee(Model):
     unit_path = Column(String(1024), nullable=True, server_default=FetchedValue(),
                        server_onupdate=FetchedValue())
 
+    # the số định danh cá nhân (NĐ 27/2026): encrypted, and as a keyed hash that carries
+    # the province-wide uniqueness and the look-ups (DESIGN §9; app/core/crypto.py)
+    # the name folded for search (app/core/text.fold: no accents, đ -> d, lower case),
+    # kept by the ORM events below; a trigram index serves "contains" on PostgreSQL
+    search_name = Column(String(128), nullable=True)
+    national_id_hash = Column(String(64), nullable=True)
+    national_id_enc = Column(Text, nullable=True)
+
     unit = relationship("Unit")
 
     __table_args__ = (
@@ -77,6 +87,7 @@ class Employee(Model):
         # the default order of every list of people
         Index("ix_employee_full_name_id", "full_name", "id", postgresql_include=["unit_id"]),
         # a subtree below the indexed levels: its count and its page read this index alone
+        Index("uq_employee_national_id_hash", "national_id_hash", unique=True),
         Index("ix_employee_unit_path", "unit_path",
               postgresql_include=["id", "full_name", "unit_id"],
               postgresql_ops={"unit_path": "varchar_pattern_ops"}),
@@ -86,6 +97,15 @@ class Employee(Model):
     def __repr__(self):
         return self.full_name
 
+
+@event.listens_for(Employee, "before_insert")
+@event.listens_for(Employee, "before_update")
+def _fold_name(_mapper, _connection, person):
+    person.search_name = fold(person.full_name)
+
+
+Index("ix_employee_search_name_trgm", Employee.search_name, postgresql_using="gin",
+      postgresql_ops={"search_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 # the id of the unit at each indexed level of a person's unit path
 LEVEL_KEYS = {level: func.split_part(Employee.unit_path, "/", level + 1)
@@ -125,3 +145,119 @@ def _first_placement(mapper, connection, employee):
     """Every person has an open placement from the start (bulk loads write their own)."""
     connection.execute(insert(EmployeePlacement.__table__).values(
         employee_id=employee.id, unit_id=employee.unit_id, valid_from=None, valid_to=None))
+
+
+# The states of a version (DESIGN §2): a draft is edited, a submitted version
+# waits for the head, then it is approved (what reports and sync read) or
+# rejected with a reason the person sees.
+DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
+VERSION_STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
+OPEN_STATES = (DRAFT, SUBMITTED)
+
+
+def _own_version(user):
+    return RecordVersion.employee_id.in_(
+        select(Employee.id).where(Employee.account_id == user.id).scalar_subquery())
+
+
+def _subtree_version(user):
+    return RecordVersion.employee_id.in_(
+        select(Employee.id).where(_unit_subtree(user)).scalar_subquery())
+
+
+@scoped(roles.RECORD, own=_own_version, subtree=_subtree_version)
+class RecordVersion(Model):
+    """One version of a person's sơ yếu lý lịch.
+
+    ``content`` holds the public and internal fields and tables as canonical
+    strings (app/records/form.py names them); ``sensitive`` the sensitive
+    ones, encrypted (DESIGN §9). Versions are never deleted; one record has
+    at most one open (draft or submitted) version, and ``lock`` counts saves
+    so that a stale save is refused.
+    """
+
+    __tablename__ = "record_version"
+
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
+    number = Column(Integer, nullable=False)
+    status = Column(String(16), nullable=False, default=DRAFT)
+    content = Column(JSON, nullable=False, default=dict)
+    sensitive = Column(Text, nullable=True)
+    # the approved version this one started from (None for the first)
+    base_id = Column(Integer, ForeignKey("record_version.id"), nullable=True)
+    lock = Column(Integer, nullable=False, default=0)
+    # per cent of the form's required fields filled: the unit's list reads it undecrypted
+    completeness = Column(Integer, nullable=False, default=0)
+    reason = Column(Text, nullable=True)          # why it was rejected
+    note = Column(String(500), nullable=True)     # what the change is about (officer entry)
+    created_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    created_at = Column(DateTime, nullable=False)
+    updated_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    updated_at = Column(DateTime, nullable=False)
+    submitted_at = Column(DateTime, nullable=True)
+    decided_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    decided_at = Column(DateTime, nullable=True)
+
+    employee = relationship("Employee")
+    base = relationship("RecordVersion", remote_side=[id])
+
+    __table_args__ = (
+        UniqueConstraint("employee_id", "number", name="uq_record_version_number"),
+        # one open version per record (DESIGN §9): the second editor joins it
+        Index("uq_record_version_open", "employee_id", unique=True,
+              postgresql_where=text("status IN ('draft', 'submitted')"),
+              sqlite_where=text("status IN ('draft', 'submitted')")),
+        Index("ix_record_version_status", "status", "employee_id"),
+    )
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+
+def _own_attachment(user):
+    return Attachment.employee_id.in_(
+        select(Employee.id).where(Employee.account_id == user.id).scalar_subquery())
+
+
+def _subtree_attachment(user):
+    return Attachment.employee_id.in_(
+        select(Employee.id).where(_unit_subtree(user)).scalar_subquery())
+
+
+# what a document proves (the issue's list of supporting decisions)
+ATTACHMENT_KINDS = ("quyet_dinh_tuyen_dung", "quyet_dinh_bo_nhiem", "quyet_dinh_dieu_dong",
+                    "quyet_dinh_luong", "van_bang", "chung_chi", "quyet_dinh_khen_thuong",
+                    "quyet_dinh_ky_luat", "danh_gia", "giay_to_tuy_than", "khac")
+
+
+@scoped(roles.RECORD, own=_own_attachment, subtree=_subtree_attachment)
+class Attachment(Model):
+    """A digitized document (bản số hóa) supporting one version's change.
+
+    The bytes live in the file store under ``sha256``; the database keeps
+    what they are. Content type comes from the bytes, never from the name.
+    """
+
+    __tablename__ = "record_attachment"
+
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
+    version_id = Column(Integer, ForeignKey("record_version.id"), nullable=False)
+    kind = Column(String(32), nullable=False)
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    note = Column(String(255), nullable=True)
+    uploaded_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    uploaded_at = Column(DateTime, nullable=False)
+
+    employee = relationship("Employee")
+    version = relationship("RecordVersion", backref="attachments")
+
+    __table_args__ = (
+        Index("ix_record_attachment_version", "version_id"),
+        Index("ix_record_attachment_employee", "employee_id"),
+    )

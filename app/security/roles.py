@@ -53,7 +53,9 @@ ACTIONS = {
     AUDIT_LOG: {"read": _l("View the audit log")},
     MY_ACCOUNT: {"read": _l("View own account"), "write": _l("Change own password")},
     ROLE: {"read": _l("View roles and their permissions")},
-    RECORD: {"read": _l("View personal records")},
+    RECORD: {"read": _l("View personal records"),
+             "write": _l("Edit personal records: drafts, submission"),
+             "approve": _l("Approve or reject changes to personal records")},
     PROFILE: {"read": _l("View the province profile's rules")},
     CATALOG: {"read": _l("View catalogs"), "write": _l("Maintain catalogs")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
@@ -62,19 +64,21 @@ ACTIONS = {
 
 PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
 PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
+PERSON_ENTERS_RECORD = ("records.who_enters", "individual")
 
 ROLE_CONFIGS = [
     {
         "role": ROLE_PERSONAL,
         "scope": SCOPE_OWN,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", RECORD)],
+                  ("read", RECORD), ("write", RECORD, PERSON_ENTERS_RECORD)],
     },
     {
         "role": ROLE_OFFICER,
         "scope": SCOPE_SUBTREE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
+            ("write", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
         ],
@@ -83,7 +87,7 @@ ROLE_CONFIGS = [
         "role": ROLE_HEAD,
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", ACCOUNT), ("read", RECORD), ("read", CATALOG)],
+                  ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG)],
     },
     {
         "role": ROLE_SO_NOI_VU,

@@ -8,11 +8,14 @@ from app.core.demo_seed import TOTAL_STAFF, seed_demo
 from app.extensions import db
 from app.org import services
 from app.org.models import LEADER_HEAD, Unit, UnitCode, UnitLeader, UnitState
-from app.records.models import Employee, EmployeePlacement
+from app.records import services as records, values
+from app.records import form
+from app.records.models import APPROVED, Employee, EmployeePlacement, RecordVersion
 from app.security.scope import restrict
 from tests.conftest import login
 
-TABLES = (Unit, UnitState, UnitCode, UnitLeader, Employee, EmployeePlacement, Account)
+TABLES = (Unit, UnitState, UnitCode, UnitLeader, Employee, EmployeePlacement, Account,
+          RecordVersion)
 
 
 def _counts():
@@ -82,3 +85,27 @@ def test_demo_unit_pages_render_with_the_leader_form_for_who_may_write(app, clie
     login(client, "canhan", DEMO_PASSWORD)
     page = client.get("/unit-tree/unit/%d" % unit_id)
     assert page.status_code == 200 and "/appoint" not in page.get_data(as_text=True)
+
+
+def test_every_demo_person_has_a_complete_valid_approved_record(app):
+    with app.app_context():
+        seed_demo(app.appbuilder)
+        versions = db.session.scalars(select(RecordVersion)).all()
+        assert len(versions) == TOTAL_STAFF and {v.status for v in versions} == {APPROVED}
+        numbers = set()
+        for version in versions:
+            content = records.read_content(version)
+            assert records.missing_required(content) == [], version.employee.full_name
+            errors = {}
+            records.check_consistency(content, errors)
+            assert errors == {}, (version.employee.full_name, errors)
+            # each stored value is what typing its display (or choosing it) gives back
+            for key, value in content["fields"].items():
+                field = form.FIELDS[key][0]
+                typed = value if field.kind in (form.CHOICE, form.CATALOG) else \
+                    values.display(field, value)
+                assert values.parse(field, typed) == value, key
+            numbers.add(content["fields"]["so_dinh_danh"])
+            assert version.employee.national_id_hash
+        assert len(numbers) == TOTAL_STAFF
+        db.session.remove()

@@ -88,7 +88,29 @@ AUDIT = {
     ("MenuApi.get_menu_data", "GET"): None,
 }
 AUDIT[("AccountView.action_post", "POST")] = AUDIT[("AccountView.action", "POST")]
+AUDIT.update({
+    ("RecordView.index", "GET"): "record.list",
+    ("RecordView.mine", "GET"): None,
+    ("RecordView.person", "GET"): "record.read",
+    ("RecordView.section", "GET"): "record.read",
+    ("RecordView.pdf", "GET"): "record.export",
+    ("RecordView.diff", "GET"): "record.diff",
+    # the world's versions are submitted: these are refused with a message, nothing written
+    ("RecordView.open_draft", "POST"): None,
+    ("RecordView.save_section", "POST"): None,
+    ("RecordView.submit", "POST"): None,
+    ("RecordView.decide", "POST"): None,
+    ("RecordView.attach", "POST"): None,
+    ("RecordView.remove_attachment", "POST"): None,
+    ("RecordView.attachment", "GET"): "record.attachment_read",
+})
+# endpoints whose pk is not the resource's usual object
+TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
+                       "RecordView.decide": w.version_targets,
+                       "RecordView.attachment": w.attachment_targets,
+                       "RecordView.remove_attachment": w.attachment_targets}
 TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
+           roles.RECORD: w.employee_targets,
            # catalogs are the province's reference data: no row scope
            roles.CATALOG: lambda world, actor: {None: world.catalog_entry}}
 
@@ -122,11 +144,14 @@ def _requests(app, world, actor):
                 if needs_pk:
                     if resource == roles.AUDIT_LOG:
                         targets = w.audit_targets(app, world, actor or "canhan")
+                    elif rule.endpoint in TARGETS_BY_ENDPOINT:
+                        targets = TARGETS_BY_ENDPOINT[rule.endpoint](world, actor or "canhan")
                     else:
                         targets = TARGETS[resource](world, actor or "canhan")
                 expected_audit = AUDIT[key][name] if isinstance(AUDIT[key], dict) else AUDIT[key]
                 for target, pk in targets.items():
-                    values = {"pk": pk, "version": "v1", "name": name, "filename": "x"}
+                    values = {"pk": pk, "version": "v1", "name": name, "filename": "x",
+                              "number": "8"}
                     url = rule.build({k: v for k, v in values.items() if k in rule.arguments},
                                      append_unknown=False)[1]
                     kwargs = {}
@@ -204,6 +229,7 @@ ACTOR_NAMES = [None] + list(w.ACTORS)
 def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     app = matrix_app
     world = w.build(app)
+    w.build_records(app, world)
     profile = load_profile(app.config["PROVINCE_PROFILE"])
     client = app.test_client()
     if actor is not None:

@@ -41,6 +41,9 @@ class World:
     catalog_entry: int = 0                         # an entry of a catalog (not scoped)
     accounts: dict = field(default_factory=dict)   # username -> id
     baseline: dict = field(default_factory=dict)   # username -> password hash
+    employees: dict = field(default_factory=dict)  # username -> employee id (build_records)
+    versions: dict = field(default_factory=dict)   # username -> record version id
+    attachments: dict = field(default_factory=dict)  # username -> attachment id
 
 
 def build(app):
@@ -132,3 +135,64 @@ def expected_in_scope(scope, actor, target):
     if scope == roles.SCOPE_SUBTREE:
         return target in ("own", "same_unit", "subtree")
     return target == "own"
+
+
+# --- personal records (RecordView) -----------------------------------------------------------
+
+RECORD_HOLDERS = {"canhan": "A", "canbo": "A", "thutruong": "A", "sonoivu": "N",
+                  "giaovien": "A", "giaovien_truong": "A1", "bacsi": "B"}
+
+
+def build_records(app, world):
+    """A record for each person with an account, each with a submitted
+    version: the requests of the matrix then change nothing (a submitted
+    version can be neither edited, re-opened nor submitted again)."""
+    from app.core import clock
+    from app.files.store import file_store
+    from app.records.models import SUBMITTED, Attachment, Employee, RecordVersion
+    from app.records.services import empty_content
+
+    world.employees, world.versions, world.attachments = {}, {}, {}
+    with app.app_context():
+        for username, unit_key in RECORD_HOLDERS.items():
+            person = Employee(full_name=username, category="cong_chuc",
+                              unit_id=world.units[unit_key], account_id=world.accounts[username])
+            db.session.add(person)
+            db.session.flush()
+            now = clock.now()
+            version = RecordVersion(employee_id=person.id, number=1, status=SUBMITTED,
+                                    content=empty_content(), lock=0, completeness=0,
+                                    created_at=now, updated_at=now, submitted_at=now)
+            db.session.add(version)
+            db.session.flush()
+            document = b"%PDF-1.4\n% " + username.encode() + b"\n%%EOF\n"
+            attachment = Attachment(employee_id=person.id, version_id=version.id, kind="khac",
+                                    filename="%s.pdf" % username, content_type="application/pdf",
+                                    size=len(document), sha256=file_store().put(document),
+                                    uploaded_at=now)
+            db.session.add(attachment)
+            db.session.flush()
+            world.employees[username], world.versions[username] = person.id, version.id
+            world.attachments[username] = attachment.id
+        db.session.commit()
+        db.session.remove()
+
+
+def _record_targets(ids, actor):
+    targets = {"same_unit": ids["giaovien"], "subtree": ids["giaovien_truong"],
+               "other_unit": ids["bacsi"]}
+    if actor in ids:
+        targets["own"] = ids[actor]
+    return targets
+
+
+def employee_targets(world, actor):
+    return _record_targets(world.employees, actor)
+
+
+def version_targets(world, actor):
+    return _record_targets(world.versions, actor)
+
+
+def attachment_targets(world, actor):
+    return _record_targets(world.attachments, actor)

@@ -1,0 +1,125 @@
+"""Approved records for the demo province: complete, realistic, the same on
+every run (a random generator seeded per person), so that a newcomer sees a
+real sơ yếu lý lịch and can change and submit it straight away."""
+import random
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.catalogs.services import entries
+from app.core import clock, crypto
+from app.extensions import db
+from app.records import services
+from app.records.models import APPROVED, Employee, RecordVersion
+
+PROVINCE_CODE = "25"          # Phú Thọ, into which Vĩnh Phúc merged on 01/07/2025
+ID_PROVINCE_PREFIX = "026"    # the số định danh's birth-place digits of the old Vĩnh Phúc
+FEMALE_MIDDLE = {"Thị", "Thu", "Ngọc", "Thanh", "Thùy", "Hoài", "Phương", "Kim", "Hồng",
+                 "Diệu"}
+DEGREES = [("DH", "Đại học", 0.7), ("THS", "Thạc sĩ", 0.2), ("CD", "Cao đẳng", 0.1)]
+MAJORS = ["Quản lý nhà nước", "Kế toán", "Sư phạm Toán", "Sư phạm Ngữ văn", "Luật",
+          "Y đa khoa", "Công nghệ thông tin", "Kinh tế nông nghiệp"]
+SCHOOLS = ["Trường Đại học Sư phạm Hà Nội 2", "Học viện Hành chính Quốc gia",
+           "Trường Đại học Kinh tế Quốc dân", "Trường Đại học Y Hà Nội",
+           "Trường Đại học Luật Hà Nội"]
+
+
+def _day(rng, start, end):
+    if end <= start:
+        return start
+    return start + timedelta(days=rng.randrange((end - start).days))
+
+
+def _iso(day):
+    return day.isoformat()
+
+
+def _row(**values):
+    return dict(values, _id=secrets.token_hex(6))
+
+
+def demo_content(person, communes):
+    """A complete, plausible record for ``person`` (an Employee)."""
+    rng = random.Random("hoso-demo-%s" % person.full_name)
+    female = person.full_name.split()[1] in FEMALE_MIDDLE
+    birth = _day(rng, date(1968, 1, 1), date(1998, 12, 31))
+    recruited = _day(rng, birth.replace(year=birth.year + 22), birth.replace(year=birth.year + 27))
+    recruited = min(recruited, date(2024, 6, 1))
+    joined = recruited if rng.random() < 0.6 else _day(rng, recruited, date(2025, 6, 1))
+    # the 4th digit: century and sex (2 for a man, 3 for a woman born 2000-2099; 0/1 before)
+    number = "%s%d%02d%06d" % (ID_PROVINCE_PREFIX, 1 if female else 0, birth.year % 100,
+                               rng.randrange(10 ** 6))
+    home = rng.choice(communes)
+    degree = rng.choices(DEGREES, weights=[w for _c, _n, w in DEGREES])[0]
+    major, school = rng.choice(MAJORS), rng.choice(SCHOOLS)
+    family_name = person.full_name.split()[0]
+    father_year, mother_year = birth.year - rng.randint(24, 32), birth.year - rng.randint(22, 30)
+    fields = {
+        "co_quan_quan_ly": "Ủy ban nhân dân tỉnh Vĩnh Phúc",
+        "co_quan_su_dung": person.unit.name, "so_dinh_danh": number,
+        "ho_ten": person.full_name, "gioi_tinh": "nu" if female else "nam",
+        "ngay_sinh": _iso(birth), "noi_sinh": "%s, tỉnh Phú Thọ" % home,
+        "que_quan_xa": home, "que_quan_tinh": PROVINCE_CODE,
+        "dan_toc": "01" if rng.random() < 0.93 else rng.choice(["02", "04", "05"]),
+        "ton_giao": "00" if rng.random() < 0.9 else rng.choice(["01", "02"]),
+        "so_cccd": number, "ngay_cap_cccd": _iso(_day(rng, date(2021, 3, 1), date(2024, 12, 1))),
+        "dien_thoai": "09%08d" % rng.randrange(10 ** 8),
+        "noi_o": "%s, tỉnh Phú Thọ" % rng.choice(communes),
+        "ngay_tuyen_dung": _iso(recruited), "co_quan_tuyen_dung": person.unit.name,
+        "ngay_vao_co_quan": _iso(joined), "giao_duc_pho_thong": "THPT",
+        "trinh_do_chuyen_mon": degree[0], "chuyen_nganh": major, "suc_khoe": "Tốt",
+        "chieu_cao": str(rng.randint(150, 162) if female else rng.randint(160, 178)),
+        "can_nang": str(rng.randint(45, 60) if female else rng.randint(55, 75)),
+        "nhom_mau": rng.choice(["O", "A", "B", "AB"]),
+    }
+    if rng.random() < 0.45:
+        fields["ngay_vao_dang"] = _iso(_day(rng, recruited, date(2024, 1, 1)))
+        fields["ngay_chinh_thuc"] = _iso(date.fromisoformat(fields["ngay_vao_dang"])
+                                         + timedelta(days=365))
+    study_start = birth.year + 18
+    tables = {
+        "dao_tao_chuyen_mon": [_row(tu="%04d-09" % study_start, den="%04d-06" % (study_start + 4),
+                                    co_so=school, chuyen_nganh=major, hinh_thuc="Chính quy",
+                                    van_bang=degree[1])],
+        "qua_trinh_cong_tac": [_row(tu="%04d-%02d" % (recruited.year, recruited.month),
+                                    don_vi=person.unit.name,
+                                    chuc_danh="Chuyên viên" if person.category != "vien_chuc"
+                                    else "Viên chức")],
+        "gia_dinh_ban_than": [
+            _row(quan_he="Bố", ho_ten="%s Văn %s" % (family_name, rng.choice(
+                ["Hùng", "Sơn", "Thành", "Lâm"])), nam_sinh=str(father_year),
+                thong_tin="Làm ruộng, ở %s" % home),
+            _row(quan_he="Mẹ", ho_ten="%s Thị %s" % (rng.choice(["Trần", "Lê", "Nguyễn"]),
+                                                     rng.choice(["Lan", "Hoa", "Mai", "Hạnh"])),
+                 nam_sinh=str(mother_year), thong_tin="Nội trợ, ở %s" % home),
+        ],
+    }
+    return {"schema": services.SCHEMA_VERSION, "fields": fields, "tables": tables}
+
+
+def seed_records(people):
+    """An approved first version for each demo person who has none yet."""
+    communes = [entry.name for entry in entries("xa_phuong")
+                if entry.attrs.get("province_code") == PROVINCE_CODE][:60]
+    have = set(db.session.scalars(select(RecordVersion.employee_id)))
+    taken = set(db.session.scalars(select(Employee.national_id_hash).where(
+        Employee.national_id_hash.is_not(None))))
+    now = clock.now()
+    for person in people:
+        if person.id in have:
+            continue
+        content = demo_content(person, communes)
+        while crypto.identity_hash(content["fields"]["so_dinh_danh"]) in taken:
+            # two demo people drew the same number: the next one is free
+            bumped = "%012d" % (int(content["fields"]["so_dinh_danh"]) + 1)
+            content["fields"]["so_dinh_danh"] = content["fields"]["so_cccd"] = bumped
+        taken.add(crypto.identity_hash(content["fields"]["so_dinh_danh"]))
+        version = RecordVersion(employee_id=person.id, number=1, status=APPROVED, lock=0,
+                                created_at=now, updated_at=now, submitted_at=now,
+                                decided_at=now)
+        services.store(version, content)
+        number = content["fields"]["so_dinh_danh"]
+        person.national_id_hash = crypto.identity_hash(number)
+        person.national_id_enc = crypto.encrypt_text(number)
+        db.session.add(version)

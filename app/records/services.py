@@ -1,0 +1,521 @@
+"""The personal record's versions: open a draft, save it, submit, decide;
+the diff between two versions; what is still missing.
+
+A record's content is ``{"schema": 1, "fields": {key: value}, "tables":
+{key: [row, ...]}}`` with canonical strings (app/records/values.py); each
+table row carries an ``_id`` so that a diff follows a row through edits.
+The sensitive part (DESIGN §9) is stored encrypted beside the rest.
+Every write is one transaction and is audited without the values.
+"""
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit import services as audit
+from app.catalogs import services as catalogs
+from app.core import clock, crypto
+from app.core.exceptions import DomainError
+from app.core.transactions import atomic
+from app.extensions import db
+from app.policy.profiles import active_profile
+from app.records import form, values
+from app.records.models import (
+    APPROVED, DRAFT, OPEN_STATES, REJECTED, SUBMITTED, Employee, RecordVersion,
+)
+from app.security import scope
+
+SCHEMA_VERSION = 1
+PERSON, OFFICER, BOTH = "individual", "unit_officer", "both"
+
+
+class RecordInvalid(DomainError):
+    """Input refused; ``errors`` maps a field key, or (table, row index,
+    column), to its Vietnamese message."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(_("Some values are not valid; see the messages beside them."))
+
+
+def empty_content():
+    return {"schema": SCHEMA_VERSION, "fields": {}, "tables": {}}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def read_content(version):
+    """The version's whole content, the sensitive part decrypted."""
+    if version is None:
+        return empty_content()
+    content = empty_content()
+    hidden = crypto.decrypt_json(version.sensitive)
+    for part in (version.content or {}, hidden):
+        content["fields"].update(part.get("fields", {}))
+        content["tables"].update(part.get("tables", {}))
+    return content
+
+
+def _split(content):
+    """(stored in clear, stored encrypted): the sensitive keys go to the second."""
+    clear, hidden = empty_content(), {"fields": {}, "tables": {}}
+    for key, value in content["fields"].items():
+        (hidden if form.field_is_sensitive(key) else clear)["fields"][key] = value
+    for key, rows in content["tables"].items():
+        (hidden if form.table_is_sensitive(key) else clear)["tables"][key] = rows
+    return clear, hidden
+
+
+def store(version, content):
+    """Write ``content`` into the version: the sensitive part encrypted."""
+    clear, hidden = _split(content)
+    version.content = clear
+    version.sensitive = crypto.encrypt_json(hidden)
+    version.completeness = completeness(content)
+
+
+def open_version(employee):
+    """The record's draft or submitted version, if any."""
+    return db.session.scalar(select(RecordVersion).where(
+        RecordVersion.employee_id == employee.id, RecordVersion.status.in_(OPEN_STATES)))
+
+
+def approved_version(employee):
+    return db.session.scalar(select(RecordVersion).where(
+        RecordVersion.employee_id == employee.id, RecordVersion.status == APPROVED)
+        .order_by(RecordVersion.number.desc()).limit(1))
+
+
+def versions_of(employee):
+    return list(db.session.scalars(select(RecordVersion).where(
+        RecordVersion.employee_id == employee.id).order_by(RecordVersion.number.desc())))
+
+
+# --- who may change what --------------------------------------------------------------------
+
+def actor_kind(actor, employee):
+    """Whether ``actor`` edits this record as the person or as the unit's officer."""
+    if employee.account_id is not None and employee.account_id == actor.id:
+        return PERSON
+    return OFFICER
+
+
+def may_change(kind, owner_group):
+    owner = active_profile()["records"]["field_owners"]["value"][owner_group]
+    return owner in (kind, BOTH)
+
+
+def editable_groups(actor, employee):
+    kind = actor_kind(actor, employee)
+    return {group for group in form.OWNER_GROUPS if may_change(kind, group)}
+
+
+def _require_current_draft(actor, version, lock):
+    """The actor may write the record, the version is a draft, and nobody
+    saved it since the actor loaded it (``lock``)."""
+    _require(actor, version.employee, "write")
+    if version.status != DRAFT:
+        raise DomainError(_("This version is no longer a draft."))
+    if lock != version.lock:
+        raise DomainError(_("Someone saved this record after you opened it; reload the page "
+                            "to see their changes, then make yours again."))
+
+
+def _require(actor, employee, action):
+    if not scope.allows(actor, action, employee):
+        raise DomainError(_("You may not change this record."))
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+def last_rejected(employee):
+    """The latest version, when it was rejected: the person corrects it."""
+    latest = db.session.scalar(select(RecordVersion).where(
+        RecordVersion.employee_id == employee.id).order_by(RecordVersion.number.desc()).limit(1))
+    return latest if latest is not None and latest.status == REJECTED else None
+
+
+def _initial_content(employee):
+    # a rejected change comes back to be corrected, not typed again
+    content = read_content(last_rejected(employee) or approved_version(employee))
+    if not content["fields"]:
+        # a first record starts from what the province already knows
+        content["fields"].update({"ho_ten": employee.full_name,
+                                  "co_quan_su_dung": employee.unit.name})
+    return content
+
+
+@atomic
+def open_draft(actor, employee):
+    """The record's open draft: the existing one (the second editor joins
+    it) or a new one from the last approved version."""
+    _require(actor, employee, "write")
+    version = open_version(employee)
+    if version is not None:
+        if version.status == SUBMITTED:
+            raise DomainError(_("This record is waiting for approval; it can be changed again "
+                                "once it is approved or rejected."))
+        return version
+    number = (db.session.scalar(select(func.max(RecordVersion.number)).where(
+        RecordVersion.employee_id == employee.id)) or 0) + 1
+    now = clock.now()
+    base = approved_version(employee)
+    version = RecordVersion(employee=employee, number=number, status=DRAFT, lock=0,
+                            base_id=base.id if base else None, created_by=actor.id,
+                            created_at=now, updated_by=actor.id, updated_at=now)
+    store(version, _initial_content(employee))
+    db.session.add(version)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # another editor opened one at the same moment: join theirs
+        db.session.rollback()
+        return open_version(employee)
+    audit.record("record.draft_open", version, unit_id=employee.unit_id,
+                 details={"employee_id": employee.id, "number": number})
+    return version
+
+
+def _catalog_codes(catalog_name, cache):
+    if catalog_name not in cache:
+        cache[catalog_name] = {entry.code for entry in catalogs.entries(catalog_name)}
+    return cache[catalog_name]
+
+
+def parse_input(raw_fields, raw_tables, previous):
+    """Canonical content from what was typed; the unchanged values are kept
+    as stored (a retired catalog code stays valid for an old record)."""
+    errors, cache = {}, {}
+    content = {"schema": SCHEMA_VERSION, "fields": dict(previous["fields"]),
+               "tables": {key: list(rows) for key, rows in previous["tables"].items()}}
+
+    def parsed(field, text, old, where):
+        # selects post the code, inputs the displayed text
+        shown = old if field.kind in (form.CATALOG, form.CHOICE) else values.display(field, old)
+        if old is not None and (text or "").strip() == shown:
+            return old
+        codes = _catalog_codes(field.catalog, cache) if field.kind == form.CATALOG else None
+        try:
+            return values.parse(field, text, codes)
+        except ValueError as exc:
+            errors[where] = str(exc.args[0])
+            return old
+
+    for key, text in raw_fields.items():
+        field = form.FIELDS[key][0]
+        value = parsed(field, text, previous["fields"].get(key), key)
+        if value is None:
+            content["fields"].pop(key, None)
+        else:
+            content["fields"][key] = value
+    for key, rows in raw_tables.items():
+        table = form.TABLES[key][0]
+        old_rows = {row.get("_id"): row for row in previous["tables"].get(key, [])}
+        new_rows = []
+        for index, raw in enumerate(rows):
+            old = old_rows.get(raw.get("_id"), {})
+            row = {"_id": old.get("_id") or secrets.token_hex(6)}
+            for column in table.columns:
+                value = parsed(column, raw.get(column.key), old.get(column.key),
+                               (key, index, column.key))
+                if value is not None:
+                    row[column.key] = value
+            if len(row) > 1:           # a row left blank is no row
+                new_rows.append((index, row))
+        content["tables"][key] = [row for _index, row in new_rows]
+        _check_rows(table, new_rows, errors)
+    return content, errors
+
+
+def _check_rows(table, rows, errors):
+    for index, row in rows:
+        for column in table.columns:
+            if column.required and column.key not in row and (table.key, index,
+                                                              column.key) not in errors:
+                errors[(table.key, index, column.key)] = _("Required.")
+        if table.period and "tu" in row and "den" in row:
+            start = values.PartialDate.from_canonical(row["tu"])
+            end = values.PartialDate.from_canonical(row["den"])
+            if end.last_day() < start.first_day():
+                errors[(table.key, index, "den")] = _("The period ends before it starts.")
+
+
+# (earlier, later, message): pairs of the form's dates that must be in order
+DATE_ORDER = (
+    ("ngay_sinh", "ngay_cap_cccd", _l("The card cannot be issued before the birth date.")),
+    ("ngay_sinh", "ngay_tuyen_dung", _l("Recruitment must come after the birth date.")),
+    ("ngay_tuyen_dung", "ngay_vao_co_quan",
+     _l("Joining the current unit cannot come before the first recruitment.")),
+    ("ngay_vao_dang", "ngay_chinh_thuc",
+     _l("Full membership cannot come before joining the Party.")),
+    ("ngay_nhap_ngu", "ngay_xuat_ngu", _l("Discharge cannot come before enlistment.")),
+    ("ngay_bo_nhiem", "ngay_bo_nhiem_lai",
+     _l("Reappointment cannot come before the appointment.")),
+)
+
+
+def check_consistency(content, errors):
+    fields = content["fields"]
+    today = clock.today()
+    for key in ("ngay_sinh", "ngay_tuyen_dung", "ngay_vao_co_quan", "ngay_cap_cccd"):
+        if key in fields and key not in errors and \
+                values.PartialDate.from_canonical(fields[key]).first_day() > today:
+            errors[key] = _("This date is in the future.")
+    for earlier, later, message in DATE_ORDER:
+        if earlier in fields and later in fields and earlier not in errors \
+                and later not in errors:
+            if values.PartialDate.from_canonical(fields[later]).last_day() < \
+                    values.PartialDate.from_canonical(fields[earlier]).first_day():
+                errors[later] = str(message)
+
+
+def changed_keys(before, after):
+    """The field and table keys whose value differs."""
+    keys = {key for key in set(before["fields"]) | set(after["fields"])
+            if before["fields"].get(key) != after["fields"].get(key)}
+    keys |= {key for key in set(before["tables"]) | set(after["tables"])
+             if before["tables"].get(key, []) != after["tables"].get(key, [])}
+    return keys
+
+
+def _owner_of(key):
+    # field and table keys never collide (tests/records/test_form.py)
+    return (form.TABLES.get(key) or form.FIELDS[key])[1]
+
+
+@atomic
+def save(actor, version, raw_fields, raw_tables, lock):
+    """Save typed values into the draft; returns the keys that changed.
+
+    Refused as a whole (nothing saved) when a value is invalid, when the
+    draft moved on since the editor loaded it (``lock``), or when the
+    profile gives a changed field to the other party.
+    """
+    employee = version.employee
+    _require_current_draft(actor, version, lock)
+    previous = read_content(version)
+    content, errors = parse_input(raw_fields, raw_tables, previous)
+    check_consistency(content, errors)
+    if errors:
+        raise RecordInvalid(errors)
+    changed = changed_keys(previous, content)
+    kind = actor_kind(actor, employee)
+    refused = sorted(key for key in changed if not may_change(kind, _owner_of(key)))
+    if refused:
+        raise DomainError(_("Under the province's rules you may not change: %(items)s.",
+                            items=", ".join(label_of(key) for key in refused)))
+    _check_national_id(employee, content)
+    if changed:
+        store(version, content)
+        version.lock += 1
+        version.updated_by, version.updated_at = actor.id, clock.now()
+    audit.record("record.draft_save", version, unit_id=employee.unit_id,
+                 details={"employee_id": employee.id, "changed": sorted(changed)})
+    return changed
+
+
+def _check_national_id(employee, content):
+    number = content["fields"].get("so_dinh_danh")
+    if number is None:
+        return
+    taken = db.session.scalar(select(Employee.id).where(
+        Employee.national_id_hash == crypto.identity_hash(number), Employee.id != employee.id))
+    if taken is not None:
+        raise RecordInvalid({"so_dinh_danh": _(
+            "This personal identification number already belongs to another record in the "
+            "province.")})
+
+
+def label_of(key):
+    entry = form.FIELDS.get(key)
+    if entry is not None:
+        return entry[0].label
+    table = form.TABLES[key][0]
+    return "%s. %s" % (table.number, table.title)
+
+
+# --- completeness -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Missing:
+    item: str
+    label: str
+
+
+def missing_required(content):
+    """The form's required fields and tables still empty, in the form's order."""
+    missing = []
+    fields = content["fields"]
+    for f in form.HEADER:
+        if f.required and not fields.get(f.key):
+            missing.append(Missing("", f.label))
+    for item in form.all_items():
+        for f in item.fields:
+            if f.required and not fields.get(f.key):
+                missing.append(Missing(item.number, f.label))
+        for table in item.tables:
+            if table.required and not content["tables"].get(table.key):
+                missing.append(Missing(table.number, table.title))
+    return missing
+
+
+def required_count():
+    count = sum(f.required for f in form.HEADER)
+    for item in form.all_items():
+        count += sum(f.required for f in item.fields) + sum(t.required for t in item.tables)
+    return count
+
+
+def completeness(content):
+    """Share of the required fields filled, in per cent (rounded down)."""
+    total = required_count()
+    return (total - len(missing_required(content))) * 100 // total
+
+
+# --- submit and decide --------------------------------------------------------------------
+
+@atomic
+def submit(actor, version, lock):
+    employee = version.employee
+    _require_current_draft(actor, version, lock)
+    missing = missing_required(read_content(version))
+    if missing:
+        raise DomainError(_("The record is not complete yet: %(items)s.", items="; ".join(
+            ("%s. %s" % (m.item, m.label)) if m.item else m.label for m in missing)))
+    version.status, version.submitted_at = SUBMITTED, clock.now()
+    audit.record("record.submit", version, unit_id=employee.unit_id,
+                 details={"employee_id": employee.id, "number": version.number})
+    return version
+
+
+def _require_approver(actor, version):
+    if not scope.allows(actor, "approve", version.employee):
+        raise DomainError(_("You may not decide on this record."))
+    if version.status != SUBMITTED:
+        raise DomainError(_("Only a submitted version can be approved or rejected."))
+    if version.employee.account_id == actor.id:
+        raise DomainError(_("Nobody approves their own record."))
+
+
+@atomic
+def reject(actor, version, reason):
+    _require_approver(actor, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the change is rejected; the person will read it."))
+    # kept as rejected; the person's next draft starts from it (last_rejected)
+    version.status, version.reason = REJECTED, reason
+    version.decided_by, version.decided_at = actor.id, clock.now()
+    audit.record("record.reject", version, unit_id=version.employee.unit_id,
+                 details={"employee_id": version.employee_id, "number": version.number})
+    return version
+
+
+@atomic
+def approve(actor, version):
+    _require_approver(actor, version)
+    employee = version.employee
+    content = read_content(version)
+    version.status = APPROVED
+    version.decided_by, version.decided_at = actor.id, clock.now()
+    employee.full_name = content["fields"].get("ho_ten", employee.full_name)
+    number = content["fields"].get("so_dinh_danh")
+    if number is not None:
+        employee.national_id_hash = crypto.identity_hash(number)
+        employee.national_id_enc = crypto.encrypt_text(number)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("This personal identification number already belongs to another "
+                            "record in the province.")) from None
+    audit.record("record.approve", version, unit_id=employee.unit_id,
+                 details={"employee_id": employee.id, "number": version.number})
+    return version
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    item: str          # the form's item number ("8", "32.1")
+    label: str         # the field's or table's label
+    what: str          # "changed", "added", "removed"
+    before: str        # displayed values
+    after: str
+    row: str = ""      # for a table row: its columns' labels and values
+
+
+def _catalog_name(cache):
+    def name(catalog, code):
+        if catalog not in cache:
+            cache[catalog] = {entry.code: entry.name
+                              for entry in catalogs.entries(catalog, include_retired=True)}
+        return cache[catalog].get(code)
+    return name
+
+
+def _row_text(table, row, name):
+    return "; ".join("%s: %s" % (column.label, values.display(column, row[column.key], name))
+                     for column in table.columns if row.get(column.key))
+
+
+def diff(before, after):
+    """Field-by-field and row-by-row changes from ``before`` to ``after``,
+    in the form's order, with the form's labels and displayed values."""
+    name = _catalog_name({})
+    changes = []
+    numbers = {f.key: "" for f in form.HEADER}
+    for item in form.all_items():
+        numbers.update({f.key: item.number for f in item.fields})
+    for key, (field, _owner, _privacy) in form.FIELDS.items():
+        old, new = before["fields"].get(key), after["fields"].get(key)
+        if old != new:
+            what = "added" if old is None else "removed" if new is None else "changed"
+            changes.append(Change(numbers[key], field.label, what,
+                                  values.display(field, old, name),
+                                  values.display(field, new, name)))
+    for key, (table, _owner, _privacy) in form.TABLES.items():
+        old_rows = {row["_id"]: row for row in before["tables"].get(key, [])}
+        new_rows = {row["_id"]: row for row in after["tables"].get(key, [])}
+        for row_id, row in new_rows.items():
+            old = old_rows.get(row_id)
+            if old is None:
+                changes.append(Change(table.number, table.title, "added", "",
+                                      _row_text(table, row, name)))
+            elif old != row:
+                changes.append(Change(table.number, table.title, "changed",
+                                      _row_text(table, old, name), _row_text(table, row, name)))
+        for row_id, row in old_rows.items():
+            if row_id not in new_rows:
+                changes.append(Change(table.number, table.title, "removed",
+                                      _row_text(table, row, name), ""))
+    return changes
+
+
+def catalog_namer():
+    """A ``catalog_name(catalog, code)`` for displays and the printed form."""
+    return _catalog_name({})
+
+
+def diff_versions(older, newer):
+    return diff(read_content(older), read_content(newer))
+
+
+def audit_read(version, what):
+    """Record that someone looked at a record (DESIGN: every view is audited)."""
+    audit.record(what, version, unit_id=version.employee.unit_id,
+                 details={"employee_id": version.employee_id, "number": version.number})
+
+
+def readable_employee(actor, employee_id):
+    employee = db.session.scalar(scope.restrict(
+        select(Employee).where(Employee.id == employee_id), actor, "read", model=Employee))
+    return employee
+
+
+def own_employee(actor):
+    return db.session.scalar(select(Employee).where(Employee.account_id == actor.id))
+

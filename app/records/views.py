@@ -1,0 +1,377 @@
+"""Screens of the personal record: the person's own record and the unit's
+list, a record's page, one section of the form to edit (phone-sized: table
+rows stack as cards), submission, the decision, the diff and the PDF.
+
+Business rules live in app/records/services.py; these views read forms,
+call a service and show what it said.
+"""
+from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, select
+
+from app.catalogs import services as catalogs
+from app.core.exceptions import DomainError
+from app.core.text import fold
+from app.extensions import db
+from app.records import attachments, form, pdf, services, values
+from app.records.models import DRAFT, SUBMITTED, Employee, RecordVersion
+from app.security import roles, scope
+
+PAGE_SIZE = 50
+STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"),
+                 "approved": _l("Approved"), "rejected": _l("Rejected")}
+CHANGE_LABELS = {"changed": _l("Changed"), "added": _l("Added"), "removed": _l("Removed")}
+# printed on the form itself, which is a Vietnamese document in either screen language
+PDF_NOTE_UNSIGNED = "Bản chưa ký"
+PDF_NOTE_DRAFT = "Bản nháp, chưa được phê duyệt"
+
+
+def _english():
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def label(thing):
+    """A form label in the screen's language (the form's own words in Vietnamese)."""
+    if isinstance(thing, form.Table):
+        return thing.title_en if _english() else thing.title
+    return thing.label_en if _english() else thing.label
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, status)
+
+
+def change_label(what):
+    return CHANGE_LABELS.get(what, what)
+
+
+def _employee_or_404(pk, action="read"):
+    employee = db.session.scalar(scope.restrict(select(Employee).where(Employee.id == pk),
+                                                g.user, action, model=Employee))
+    if employee is None:
+        abort(404)
+    return employee
+
+
+def _version_or_404(pk):
+    version = db.session.scalar(scope.restrict(select(RecordVersion).where(
+        RecordVersion.id == pk), g.user, "read", model=RecordVersion))
+    if version is None:
+        abort(404)
+    return version
+
+
+def _choices(field, current):
+    """A catalog's entries valid today, plus the stored code if it was retired since."""
+    entries = catalogs.entries(field.catalog)
+    options = [(entry.code, entry.name) for entry in entries]
+    if current and current not in {code for code, _name in options}:
+        options += [(entry.code, entry.name + " (" + _("no longer used") + ")")
+                    for entry in catalogs.entries(field.catalog, include_retired=True)
+                    if entry.code == current]
+    return options
+
+
+class RecordView(BaseView):
+    route_base = "/records"
+    class_permission_name = roles.RECORD
+    method_permission_name = {
+        "index": "read", "mine": "read", "person": "read", "section": "read", "pdf": "read",
+        "diff": "read", "open_draft": "write", "save_section": "write", "submit": "write",
+        "decide": "approve", "attach": "write", "attachment": "read",
+        "remove_attachment": "write"}
+    base_permissions = roles.base_permissions(roles.RECORD)
+    default_view = "index"
+
+    def _render(self, template, **context):
+        return self.render_template(template, label=label, status_label=status_label,
+                                    change_label=change_label, csrf=generate_csrf(),
+                                    english=_english(),
+                                    form_def=form, **context)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        """The people in the user's scope with their record's state (the unit's list)."""
+        page = max(request.args.get("page", 1, type=int), 1)
+        text = request.args.get("q", "").strip()
+        latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
+            .group_by(RecordVersion.employee_id).subquery()
+        query = scope.restrict(select(Employee, RecordVersion).outerjoin(
+            latest, latest.c.employee_id == Employee.id).outerjoin(
+            RecordVersion, (RecordVersion.employee_id == Employee.id)
+            & (RecordVersion.number == latest.c.n)), g.user, "read", model=Employee)
+        if text:
+            # accents and case ignored, in the database (trigram index on PostgreSQL)
+            query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
+        rows = db.session.execute(query.order_by(Employee.full_name, Employee.id)
+                                  .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+        services.audit.record("record.list", object_type="Employee",
+                              details={"q": bool(text), "page": page})
+        db.session.commit()
+        return self._render("records/list.html", rows=rows[:PAGE_SIZE], page=page, q=text,
+                            more=len(rows) > PAGE_SIZE)
+
+    @expose("/me")
+    @has_access
+    def mine(self):
+        employee = services.own_employee(g.user)
+        if employee is None:
+            flash(_("No personal record is linked to your account; ask your unit's data "
+                    "officer."), "warning")
+            return redirect(url_for("RecordView.index"))
+        return redirect(url_for("RecordView.person", pk=employee.id))
+
+    @expose("/person/<int:pk>")
+    @has_access
+    def person(self, pk):
+        employee = _employee_or_404(pk)
+        open_version = services.open_version(employee)
+        shown = open_version or services.approved_version(employee)
+        content = services.read_content(shown)
+        rejected = services.last_rejected(employee)
+        changes = []
+        if open_version is not None:
+            changes = services.diff(services.read_content(services.approved_version(employee)),
+                                    content)
+        if shown is not None:
+            services.audit_read(shown, "record.read")
+        db.session.commit()
+        return self._render(
+            "records/person.html", employee=employee, version=open_version, shown=shown,
+            content=content, missing=services.missing_required(content),
+            completeness=services.completeness(content), rejected=rejected,
+            versions=services.versions_of(employee), changes=changes,
+            documents=attachments.of_versions([open_version, services.approved_version(
+                employee)]), kind_labels=attachments.KIND_LABELS,
+            may_write=scope.allows(g.user, "write", employee),
+            may_decide=open_version is not None and open_version.status == SUBMITTED
+            and scope.allows(g.user, "approve", employee) and employee.account_id != g.user.id,
+            display=lambda f, v: values.display(f, v, services.catalog_namer(),
+                                                english=_english()))
+
+    @expose("/person/<int:pk>/open", methods=["POST"])
+    @has_access
+    def open_draft(self, pk):
+        employee = _employee_or_404(pk, "write")
+        try:
+            services.open_draft(g.user, employee)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        return redirect(url_for("RecordView.person", pk=pk))
+
+    def _section_page(self, employee, number, version, content, errors=None, typed=None):
+        item = form.ITEM_BY_NUMBER.get(number)
+        if item is None or item not in form.ITEMS:
+            abort(404)
+        editable = (version is not None and version.status == DRAFT
+                    and scope.allows(g.user, "write", employee))
+        groups = services.editable_groups(g.user, employee) if editable else set()
+        namer = services.catalog_namer()
+        typed = typed or {}
+        extra = min(max(request.args.get("rows", 1, type=int), 1), 20)
+
+        def rows_for(table):
+            """The table's rows as text for the inputs: what was typed (after a
+            refusal) or what is stored, then blank rows to add to."""
+            if typed and "%s-rows" % table.key in typed:
+                count = typed.get("%s-rows" % table.key, type=int) or 0
+                return [{key[len("%s-%d-" % (table.key, i)):]: value
+                         for key, value in typed.items()
+                         if key.startswith("%s-%d-" % (table.key, i))}
+                        for i in range(min(count, 500))]
+            rows = [dict({c.key: values.display(c, row.get(c.key), namer, english=_english())
+                          for c in table.columns}, _id=row["_id"])
+                    for row in content["tables"].get(table.key, [])]
+            return rows + [{} for _blank in range(extra if editable else 0)]
+
+        return self._render(
+            "records/section.html", employee=employee, item=item, version=version,
+            content=content, errors=errors or {}, typed=typed or {}, groups=groups,
+            owner=lambda thing, parent: thing.owner or parent.owner,
+            choices=_choices, rows_for=rows_for,
+            display=lambda f, v: values.display(f, v, namer, english=_english()))
+
+    @expose("/person/<int:pk>/section/<number>")
+    @has_access
+    def section(self, pk, number):
+        employee = _employee_or_404(pk)
+        if form.ITEM_BY_NUMBER.get(number) not in form.ITEMS:
+            abort(404)
+        version = services.open_version(employee)
+        shown = version or services.approved_version(employee)
+        if shown is not None:
+            services.audit_read(shown, "record.read")
+            db.session.commit()
+        return self._section_page(employee, number, version, services.read_content(shown))
+
+    @expose("/person/<int:pk>/section/<number>", methods=["POST"])
+    @has_access
+    def save_section(self, pk, number):
+        employee = _employee_or_404(pk, "write")
+        version = services.open_version(employee)
+        item = form.ITEM_BY_NUMBER.get(number)
+        if version is None or item is None:
+            abort(404)
+        raw_fields, raw_tables = _read_section(item)
+        try:
+            services.save(g.user, version, raw_fields, raw_tables,
+                          request.form.get("lock", -1, type=int))
+        except services.RecordInvalid as exc:
+            flash(str(exc), "danger")
+            return self._section_page(employee, number, version, services.read_content(version),
+                                      errors=exc.errors, typed=request.form)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+            return self._section_page(employee, number, version, services.read_content(version),
+                                      typed=request.form)
+        flash(_("Saved."), "success")
+        if request.form.get("add_row"):
+            return redirect(url_for("RecordView.section", pk=pk, number=number, rows=2))
+        return redirect(url_for("RecordView.person", pk=pk))
+
+    @expose("/person/<int:pk>/submit", methods=["POST"])
+    @has_access
+    def submit(self, pk):
+        employee = _employee_or_404(pk, "write")
+        version = services.open_version(employee)
+        try:
+            if version is None:
+                raise DomainError(_("There is no draft to submit."))
+            services.submit(g.user, version, request.form.get("lock", -1, type=int))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Submitted for approval."), "success")
+        return redirect(url_for("RecordView.person", pk=pk))
+
+    @expose("/person/<int:pk>/attach", methods=["POST"])
+    @has_access
+    def attach(self, pk):
+        employee = _employee_or_404(pk, "write")
+        version = services.open_version(employee)
+        upload = request.files.get("document")
+        try:
+            if version is None:
+                raise DomainError(_("Press “Start editing” first: documents go with a draft."))
+            attachments.attach(g.user, version, upload.filename if upload else None,
+                               upload.read() if upload else b"", request.form.get("kind"),
+                               request.form.get("note"))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Document attached."), "success")
+        return redirect(url_for("RecordView.person", pk=pk) + "#documents")
+
+    @expose("/attachment/<int:pk>")
+    @has_access
+    def attachment(self, pk):
+        document = attachments.readable(g.user, pk)
+        if document is None:
+            abort(404)
+        response = make_response(attachments.content_of(document))
+        response.headers["Content-Type"] = document.content_type
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        extension = {attachments.PDF: "pdf", attachments.JPEG: "jpg",
+                     attachments.PNG: "png"}[document.content_type]
+        response.headers["Content-Disposition"] = 'attachment; filename="tai-lieu-%d.%s"' % (
+            document.id, extension)
+        return response
+
+    @expose("/attachment/<int:pk>/remove", methods=["POST"])
+    @has_access
+    def remove_attachment(self, pk):
+        document = attachments.readable(g.user, pk)
+        if document is None:
+            abort(404)
+        employee_id = document.employee_id
+        try:
+            attachments.remove(g.user, document)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Document removed from the draft."), "success")
+        return redirect(url_for("RecordView.person", pk=employee_id) + "#documents")
+
+    @expose("/version/<int:pk>/decide", methods=["POST"])
+    @has_access
+    def decide(self, pk):
+        version = _version_or_404(pk)
+        try:
+            if request.form.get("decision") == "approve":
+                services.approve(g.user, version)
+                flash(_("Approved."), "success")
+            else:
+                services.reject(g.user, version, request.form.get("reason"))
+                flash(_("Rejected; the person sees the reason."), "success")
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        return redirect(url_for("RecordView.person", pk=version.employee_id))
+
+    @expose("/version/<int:pk>/diff")
+    @has_access
+    def diff(self, pk):
+        version = _version_or_404(pk)
+        other_id = request.args.get("against", type=int)
+        if other_id:
+            other = _version_or_404(other_id)
+            if other.employee_id != version.employee_id:
+                abort(404)
+        else:
+            other = version.base
+        changes = services.diff(services.read_content(other), services.read_content(version))
+        services.audit_read(version, "record.diff")
+        db.session.commit()
+        return self._render("records/diff.html", version=version, other=other,
+                            changes=changes, employee=version.employee)
+
+    @expose("/person/<int:pk>/pdf")
+    @has_access
+    def pdf(self, pk):
+        employee = _employee_or_404(pk)
+        approved = services.approved_version(employee)
+        version = approved or services.open_version(employee)
+        if version is None:
+            flash(_("This record has no content yet."), "warning")
+            return redirect(url_for("RecordView.person", pk=pk))
+        note = PDF_NOTE_UNSIGNED if approved is not None else PDF_NOTE_DRAFT
+        body = pdf.record_pdf(services.read_content(version),
+                              catalog_name=services.catalog_namer(), title_note=note)
+        services.audit_read(version, "record.export")
+        db.session.commit()
+        response = make_response(body)
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = (
+            'attachment; filename="so-yeu-ly-lich-%d-v%d.pdf"' % (employee.id, version.number))
+        return response
+
+
+def _read_section(item):
+    """What the section's form sent: {field: text} and {table: [row]}."""
+    raw_fields = {f.key: request.form.get(f.key, "") for f in item.fields
+                  if f.key in request.form}
+    for child in item.children:
+        raw_fields.update({f.key: request.form.get(f.key, "") for f in child.fields
+                           if f.key in request.form})
+    raw_tables = {}
+    for table in item.tables:
+        count = request.form.get("%s-rows" % table.key, type=int)
+        if count is None:
+            continue
+        rows = []
+        for index in range(min(count, 500)):
+            prefix = "%s-%d-" % (table.key, index)
+            if request.form.get(prefix + "_remove"):
+                continue
+            row = {column.key: request.form.get(prefix + column.key, "")
+                   for column in table.columns}
+            row["_id"] = request.form.get(prefix + "_id") or None
+            rows.append(row)
+        raw_tables[table.key] = rows
+    return raw_fields, raw_tables
