@@ -23,9 +23,10 @@ MENU_ENTRIES = {
     "Audit log": (roles.AUDIT_LOG, "read"),
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
+    "Self-service": (roles.RECORD, "self_service"),
 }
 MENU_CATEGORIES = {
-    "Records": ["My record", "Personal records"],
+    "Records": ["My record", "Personal records", "Self-service"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
@@ -47,6 +48,8 @@ def register_menu(appbuilder):
                         category_label=_l("Records"), category_icon="fa-folder-open")
     appbuilder.add_link("My record", label=_l("My record"), href="/records/me",
                         icon="fa-user", category="Records")
+    appbuilder.add_link("Self-service", label=_l("Self-service"), href="/records/self-service",
+                        icon="fa-unlock", category="Records")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")

@@ -192,9 +192,10 @@ def seed_demo(appbuilder):
         people[full_name] = _ensure_employee(full_name, category, units[unit_name], None)
     db.session.flush()
     _ensure_leaders(units, people)
-    from app.records.demo import seed_records
+    from app.records.demo import seed_records, seed_self_service
 
     seed_records(people.values())
+    seed_self_service(units[DEMO_UNITS[0][0]])
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()

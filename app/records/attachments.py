@@ -19,6 +19,7 @@ from app.core.exceptions import DomainError
 from app.core.transactions import atomic
 from app.extensions import db
 from app.files.store import file_store
+from app.records import services
 from app.records.models import ATTACHMENT_KINDS, DRAFT, Attachment
 from app.security import scope
 
@@ -57,10 +58,10 @@ def _readable(data, content_type):
         return False
 
 
-@atomic
-def attach(actor, version, filename, data, kind, note=None):
+def attach_in_transaction(actor, version, filename, data, kind, note=None):
     """Attach a document to a draft; refused as a whole with a clear message."""
-    if not scope.allows(actor, "write", version.employee):
+    if not scope.allows(actor, "write", version.employee) or not services.editable_groups(
+            actor, version.employee):
         raise DomainError(_("You may not change this record."))
     if version.status != DRAFT:
         raise DomainError(_("Documents are attached to a draft; this version is no longer "
@@ -91,6 +92,9 @@ def attach(actor, version, filename, data, kind, note=None):
                  details={"employee_id": version.employee_id, "version": version.number,
                           "kind": kind, "sha256": digest, "size": len(data)})
     return attachment
+
+
+attach = atomic(attach_in_transaction)
 
 
 @atomic

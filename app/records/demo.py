@@ -11,7 +11,7 @@ from app.catalogs.services import entries
 from app.core import clock, crypto
 from app.extensions import db
 from app.records import services
-from app.records.models import APPROVED, Employee, RecordVersion
+from app.records.models import APPROVED, Employee, RecordVersion, SelfServiceWindow
 
 PROVINCE_CODE = "25"          # Phú Thọ, into which Vĩnh Phúc merged on 01/07/2025
 ID_PROVINCE_PREFIX = "026"    # the số định danh's birth-place digits of the old Vĩnh Phúc
@@ -37,6 +37,30 @@ def _iso(day):
 
 def _row(**values):
     return dict(values, _id=secrets.token_hex(6))
+
+
+def _contract(rng, person, recruited):
+    """A labour contract (Phụ lục II TT 05/2023): fixed-term ones for 12 or 36 months."""
+    start = max(recruited, date(2024, 1, 1))
+    fixed = rng.random() < 0.6
+    fields = {
+        "hd_so": "%02d/%d/HĐLĐ" % (rng.randint(1, 60), start.year),
+        "hd_loai": "xac_dinh_thoi_han" if fixed else "khong_xac_dinh_thoi_han",
+        "hd_ngay_ky": _iso(start - timedelta(days=3)), "hd_tu_ngay": _iso(start),
+        "hd_dia_diem": person.unit.name,
+        "hd_chuc_danh": rng.choice(["Nhân viên bảo vệ", "Nhân viên phục vụ", "Lái xe",
+                                    "Nhân viên kỹ thuật"]),
+        "hd_thoi_gio": "8 giờ/ngày, 40 giờ/tuần", "hd_hinh_thuc_luong": "he_so",
+        "hd_he_so": rng.choice(["1.5", "1.65", "1.83"]), "hd_ky_tra_luong": "Hằng tháng",
+        "hd_bao_hiem": "Tham gia BHXH, BHYT, BHTN theo quy định",
+        "hd_dai_dien": "Thủ trưởng đơn vị", "hd_chuc_vu_dai_dien": "Thủ trưởng",
+    }
+    if fixed:
+        months = rng.choice([12, 36])
+        end = date(start.year + (start.month - 1 + months) // 12,
+                   (start.month - 1 + months) % 12 + 1, 1) - timedelta(days=1)
+        fields["hd_den_ngay"] = _iso(end)
+    return fields
 
 
 def demo_content(person, communes):
@@ -77,6 +101,8 @@ def demo_content(person, communes):
         fields["ngay_vao_dang"] = _iso(_day(rng, recruited, date(2024, 1, 1)))
         fields["ngay_chinh_thuc"] = _iso(date.fromisoformat(fields["ngay_vao_dang"])
                                          + timedelta(days=365))
+    if person.category == "nguoi_lao_dong":
+        fields.update(_contract(rng, person, recruited))
     study_start = birth.year + 18
     tables = {
         "dao_tao_chuyen_mon": [_row(tu="%04d-09" % study_start, den="%04d-06" % (study_start + 4),
@@ -98,6 +124,15 @@ def demo_content(person, communes):
     return {"schema": services.SCHEMA_VERSION, "fields": fields, "tables": tables}
 
 
+def seed_self_service(root):
+    """Self-service open to the whole demo province for the coming weeks."""
+    if db.session.scalar(select(SelfServiceWindow.id).limit(1)) is None:
+        db.session.add(SelfServiceWindow(
+            unit_id=root.id, opens_on=clock.today() - timedelta(days=1),
+            closes_on=clock.today() + timedelta(days=60), groups=[], employee_ids=[],
+            note="Cập nhật hồ sơ trên phần mềm (dữ liệu mẫu)", opened_at=clock.now()))
+
+
 def seed_records(people):
     """An approved first version for each demo person who has none yet."""
     communes = [entry.name for entry in entries("xa_phuong")
@@ -115,7 +150,7 @@ def seed_records(people):
             bumped = "%012d" % (int(content["fields"]["so_dinh_danh"]) + 1)
             content["fields"]["so_dinh_danh"] = content["fields"]["so_cccd"] = bumped
         taken.add(crypto.identity_hash(content["fields"]["so_dinh_danh"]))
-        version = RecordVersion(employee_id=person.id, number=1, status=APPROVED, lock=0,
+        version = RecordVersion(employee=person, number=1, status=APPROVED, lock=0,
                                 created_at=now, updated_at=now, submitted_at=now,
                                 decided_at=now)
         services.store(version, content)

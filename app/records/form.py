@@ -402,6 +402,41 @@ ITEMS = (
 
 DECLARATION = "Tôi xin cam đoan những lời khai trên đây là đúng sự thật"
 
+CONTRACT_TYPES = (("xac_dinh_thoi_han", "Xác định thời hạn", "Fixed term"),
+                  ("khong_xac_dinh_thoi_han", "Không xác định thời hạn", "Indefinite term"))
+PAY_MODES = (("he_so", "Theo hệ số × lương cơ sở", "Coefficient × base salary"),
+             ("muc_tien", "Theo mức tiền", "Fixed amount"))
+# The labour contract of a người lao động (Phụ lục II Thông tư 05/2023/TT-BNV; data-standards
+# §2: BLLĐ 2019 Điều 21 k1 [S] for what any contract holds, the template's layout [M]).
+CONTRACT = Item(
+    "HĐLĐ", "Hợp đồng lao động (Phụ lục II Thông tư 05/2023/TT-BNV)",
+    "Labour contract (Appendix II, Circular 05/2023/TT-BNV)", POSITION, fields=(
+        F("hd_so", "Số hợp đồng", "Contract number", required=True),
+        F("hd_loai", "Loại hợp đồng", "Kind of contract", CHOICE, required=True,
+          choices=CONTRACT_TYPES),
+        F("hd_ngay_ky", "Ngày ký", "Signed on", DATE, required=True),
+        F("hd_tu_ngay", "Từ ngày", "From", DATE, required=True),
+        F("hd_den_ngay", "Đến ngày", "To", DATE),
+        F("hd_thu_viec_tu", "Thử việc từ ngày", "Probation from", DATE),
+        F("hd_thu_viec_den", "Thử việc đến ngày", "Probation to", DATE),
+        F("hd_dia_diem", "Địa điểm làm việc", "Place of work", required=True),
+        F("hd_chuc_danh", "Chức danh chuyên môn, vị trí công việc", "Job title",
+          required=True),
+        F("hd_cong_viec", "Công việc phải làm", "Duties", LONGTEXT),
+        F("hd_thoi_gio", "Thời giờ làm việc", "Working hours"),
+        F("hd_hinh_thuc_luong", "Hình thức trả lương", "How the salary is set", CHOICE,
+          choices=PAY_MODES),
+        F("hd_he_so", "Hệ số lương", "Salary coefficient", DECIMAL),
+        F("hd_muc_tien", "Mức lương (đồng/tháng)", "Salary (VND a month)", INTEGER),
+        F("hd_phu_cap", "Phụ cấp", "Allowances"),
+        F("hd_ky_tra_luong", "Thời hạn trả lương", "Pay period"),
+        F("hd_bao_hiem", "Bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất nghiệp",
+          "Social, health and unemployment insurance"),
+        F("hd_dai_dien", "Người đại diện bên sử dụng lao động", "Employer's representative"),
+        F("hd_chuc_vu_dai_dien", "Chức vụ người đại diện", "Representative's post"),
+    ))
+CONTRACT_CATEGORY = "nguoi_lao_dong"
+
 
 def all_items():
     """Every item in the form's order, 30's sub-items after 30."""
@@ -415,10 +450,11 @@ def _owned(thing, item):
 
 
 def all_fields():
-    """(field, owner group, privacy) for the header and every item's fields."""
+    """(field, owner group, privacy) for the header, every item's fields and
+    the labour contract's."""
     for f in HEADER:
         yield f, f.owner, f.privacy
-    for item in all_items():
+    for item in tuple(all_items()) + (CONTRACT,):
         for f in item.fields:
             yield f, _owned(f, item), f.privacy if f.privacy != INTERNAL else item.privacy
 
@@ -433,12 +469,13 @@ def all_tables():
 
 FIELDS = {f.key: (f, owner, privacy) for f, owner, privacy in all_fields()}
 TABLES = {t.key: (t, owner, privacy) for t, owner, privacy in all_tables()}
-ITEM_BY_NUMBER = {item.number: item for item in all_items()}
+ITEM_BY_NUMBER = {item.number: item for item in tuple(all_items()) + (CONTRACT,)}
 
 
-def sections():
-    """The editing screen's sections: one per top-level item group of the form."""
-    return [item for item in ITEMS]
+def sections_for(category):
+    """The editing screen's sections: the form's items, and the labour
+    contract for a người lao động."""
+    return ITEMS + (CONTRACT,) if category == CONTRACT_CATEGORY else ITEMS
 
 
 def field_is_sensitive(key):

@@ -8,7 +8,7 @@ import functools
 
 from flask_appbuilder import Model
 from sqlalchemy import (
-    JSON, Column, DateTime, FetchedValue, ForeignKey, Index, Integer, String, Text,
+    JSON, Column, Date, DateTime, FetchedValue, ForeignKey, Index, Integer, String, Text,
     UniqueConstraint, event, false, func, insert, select, text,
 )
 from sqlalchemy.orm import relationship
@@ -261,3 +261,27 @@ class Attachment(Model):
         Index("ix_record_attachment_version", "version_id"),
         Index("ix_record_attachment_employee", "employee_id"),
     )
+
+
+@scoped(roles.RECORD, own=lambda user: SelfServiceWindow.unit_id == user.unit_id,
+        subtree="unit_id")
+class SelfServiceWindow(Model):
+    """A period in which the people of a unit (its subtree, or chosen people)
+    may edit chosen parts of their own record, opened by the unit's officer
+    (as MISA QLCB's "mở quyền tự cập nhật")."""
+
+    __tablename__ = "record_self_service"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    opens_on = Column(Date, nullable=False)
+    closes_on = Column(Date, nullable=False)        # the last day it is open
+    groups = Column(JSON, nullable=False, default=list)        # owner groups; all when empty
+    employee_ids = Column(JSON, nullable=False, default=list)  # chosen people; all when empty
+    note = Column(String(255), nullable=True)
+    opened_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    opened_at = Column(DateTime, nullable=False)
+
+    unit = relationship("Unit")
+
+    __table_args__ = (Index("ix_record_self_service_unit", "unit_id", "closes_on"),)

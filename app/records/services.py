@@ -74,7 +74,7 @@ def store(version, content):
     clear, hidden = _split(content)
     version.content = clear
     version.sensitive = crypto.encrypt_json(hidden)
-    version.completeness = completeness(content)
+    version.completeness = completeness(content, version.employee.category)
 
 
 def open_version(employee):
@@ -109,8 +109,15 @@ def may_change(kind, owner_group):
 
 
 def editable_groups(actor, employee):
+    """The parts of the form this actor may change in this record now: the
+    profile's split, and for the person only what a window opens."""
     kind = actor_kind(actor, employee)
-    return {group for group in form.OWNER_GROUPS if may_change(kind, group)}
+    groups = {group for group in form.OWNER_GROUPS if may_change(kind, group)}
+    if kind == PERSON:
+        from app.records.self_service import open_groups
+
+        groups &= open_groups(employee)
+    return groups
 
 
 def _require_current_draft(actor, version, lock):
@@ -148,11 +155,13 @@ def _initial_content(employee):
     return content
 
 
-@atomic
-def open_draft(actor, employee):
+def open_draft_in_transaction(actor, employee):
     """The record's open draft: the existing one (the second editor joins
     it) or a new one from the last approved version."""
     _require(actor, employee, "write")
+    if actor_kind(actor, employee) == PERSON and not editable_groups(actor, employee):
+        raise DomainError(_("Your unit has not opened self-service for you now; ask its data "
+                            "officer."))
     version = open_version(employee)
     if version is not None:
         if version.status == SUBMITTED:
@@ -179,13 +188,16 @@ def open_draft(actor, employee):
     return version
 
 
+open_draft = atomic(open_draft_in_transaction)
+
+
 def _catalog_codes(catalog_name, cache):
     if catalog_name not in cache:
         cache[catalog_name] = {entry.code for entry in catalogs.entries(catalog_name)}
     return cache[catalog_name]
 
 
-def parse_input(raw_fields, raw_tables, previous):
+def parse_input(raw_fields, raw_tables, previous, append=None):
     """Canonical content from what was typed; the unchanged values are kept
     as stored (a retired catalog code stays valid for an old record)."""
     errors, cache = {}, {}
@@ -211,6 +223,11 @@ def parse_input(raw_fields, raw_tables, previous):
             content["fields"].pop(key, None)
         else:
             content["fields"][key] = value
+    raw_tables = dict(raw_tables)
+    for key, rows in (append or {}).items():
+        # the stored rows stay as they are (their _id finds them), the new ones follow
+        kept = [{"_id": row["_id"]} for row in previous["tables"].get(key, [])]
+        raw_tables[key] = list(raw_tables.get(key, kept)) + list(rows)
     for key, rows in raw_tables.items():
         table = form.TABLES[key][0]
         old_rows = {row.get("_id"): row for row in previous["tables"].get(key, [])}
@@ -219,8 +236,11 @@ def parse_input(raw_fields, raw_tables, previous):
             old = old_rows.get(raw.get("_id"), {})
             row = {"_id": old.get("_id") or secrets.token_hex(6)}
             for column in table.columns:
-                value = parsed(column, raw.get(column.key), old.get(column.key),
-                               (key, index, column.key))
+                if column.key not in raw:      # not sent: kept as stored
+                    value = old.get(column.key)
+                else:
+                    value = parsed(column, raw[column.key], old.get(column.key),
+                                   (key, index, column.key))
                 if value is not None:
                     row[column.key] = value
             if len(row) > 1:           # a row left blank is no row
@@ -254,7 +274,11 @@ DATE_ORDER = (
     ("ngay_nhap_ngu", "ngay_xuat_ngu", _l("Discharge cannot come before enlistment.")),
     ("ngay_bo_nhiem", "ngay_bo_nhiem_lai",
      _l("Reappointment cannot come before the appointment.")),
+    ("hd_tu_ngay", "hd_den_ngay", _l("The contract ends before it starts.")),
+    ("hd_thu_viec_tu", "hd_thu_viec_den", _l("Probation ends before it starts.")),
 )
+# BLLĐ 2019 Điều 20: a fixed-term contract runs at most 36 months
+FIXED_TERM_MONTHS = 36
 
 
 def check_consistency(content, errors):
@@ -264,12 +288,29 @@ def check_consistency(content, errors):
         if key in fields and key not in errors and \
                 values.PartialDate.from_canonical(fields[key]).first_day() > today:
             errors[key] = _("This date is in the future.")
+    _check_contract(fields, errors)
     for earlier, later, message in DATE_ORDER:
         if earlier in fields and later in fields and earlier not in errors \
                 and later not in errors:
             if values.PartialDate.from_canonical(fields[later]).last_day() < \
                     values.PartialDate.from_canonical(fields[earlier]).first_day():
                 errors[later] = str(message)
+
+
+def _check_contract(fields, errors):
+    kind = fields.get("hd_loai")
+    if kind == "khong_xac_dinh_thoi_han" and "hd_den_ngay" in fields:
+        errors["hd_den_ngay"] = _("An indefinite-term contract has no end date.")
+    if kind == "xac_dinh_thoi_han" and "hd_tu_ngay" in fields:
+        if "hd_den_ngay" not in fields:
+            errors.setdefault("hd_den_ngay", _("A fixed-term contract needs its end date."))
+        elif "hd_den_ngay" not in errors:
+            start = values.PartialDate.from_canonical(fields["hd_tu_ngay"])
+            end = values.PartialDate.from_canonical(fields["hd_den_ngay"])
+            months = (end.year - start.year) * 12 + end.month - start.month
+            if months > FIXED_TERM_MONTHS or (months == FIXED_TERM_MONTHS
+                                              and end.day >= start.day):
+                errors["hd_den_ngay"] = _("A fixed-term contract runs at most 36 months.")
 
 
 def changed_keys(before, after):
@@ -286,9 +327,9 @@ def _owner_of(key):
     return (form.TABLES.get(key) or form.FIELDS[key])[1]
 
 
-@atomic
-def save(actor, version, raw_fields, raw_tables, lock):
+def save_in_transaction(actor, version, raw_fields, raw_tables, lock, append=None):
     """Save typed values into the draft; returns the keys that changed.
+    ``append``: {table: [typed row]} added after the table's rows.
 
     Refused as a whole (nothing saved) when a value is invalid, when the
     draft moved on since the editor loaded it (``lock``), or when the
@@ -297,15 +338,16 @@ def save(actor, version, raw_fields, raw_tables, lock):
     employee = version.employee
     _require_current_draft(actor, version, lock)
     previous = read_content(version)
-    content, errors = parse_input(raw_fields, raw_tables, previous)
+    content, errors = parse_input(raw_fields, raw_tables, previous, append)
     check_consistency(content, errors)
     if errors:
         raise RecordInvalid(errors)
     changed = changed_keys(previous, content)
-    kind = actor_kind(actor, employee)
-    refused = sorted(key for key in changed if not may_change(kind, _owner_of(key)))
+    groups = editable_groups(actor, employee)
+    refused = sorted(key for key in changed if _owner_of(key) not in groups)
     if refused:
-        raise DomainError(_("Under the province's rules you may not change: %(items)s.",
+        raise DomainError(_("You may not change these now: %(items)s. The province's rules "
+                            "or your unit's self-service period decide who changes what.",
                             items=", ".join(label_of(key) for key in refused)))
     _check_national_id(employee, content)
     if changed:
@@ -315,6 +357,9 @@ def save(actor, version, raw_fields, raw_tables, lock):
     audit.record("record.draft_save", version, unit_id=employee.unit_id,
                  details={"employee_id": employee.id, "changed": sorted(changed)})
     return changed
+
+
+save = atomic(save_in_transaction)
 
 
 def _check_national_id(employee, content):
@@ -345,14 +390,15 @@ class Missing:
     label: str
 
 
-def missing_required(content):
-    """The form's required fields and tables still empty, in the form's order."""
+def missing_required(content, category=None):
+    """The form's required fields and tables still empty, in the form's order
+    (with the labour contract's for a người lao động)."""
     missing = []
     fields = content["fields"]
     for f in form.HEADER:
         if f.required and not fields.get(f.key):
             missing.append(Missing("", f.label))
-    for item in form.all_items():
+    for item in tuple(form.all_items()) + _contract_for(category):
         for f in item.fields:
             if f.required and not fields.get(f.key):
                 missing.append(Missing(item.number, f.label))
@@ -362,17 +408,21 @@ def missing_required(content):
     return missing
 
 
-def required_count():
+def _contract_for(category):
+    return (form.CONTRACT,) if category == form.CONTRACT_CATEGORY else ()
+
+
+def required_count(category=None):
     count = sum(f.required for f in form.HEADER)
-    for item in form.all_items():
+    for item in tuple(form.all_items()) + _contract_for(category):
         count += sum(f.required for f in item.fields) + sum(t.required for t in item.tables)
     return count
 
 
-def completeness(content):
+def completeness(content, category=None):
     """Share of the required fields filled, in per cent (rounded down)."""
-    total = required_count()
-    return (total - len(missing_required(content))) * 100 // total
+    total = required_count(category)
+    return (total - len(missing_required(content, category))) * 100 // total
 
 
 # --- submit and decide --------------------------------------------------------------------
@@ -381,7 +431,7 @@ def completeness(content):
 def submit(actor, version, lock):
     employee = version.employee
     _require_current_draft(actor, version, lock)
-    missing = missing_required(read_content(version))
+    missing = missing_required(read_content(version), employee.category)
     if missing:
         raise DomainError(_("The record is not complete yet: %(items)s.", items="; ".join(
             ("%s. %s" % (m.item, m.label)) if m.item else m.label for m in missing)))

@@ -18,8 +18,11 @@ from app.catalogs import services as catalogs
 from app.core.exceptions import DomainError
 from app.core.text import fold
 from app.extensions import db
-from app.records import attachments, form, pdf, services, values
-from app.records.models import DRAFT, SUBMITTED, Employee, RecordVersion
+from app.core.dates import parse_date
+from app.org.models import Unit
+from app.policy.labels import OWNER_GROUP_LABELS
+from app.records import attachments, decisions, form, pdf, self_service, services, values
+from app.records.models import DRAFT, SUBMITTED, Employee, RecordVersion, SelfServiceWindow
 from app.security import roles, scope
 
 PAGE_SIZE = 50
@@ -85,7 +88,9 @@ class RecordView(BaseView):
         "index": "read", "mine": "read", "person": "read", "section": "read", "pdf": "read",
         "diff": "read", "open_draft": "write", "save_section": "write", "submit": "write",
         "decide": "approve", "attach": "write", "attachment": "read",
-        "remove_attachment": "write"}
+        "remove_attachment": "write", "self_service": "self_service",
+        "open_self_service": "self_service", "close_self_service": "self_service",
+        "decision": "write", "decision_post": "write"}
     base_permissions = roles.base_permissions(roles.RECORD)
     default_view = "index"
 
@@ -145,12 +150,15 @@ class RecordView(BaseView):
         db.session.commit()
         return self._render(
             "records/person.html", employee=employee, version=open_version, shown=shown,
-            content=content, missing=services.missing_required(content),
-            completeness=services.completeness(content), rejected=rejected,
+            content=content, missing=services.missing_required(content, employee.category),
+            completeness=services.completeness(content, employee.category), rejected=rejected,
             versions=services.versions_of(employee), changes=changes,
             documents=attachments.of_versions([open_version, services.approved_version(
                 employee)]), kind_labels=attachments.KIND_LABELS,
             may_write=scope.allows(g.user, "write", employee),
+            sections=form.sections_for(employee.category),
+            may_enter_decisions=scope.allows(g.user, "write", employee)
+            and services.actor_kind(g.user, employee) == services.OFFICER,
             may_decide=open_version is not None and open_version.status == SUBMITTED
             and scope.allows(g.user, "approve", employee) and employee.account_id != g.user.id,
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
@@ -168,7 +176,7 @@ class RecordView(BaseView):
 
     def _section_page(self, employee, number, version, content, errors=None, typed=None):
         item = form.ITEM_BY_NUMBER.get(number)
-        if item is None or item not in form.ITEMS:
+        if item not in form.sections_for(employee.category):
             abort(404)
         editable = (version is not None and version.status == DRAFT
                     and scope.allows(g.user, "write", employee))
@@ -202,7 +210,7 @@ class RecordView(BaseView):
     @has_access
     def section(self, pk, number):
         employee = _employee_or_404(pk)
-        if form.ITEM_BY_NUMBER.get(number) not in form.ITEMS:
+        if form.ITEM_BY_NUMBER.get(number) not in form.sections_for(employee.category):
             abort(404)
         version = services.open_version(employee)
         shown = version or services.approved_version(employee)
@@ -217,7 +225,7 @@ class RecordView(BaseView):
         employee = _employee_or_404(pk, "write")
         version = services.open_version(employee)
         item = form.ITEM_BY_NUMBER.get(number)
-        if version is None or item is None:
+        if version is None or item not in form.sections_for(employee.category):
             abort(404)
         raw_fields, raw_tables = _read_section(item)
         try:
@@ -250,6 +258,98 @@ class RecordView(BaseView):
         else:
             flash(_("Submitted for approval."), "success")
         return redirect(url_for("RecordView.person", pk=pk))
+
+    def _decision_page(self, employee, kind, typed=None, errors=None):
+        if kind not in decisions.KINDS:
+            kind = next(iter(decisions.KINDS))
+        definition = decisions.KINDS[kind]
+        return self._render(
+            "records/decision.html", employee=employee, kind=kind, kinds=decisions.KINDS,
+            fields=[form.FIELDS[key][0] for key in definition.fields],
+            columns=decisions.table_columns(kind), typed=typed or {}, errors=errors or {},
+            groups={"all"}, choices=_choices, training_tables=decisions.TRAINING_TABLES,
+            tables=form.TABLES)
+
+    @expose("/person/<int:pk>/decision")
+    @has_access
+    def decision(self, pk):
+        employee = _employee_or_404(pk, "write")
+        if services.actor_kind(g.user, employee) != services.OFFICER:
+            flash(_("Decisions are entered by the unit's data officer."), "warning")
+            return redirect(url_for("RecordView.person", pk=pk))
+        return self._decision_page(employee, request.args.get("kind"))
+
+    @expose("/person/<int:pk>/decision", methods=["POST"])
+    @has_access
+    def decision_post(self, pk):
+        employee = _employee_or_404(pk, "write")
+        kind = request.form.get("kind")
+        upload = request.files.get("document")
+        try:
+            decisions.record_decision(
+                g.user, employee, kind, request.form.get("decision_number"),
+                request.form.get("decision_date"), request.form,
+                upload.filename if upload else None, upload.read() if upload else b"",
+                request.form.get("table"))
+        except services.RecordInvalid as exc:
+            flash(str(exc), "danger")
+            # a new row's errors are shown beside its inputs, by column
+            errors = {key[2] if isinstance(key, tuple) else key: message
+                      for key, message in exc.errors.items()}
+            return self._decision_page(employee, kind, request.form, errors)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+            return self._decision_page(employee, kind, request.form)
+        flash(_("The decision is in the draft with its document; submit the record for "
+                "approval when it is complete."), "success")
+        return redirect(url_for("RecordView.person", pk=pk))
+
+    @expose("/self-service")
+    @has_access
+    def self_service(self):
+        """The windows of the officer's units, and the form that opens one."""
+        units = db.session.scalars(scope.restrict(
+            select(Unit).where(Unit.valid_to.is_(None)), g.user, "read", model=Unit)
+            .order_by(Unit.path).limit(500)).all()
+        people = db.session.scalars(scope.restrict(
+            select(Employee), g.user, "read", model=Employee)
+            .order_by(Employee.full_name, Employee.id).limit(500)).all()
+        return self._render("records/self_service.html", units=units, people=people,
+                            windows=self_service.windows_in_scope(g.user),
+                            groups=self_service.person_groups(),
+                            group_labels=OWNER_GROUP_LABELS, form_values=request.form)
+
+    @expose("/self-service/open", methods=["POST"])
+    @has_access
+    def open_self_service(self):
+        unit = db.session.get(Unit, request.form.get("unit_id", type=int) or 0)
+        try:
+            self_service.open_window(
+                g.user, unit, _date(request.form.get("opens_on")),
+                _date(request.form.get("closes_on")), request.form.getlist("groups"),
+                [pk for pk in request.form.getlist("employee_ids") if pk.isdigit()],
+                request.form.get("note"))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+            return self.self_service()
+        flash(_("Self-service opened."), "success")
+        return redirect(url_for("RecordView.self_service"))
+
+    @expose("/self-service/close", methods=["POST"])
+    @has_access
+    def close_self_service(self):
+        window = db.session.scalar(scope.restrict(select(SelfServiceWindow).where(
+            SelfServiceWindow.id == (request.form.get("window_id", type=int) or 0)),
+            g.user, "self_service", model=SelfServiceWindow))
+        try:
+            if window is None:
+                raise DomainError(_("Choose a window of your units."))
+            self_service.close_window(g.user, window)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Self-service closed."), "success")
+        return redirect(url_for("RecordView.self_service"))
 
     @expose("/person/<int:pk>/attach", methods=["POST"])
     @has_access
@@ -350,6 +450,13 @@ class RecordView(BaseView):
         response.headers["Content-Disposition"] = (
             'attachment; filename="so-yeu-ly-lich-%d-v%d.pdf"' % (employee.id, version.number))
         return response
+
+
+def _date(text):
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
 
 
 def _read_section(item):

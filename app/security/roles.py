@@ -55,7 +55,9 @@ ACTIONS = {
     ROLE: {"read": _l("View roles and their permissions")},
     RECORD: {"read": _l("View personal records"),
              "write": _l("Edit personal records: drafts, submission"),
-             "approve": _l("Approve or reject changes to personal records")},
+             "approve": _l("Approve or reject changes to personal records"),
+             "self_service": _l("Open self-service: let staff edit their own records for a "
+                                "period")},
     PROFILE: {"read": _l("View the province profile's rules")},
     CATALOG: {"read": _l("View catalogs"), "write": _l("Maintain catalogs")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
@@ -78,7 +80,7 @@ ROLE_CONFIGS = [
         "scope": SCOPE_SUBTREE,
         "perms": [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
-            ("write", RECORD),
+            ("write", RECORD), ("self_service", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
         ],

@@ -1,4 +1,4 @@
-"""record versions, attachments, the số định danh, search by name
+"""record versions, attachments, self-service windows, the số định danh, search by name
 
 The sơ yếu lý lịch as versions (draft, submitted, approved, rejected) with
 their sensitive part encrypted; one open version per record. The person's
@@ -24,6 +24,24 @@ OPEN = sa.text("status IN ('draft', 'submitted')")
 
 
 def upgrade():
+    op.create_table('record_self_service',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('groups', sa.JSON(), nullable=False),
+    sa.Column('employee_ids', sa.JSON(), nullable=False),
+    sa.Column('note', sa.String(length=255), nullable=True),
+    sa.Column('opened_by', sa.Integer(), nullable=True),
+    sa.Column('opened_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['opened_by'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('record_self_service', schema=None) as batch_op:
+        batch_op.create_index('ix_record_self_service_unit', ['unit_id', 'closes_on'],
+                              unique=False)
+
     # plain ALTERs, not a batch: on SQLite a batch copies the table and would drop the
     # unit-path triggers of migration 7c1e0b4d2a91
     op.add_column('employee', sa.Column('national_id_hash', sa.String(length=64), nullable=True))
@@ -97,6 +115,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('record_self_service', schema=None) as batch_op:
+        batch_op.drop_index('ix_record_self_service_unit')
+    op.drop_table('record_self_service')
     with op.batch_alter_table('record_attachment', schema=None) as batch_op:
         batch_op.drop_index('ix_record_attachment_employee')
         batch_op.drop_index('ix_record_attachment_version')

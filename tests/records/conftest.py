@@ -1,12 +1,14 @@
 """People with records in the small province of tests/security/world.py."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
 from app.accounts.models import Account
 from app.catalogs.services import load_shipped
 from app.extensions import db
-from app.records.models import Employee
+from app.core import clock
+from app.records.models import Employee, SelfServiceWindow
 
 # the catalogs the form's required fields use
 FORM_CATALOGS = ["dan_toc", "ton_giao", "tinh_thanh", "giao_duc_pho_thong",
@@ -22,11 +24,21 @@ class People:
     ids: dict = field(default_factory=dict)        # username -> employee id
 
 
+def open_self_service(province, days=30):
+    """What the unit's officer does first: open self-service to everyone, all parts."""
+    now = clock.now()
+    db.session.add(SelfServiceWindow(unit_id=province.units["root"], opens_on=clock.today(),
+                                     closes_on=clock.today() + timedelta(days=days),
+                                     groups=[], employee_ids=[], opened_at=now))
+
+
 @pytest.fixture
 def people(app, province):
+    """A record holder per account; self-service open to all of them."""
     result = People()
     with app.app_context():
         load_shipped(names=FORM_CATALOGS)
+        open_self_service(province)
         for username, (name, unit_key) in PEOPLE.items():
             person = Employee(full_name=name, category="vien_chuc",
                               unit_id=province.units[unit_key],

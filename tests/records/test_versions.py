@@ -271,3 +271,35 @@ def test_under_da_nang_the_officer_enters_everything(make_app):
             db.session.remove()
     finally:
         reset_data(app)
+
+
+def test_a_contract_workers_record_carries_the_labour_contract(app, province, people):
+    contract = {"hd_so": "12/2025/HĐLĐ", "hd_loai": "xac_dinh_thoi_han",
+                "hd_ngay_ky": "28/12/2024", "hd_tu_ngay": "01/01/2025",
+                "hd_dia_diem": "Trường THPT số 1", "hd_chuc_danh": "Nhân viên bảo vệ"}
+    with app.app_context():
+        worker = _employee(people, "giaovien")
+        worker.category = "nguoi_lao_dong"
+        db.session.commit()
+        officer = account(province, "canbo")
+        draft = services.open_draft(officer, worker)
+        missing = {m.label for m in services.missing_required(services.read_content(draft),
+                                                              worker.category)}
+        assert {"Số hợp đồng", "Loại hợp đồng"} <= missing
+        for end, message in (("", "ngày kết thúc"), ("01/01/2028", "36 tháng"),
+                             ("31/12/2024", "kết thúc trước")):
+            with pytest.raises(services.RecordInvalid) as refused:
+                services.save(officer, draft, dict(contract, hd_den_ngay=end), {}, draft.lock)
+            assert message in refused.value.errors["hd_den_ngay"], end
+        with pytest.raises(services.RecordInvalid) as refused:
+            services.save(officer, draft, dict(contract, hd_loai="khong_xac_dinh_thoi_han",
+                                               hd_den_ngay="31/12/2025"), {}, draft.lock)
+        assert "không có ngày kết thúc" in refused.value.errors["hd_den_ngay"]
+        services.save(officer, draft, dict(contract, hd_den_ngay="31/12/2027"), {}, draft.lock)
+        assert not {"Số hợp đồng", "Loại hợp đồng"} & {
+            m.label for m in services.missing_required(services.read_content(draft),
+                                                       worker.category)}
+        # the person may not write her own contract
+        with pytest.raises(DomainError, match="Số hợp đồng"):
+            services.save(account(province, "giaovien"), draft, {"hd_so": "13/2025/HĐLĐ"}, {},
+                          draft.lock)

@@ -103,6 +103,11 @@ AUDIT.update({
     ("RecordView.attach", "POST"): None,
     ("RecordView.remove_attachment", "POST"): None,
     ("RecordView.attachment", "GET"): "record.attachment_read",
+    # self-service windows: the unit's settings, not personal data; with no form data the
+    # open and close requests are refused with a message
+    ("RecordView.self_service", "GET"): None,
+    ("RecordView.open_self_service", "POST"): None,
+    ("RecordView.close_self_service", "POST"): None,
 })
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
