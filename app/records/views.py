@@ -90,7 +90,7 @@ class RecordView(BaseView):
         "decide": "approve", "attach": "write", "attachment": "read",
         "remove_attachment": "write", "self_service": "self_service",
         "open_self_service": "self_service", "close_self_service": "self_service",
-        "decision": "write", "decision_post": "write"}
+        "decision": "write", "decision_post": "write", "compare": "read"}
     base_permissions = roles.base_permissions(roles.RECORD)
     default_view = "index"
 
@@ -430,6 +430,23 @@ class RecordView(BaseView):
         db.session.commit()
         return self._render("records/diff.html", version=version, other=other,
                             changes=changes, employee=version.employee)
+
+    @expose("/person/<int:pk>/compare")
+    @has_access
+    def compare(self, pk):
+        """Any two versions of one record, the older first."""
+        employee = _employee_or_404(pk)
+        chosen = [db.session.get(RecordVersion, request.args.get(name, type=int) or 0)
+                  for name in ("against", "newer")]
+        if any(v is None or v.employee_id != employee.id for v in chosen):
+            flash(_("Choose two versions of this record."), "warning")
+            return redirect(url_for("RecordView.person", pk=pk))
+        older, newer = sorted(chosen, key=lambda v: v.number)
+        changes = services.diff(services.read_content(older), services.read_content(newer))
+        services.audit_read(newer, "record.diff")
+        db.session.commit()
+        return self._render("records/diff.html", version=newer, other=older, changes=changes,
+                            employee=employee)
 
     @expose("/person/<int:pk>/pdf")
     @has_access

@@ -168,3 +168,32 @@ def test_search_by_name_ignores_accents_and_case_within_scope(app, province, peo
         folded = db.session.execute(select(Employee.search_name).where(
             Employee.id == people.ids["canbo"])).scalar()
         assert folded == "do van cuong"
+
+
+def test_any_two_versions_compare(app, province, people, client):
+    me = people.ids["canhan"]
+    with app.app_context():
+        person = db.session.get(Employee, me)
+        actor = db.session.get(Account, province.accounts["canhan"])
+        officer = db.session.get(Account, province.accounts["canbo"])
+        head = db.session.get(Account, province.accounts["thutruong"])
+        numbers = []
+        for address in ("Phường Vĩnh Yên", "Phường Phúc Yên", "Xã Tam Đảo"):
+            draft = services.open_draft(actor, person)
+            services.save(actor, draft, dict(COMPLETE, noi_o=address),
+                          {"qua_trinh_cong_tac": [CAREER_ROW],
+                           "gia_dinh_ban_than": [FAMILY_ROW]} if not numbers else {},
+                          draft.lock)
+            services.save(officer, draft, OFFICER_OWNED, {}, draft.lock)
+            services.submit(actor, draft, draft.lock)
+            services.approve(head, draft)
+            numbers.append(draft.id)
+    login(client, "canbo", w.PASSWORD)
+    page = client.get("/records/person/%d" % me).get_data(as_text=True)
+    assert 'id="compare"' in page
+    body = client.get("/records/person/%d/compare?against=%d&newer=%d" % (
+        me, numbers[2], numbers[0])).get_data(as_text=True)       # either order
+    assert "Phường Vĩnh Yên" in body and "Xã Tam Đảo" in body and "Phúc Yên" not in body
+    body = client.get("/records/person/%d/compare?against=%d" % (me, numbers[0]),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Chọn hai phiên bản" in body

@@ -95,6 +95,9 @@ AUDIT.update({
     ("RecordView.section", "GET"): "record.read",
     ("RecordView.pdf", "GET"): "record.export",
     ("RecordView.diff", "GET"): "record.diff",
+    ("RecordView.compare", "GET"): None,        # without two versions chosen: back, no read
+    ("RecordView.decision", "GET"): None,
+    ("RecordView.decision_post", "POST"): None,
     # the world's versions are submitted: these are refused with a message, nothing written
     ("RecordView.open_draft", "POST"): None,
     ("RecordView.save_section", "POST"): None,
