@@ -15,6 +15,9 @@ from app.security.sync import sync_security
 from tests import pgserver
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+# keys of the tests' own, so that an app built as production passes the guard
+TEST_RECORD_KEY = "L55OC7VU5M-SMGd8Hn41pSqfAg9QQcbRqA508Vbfv_0="
+TEST_IDENTITY_HASH_KEY = "test-identity-hash-key-0123456789"
 # Tables whose rows are the schema's own furniture, kept between tests.
 KEPT_TABLES = {"alembic_version", "ab_permission", "ab_view_menu",
                "ab_permission_view", "ab_role", "ab_permission_view_role",
@@ -78,6 +81,8 @@ def environ_for(database_url, **extra):
         "HOSO_ENV": "test",
         "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SECRET_KEY,
+        "RECORD_ENCRYPTION_KEYS": TEST_RECORD_KEY,
+        "IDENTITY_HASH_KEY": TEST_IDENTITY_HASH_KEY,
         "FILE_STORE": "folder:" + FILE_STORE_DIR,
     }
     environ.update(extra)

@@ -155,17 +155,14 @@ VERSION_STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
 OPEN_STATES = (DRAFT, SUBMITTED)
 
 
-def _own_version(user):
-    return RecordVersion.employee_id.in_(
-        select(Employee.id).where(Employee.account_id == user.id).scalar_subquery())
+def _of_people(column, people_condition):
+    """A scope rule for rows that belong to a person: the person is in scope."""
+    return lambda user: column().in_(
+        select(Employee.id).where(people_condition(user)).scalar_subquery())
 
 
-def _subtree_version(user):
-    return RecordVersion.employee_id.in_(
-        select(Employee.id).where(_unit_subtree(user)).scalar_subquery())
-
-
-@scoped(roles.RECORD, own=_own_version, subtree=_subtree_version)
+@scoped(roles.RECORD, own=_of_people(lambda: RecordVersion.employee_id, _own_record),
+        subtree=_of_people(lambda: RecordVersion.employee_id, _unit_subtree))
 class RecordVersion(Model):
     """One version of a person's sơ yếu lý lịch.
 
@@ -216,23 +213,14 @@ class RecordVersion(Model):
         return self.status in OPEN_STATES
 
 
-def _own_attachment(user):
-    return Attachment.employee_id.in_(
-        select(Employee.id).where(Employee.account_id == user.id).scalar_subquery())
-
-
-def _subtree_attachment(user):
-    return Attachment.employee_id.in_(
-        select(Employee.id).where(_unit_subtree(user)).scalar_subquery())
-
-
 # what a document proves (the issue's list of supporting decisions)
 ATTACHMENT_KINDS = ("quyet_dinh_tuyen_dung", "quyet_dinh_bo_nhiem", "quyet_dinh_dieu_dong",
                     "quyet_dinh_luong", "van_bang", "chung_chi", "quyet_dinh_khen_thuong",
                     "quyet_dinh_ky_luat", "danh_gia", "giay_to_tuy_than", "khac")
 
 
-@scoped(roles.RECORD, own=_own_attachment, subtree=_subtree_attachment)
+@scoped(roles.RECORD, own=_of_people(lambda: Attachment.employee_id, _own_record),
+        subtree=_of_people(lambda: Attachment.employee_id, _unit_subtree))
 class Attachment(Model):
     """A digitized document (bản số hóa) supporting one version's change.
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.catalogs import services as catalogs
 from app.core.exceptions import DomainError
@@ -106,17 +107,22 @@ class RecordView(BaseView):
         """The people in the user's scope with their record's state (the unit's list)."""
         page = max(request.args.get("page", 1, type=int), 1)
         text = request.args.get("q", "").strip()
-        latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
-            .group_by(RecordVersion.employee_id).subquery()
-        query = scope.restrict(select(Employee, RecordVersion).outerjoin(
-            latest, latest.c.employee_id == Employee.id).outerjoin(
-            RecordVersion, (RecordVersion.employee_id == Employee.id)
-            & (RecordVersion.number == latest.c.n)), g.user, "read", model=Employee)
+        query = scope.restrict(select(Employee), g.user, "read", model=Employee)
         if text:
             # accents and case ignored, in the database (trigram index on PostgreSQL)
             query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
-        rows = db.session.execute(query.order_by(Employee.full_name, Employee.id)
-                                  .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+        people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
+            Employee.full_name, Employee.id).limit(PAGE_SIZE + 1).offset(
+            (page - 1) * PAGE_SIZE)).all()
+        # each person's latest version, for this page's people only
+        ids = [person.id for person in people[:PAGE_SIZE]]
+        latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
+            .where(RecordVersion.employee_id.in_(ids)).group_by(RecordVersion.employee_id) \
+            .subquery()
+        versions = {version.employee_id: version for version in db.session.scalars(
+            select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)
+                                       & (latest.c.n == RecordVersion.number)))}
+        rows = [(person, versions.get(person.id)) for person in people]
         services.audit.record("record.list", object_type="Employee",
                               details={"q": bool(text), "page": page})
         db.session.commit()

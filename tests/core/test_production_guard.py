@@ -38,6 +38,18 @@ def test_production_refuses_a_short_secret_key(make_app):
     assert "32" in refusal.reasons[0]
 
 
+def test_production_refuses_the_development_record_keys(make_app):
+    refusal = _refusal(make_app, RECORD_ENCRYPTION_KEYS=config.DEFAULT_RECORD_KEY,
+                       IDENTITY_HASH_KEY=config.DEFAULT_IDENTITY_HASH_KEY)
+    assert len(refusal.reasons) == 2
+    assert "RECORD_ENCRYPTION_KEYS" in refusal.reasons[0]
+    assert "IDENTITY_HASH_KEY" in refusal.reasons[1]
+    # a new key first, the development one kept to read old values: still refused
+    refusal = _refusal(make_app, RECORD_ENCRYPTION_KEYS="%s,%s" % (
+        "L55OC7VU5M-SMGd8Hn41pSqfAg9QQcbRqA508Vbfv_0=", config.DEFAULT_RECORD_KEY))
+    assert "RECORD_ENCRYPTION_KEYS" in refusal.reasons[0]
+
+
 def test_production_refuses_loaded_demo_data(app, make_app):
     with app.app_context():
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
