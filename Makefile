@@ -13,6 +13,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 # throwaway test cluster where no server answers, a font with Vietnamese glyphs,
 # pdftotext to read back the printed record in tests.
 SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils
+# An S3-compatible server (from the npm registry, with the machine's Node.js) for the
+# tests of the S3 file store.
+S3RVER := .cache/s3rver/node_modules/.bin/s3rver
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test bench install install-dev system-deps migrate demo translations messages clean
@@ -24,8 +27,11 @@ run: install translations
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
 	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
 
-test: install-dev system-deps
+test: install-dev system-deps $(S3RVER)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(S3RVER):
+	npm install --prefix .cache/s3rver --no-audit --no-fund --silent s3rver@3.7.1
 
 # Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped.
 bench: install-dev system-deps

@@ -61,6 +61,7 @@ def from_environ(environ=None):
         # Digitized documents: kept by SHA-256 outside the database (app/files/store.py).
         "FILE_STORE": env.get("FILE_STORE") or "folder:" + os.path.join(BASE_DIR, "instance",
                                                                         "files"),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             env.get("DATABASE_URL") or default_sqlite_url()

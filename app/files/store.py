@@ -2,8 +2,9 @@
 in the database.
 
 ``FILE_STORE`` chooses the store: ``folder:<path>`` (the default, a folder
-under ``instance/``) today; an S3-compatible store implements the same three
-methods. Identical files are kept once.
+under ``instance/``) or ``s3://<bucket>`` (any S3-compatible storage:
+``S3_ENDPOINT_URL``, and boto3's usual ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``). Identical files are kept once.
 """
 import hashlib
 import os
@@ -41,8 +42,46 @@ class FolderStore:
         return os.path.exists(self._path(digest))
 
 
+class S3Store:
+    """Files as objects ``ab/cd/<sha256>`` of one bucket."""
+
+    def __init__(self, bucket, endpoint_url=None):
+        import boto3  # only deployments that use S3 load it
+
+        self.bucket = bucket
+        self.client = boto3.client("s3", endpoint_url=endpoint_url or None)
+
+    @staticmethod
+    def _key(digest):
+        return "%s/%s/%s" % (digest[:2], digest[2:4], digest)
+
+    def put(self, data):
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.exists(digest):
+            self.client.put_object(Bucket=self.bucket, Key=self._key(digest), Body=data,
+                                   ContentType="application/octet-stream")
+        return digest
+
+    def get(self, digest):
+        return self.client.get_object(Bucket=self.bucket, Key=self._key(digest))["Body"].read()
+
+    def exists(self, digest):
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(digest))
+            return True
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+
+
 def file_store():
-    kind, _, where = current_app.config["FILE_STORE"].partition(":")
+    setting = current_app.config["FILE_STORE"]
+    if setting.startswith("s3://"):
+        return S3Store(setting[len("s3://"):].strip("/"), current_app.config["S3_ENDPOINT_URL"])
+    kind, _, where = setting.partition(":")
     if kind != "folder":
-        raise RuntimeError("unknown FILE_STORE %r" % current_app.config["FILE_STORE"])
+        raise RuntimeError("unknown FILE_STORE %r" % setting)
     return FolderStore(where)
