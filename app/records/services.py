@@ -233,6 +233,8 @@ def parse_input(raw_fields, raw_tables, previous, append=None):
         old_rows = {row.get("_id"): row for row in previous["tables"].get(key, [])}
         new_rows = []
         for index, raw in enumerate(rows):
+            if raw.get("_remove"):
+                continue
             old = old_rows.get(raw.get("_id"), {})
             row = {"_id": old.get("_id") or secrets.token_hex(6)}
             for column in table.columns:

@@ -497,11 +497,11 @@ def _read_section(item):
         rows = []
         for index in range(min(count, 500)):
             prefix = "%s-%d-" % (table.key, index)
-            if request.form.get(prefix + "_remove"):
-                continue
             row = {column.key: request.form.get(prefix + column.key, "")
                    for column in table.columns}
             row["_id"] = request.form.get(prefix + "_id") or None
+            # a removed row keeps its place, so that errors name the screen's rows
+            row["_remove"] = bool(request.form.get(prefix + "_remove"))
             rows.append(row)
         raw_tables[table.key] = rows
     return raw_fields, raw_tables

@@ -197,3 +197,33 @@ def test_any_two_versions_compare(app, province, people, client):
     body = client.get("/records/person/%d/compare?against=%d" % (me, numbers[0]),
                       follow_redirects=True).get_data(as_text=True)
     assert "Chọn hai phiên bản" in body
+
+
+def test_an_error_names_the_screens_row_when_another_row_is_removed(app, province, people,
+                                                                      client):
+    me = people.ids["canhan"]
+    login(client, "canhan", w.PASSWORD)
+    page = client.get("/records/person/%d" % me).get_data(as_text=True)
+    _post(client, "/records/person/%d/open" % me, {}, page)
+    url = "/records/person/%d/section/33" % me
+    page = client.get(url).get_data(as_text=True)
+    rows = {"qua_trinh_cong_tac-rows": "2",
+            **{"qua_trinh_cong_tac-0-" + k: v for k, v in CAREER_ROW.items()},
+            **{"qua_trinh_cong_tac-1-" + k: v for k, v in dict(CAREER_ROW, tu="2015").items()}}
+    page = _post(client, url, {"lock": _lock(page), **rows, "add_row": "1"},
+                 page).get_data(as_text=True)
+    first = re.search(r'name="qua_trinh_cong_tac-0-_id" value="(\w+)"', page).group(1)
+    second = re.search(r'name="qua_trinh_cong_tac-1-_id" value="(\w+)"', page).group(1)
+    body = _post(client, url, {
+        "lock": _lock(page), "qua_trinh_cong_tac-rows": "2",
+        "qua_trinh_cong_tac-0-_id": first, "qua_trinh_cong_tac-0-_remove": "1",
+        **{"qua_trinh_cong_tac-0-" + k: v for k, v in CAREER_ROW.items()},
+        "qua_trinh_cong_tac-1-_id": second,
+        **{"qua_trinh_cong_tac-1-" + k: v for k, v in dict(CAREER_ROW, tu="13/2015").items()}},
+        page).get_data(as_text=True)
+    # the message stands under the second card's "Từ", where the mistake is
+    second_card = body[body.index('data-row="1"'):]
+    assert "Tháng phải từ 1 đến 12." in second_card[:second_card.index("</fieldset>")]
+    with app.app_context():
+        draft = services.open_version(db.session.get(Employee, me))
+        assert len(services.read_content(draft)["tables"]["qua_trinh_cong_tac"]) == 2
