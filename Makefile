@@ -11,8 +11,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Debian packages: the browser for UI tests, PostgreSQL's binaries for a
 # throwaway test cluster where no server answers, a font with Vietnamese glyphs,
-# pdftotext to read back the printed record in tests.
-SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils
+# pdftotext to read back the printed record in tests, pdfsig and NSS's certutil to
+# check signed PDFs independently, SoftHSM2 as the PKCS#11 token of the signing tests.
+SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils softhsm2 libnss3-tools
 # An S3-compatible server (from the npm registry, with the machine's Node.js) for the
 # tests of the S3 file store.
 S3RVER := .cache/s3rver/node_modules/.bin/s3rver
@@ -43,10 +44,13 @@ install-dev: $(VENV)/.installed-dev
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# oscrypto 1.3.0 cannot read "OpenSSL 3.0.1x" (STACK-NOTES, docs/signing.md)
+	$(BIN)/python app/signing/oscrypto_patch.py
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python app/signing/oscrypto_patch.py
 	touch $@
 
 system-deps:
@@ -55,6 +59,8 @@ system-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -e /usr/lib/softhsm/libsofthsm2.so ] || missing="$$missing softhsm2"; \
+	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -q && \

@@ -63,6 +63,12 @@ def from_environ(environ=None):
                                                                         "files"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # Signatures: the CA certificates (a PEM bundle) whose signatures count; nothing
+        # else is trusted (no web roots). The demo writes its demo CA here.
+        "SIGNING_TRUST_FILE": env.get("SIGNING_TRUST_FILE") or os.path.join(
+            BASE_DIR, "instance", "signing", "trusted-ca.pem"),
+        # The PKCS#11 module of the tokens or HSM that hold signing keys.
+        "PKCS11_LIBRARY": env.get("PKCS11_LIBRARY", "/usr/lib/softhsm/libsofthsm2.so"),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             env.get("DATABASE_URL") or default_sqlite_url()
         ),
@@ -78,6 +84,8 @@ def from_environ(environ=None):
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
         "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hoso@localhost"),
+        # seconds to connect and for each SMTP reply; an empty MAIL_SERVER sends no mail
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or "10"),
         # Language: Vietnamese first, English second.
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

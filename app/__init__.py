@@ -5,7 +5,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 
 import config
-from app.extensions import db, migrate
+from app.extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = os.path.join(config.BASE_DIR, "migrations")
 
@@ -33,6 +33,8 @@ def create_app(overrides=None, environ=None):
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    # before AppBuilder: its REST APIs exempt themselves from the form token
+    csrf.init_app(app)
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.core import cli as core_cli

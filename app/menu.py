@@ -24,21 +24,30 @@ MENU_ENTRIES = {
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
     "Self-service": (roles.RECORD, "self_service"),
+    "Notifications": (roles.NOTICE, "read"),
+    "Approval queue": (roles.APPROVAL, "read"),
+    "Delegations": (roles.APPROVAL, "delegate"),
+    "Verify a signed document": (roles.SIGNING, "verify"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service"],
+    "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
     "Settings": ["Province profile", "Catalogs"],
+    # a top-level entry, its own "category": every role sees it
+    "Notifications": ["Notifications"],
 }
 
 
 def register_menu(appbuilder):
     from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
+    from app.approval.views import ApprovalApi, ApprovalView, SigningApi, SigningView
     from app.audit.views import AuditLogView
     from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
+    from app.notify.views import NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
     from app.security.views import RoleView
@@ -50,6 +59,14 @@ def register_menu(appbuilder):
                         icon="fa-user", category="Records")
     appbuilder.add_link("Self-service", label=_l("Self-service"), href="/records/self-service",
                         icon="fa-unlock", category="Records")
+    appbuilder.add_view(ApprovalView, "Approval queue", label=_l("Approval queue"),
+                        icon="fa-check-square-o", category="Monthly approval",
+                        category_label=_l("Monthly approval"), category_icon="fa-pencil-square-o")
+    appbuilder.add_link("Delegations", label=_l("Delegations"), href="/approval/delegations",
+                        icon="fa-share", category="Monthly approval")
+    appbuilder.add_view(SigningView, "Verify a signed document",
+                        label=_l("Verify a signed document"), icon="fa-certificate",
+                        category="Monthly approval")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")
@@ -79,9 +96,13 @@ def register_menu(appbuilder):
                         category_label=_l("Settings"), category_icon="fa-cog")
     appbuilder.add_view(CatalogEntryView, "Catalogs", label=_l("Catalogs"), icon="fa-list-ol",
                         category="Settings")
+    appbuilder.add_view(NoticeView, "Notifications", label=_l("Notifications"),
+                        icon="fa-bell")
     my_account = appbuilder.add_view_no_menu(MyAccountView)
     # FAB links "Profile" in the navbar to user_view.userinfo
     appbuilder.sm.user_view = my_account
     appbuilder.add_api(UnitApi)
     appbuilder.add_api(AccountApi)
+    appbuilder.add_api(ApprovalApi)
+    appbuilder.add_api(SigningApi)
     return admin_view

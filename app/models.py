@@ -5,8 +5,12 @@ Alembic autogenerate and the migration check both rely on this module.
 from flask_appbuilder.security.sqla import models as fab_security_models  # noqa: F401
 
 from app.accounts.models import Account  # noqa: F401
+from app.approval.models import (  # noqa: F401
+    Approval, Delegation, ExternalSigningRequest, MonthSeal, SignedExport, SigningCredential,
+)
 from app.audit.models import AuditEntry  # noqa: F401
 from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
+from app.notify.models import Notice  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
 from app.org.models import (  # noqa: F401
     OrgRestructuring, RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,

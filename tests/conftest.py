@@ -74,6 +74,8 @@ def database_url(pg_server_url):
 
 # the tests' file store: a folder of their own, never the checkout's instance/
 FILE_STORE_DIR = tempfile.mkdtemp(prefix="hoso-files-")
+# the CAs the tests' signatures chain to (tests/approval adds its own; the demo its demo CA)
+SIGNING_TRUST_FILE = os.path.join(tempfile.mkdtemp(prefix="hoso-signing-"), "trusted-ca.pem")
 
 
 def environ_for(database_url, **extra):
@@ -84,6 +86,9 @@ def environ_for(database_url, **extra):
         "RECORD_ENCRYPTION_KEYS": TEST_RECORD_KEY,
         "IDENTITY_HASH_KEY": TEST_IDENTITY_HASH_KEY,
         "FILE_STORE": "folder:" + FILE_STORE_DIR,
+        "SIGNING_TRUST_FILE": SIGNING_TRUST_FILE,
+        # mail off unless a test starts its own SMTP server (tests/smtp_server.py)
+        "MAIL_SERVER": "",
     }
     environ.update(extra)
     return environ
@@ -160,7 +165,8 @@ def make_user(app):
     return _make
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# FAB's forms write type before value; ours write name then value
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def csrf_token(html):

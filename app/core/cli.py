@@ -34,6 +34,10 @@ def seed_demo_command():
     click.echo(_("Demo accounts (password %(password)s):", password=DEMO_PASSWORD))
     for username, label in accounts:
         click.echo("  %-14s %s" % (username, label))
+    from app.approval.demo import DEMO_PIN, SIGNING_ACCOUNTS
+
+    click.echo(_("Demo signing keys of %(accounts)s: PIN %(pin)s (demo certificates, not "
+                 "legally valid).", accounts=", ".join(SIGNING_ACCOUNTS), pin=DEMO_PIN))
 
 
 @click.group("audit")

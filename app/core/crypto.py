@@ -36,6 +36,17 @@ def decrypt_text(token):
         raise DecryptionError("a stored value does not open with the configured keys") from None
 
 
+def encrypt_bytes(data):
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token):
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise DecryptionError("a stored value does not open with the configured keys") from None
+
+
 def encrypt_json(value):
     return encrypt_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
 

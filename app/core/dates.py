@@ -37,6 +37,14 @@ def parse_date(text):
     return datetime.datetime.strptime(text.strip(), DATE_FORMAT).date()
 
 
+def parse_date_or_none(text):
+    """dd/mm/yyyy, or None for anything else (the caller says what is missing)."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
 def date_field(label):
     """An optional date typed as dd/mm/yyyy, for the generated (FAB) forms,
     whose own date picker writes yyyy-mm-dd."""

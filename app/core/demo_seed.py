@@ -196,6 +196,9 @@ def seed_demo(appbuilder):
 
     seed_records(people.values())
     seed_self_service(units[DEMO_UNITS[0][0]])
+    from app.approval.demo import seed_signing
+
+    seed_signing(sm, units[DEMO_UNITS[0][0]])
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()

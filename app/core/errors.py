@@ -60,7 +60,22 @@ def audit_refusals(response):
     return response
 
 
+def _csrf_error(error):
+    """A form posted without this session's token: an expired page, or another
+    site posting in the user's name. Nothing is saved."""
+    if _wants_json():
+        return {"message": _("The form has expired; reload the page and try again.")}, 400
+    appbuilder = current_app.appbuilder
+    return render_template("hoso/error.html", title=_("The form has expired"),
+                           message=_("The form has expired or did not come from this site; "
+                                     "nothing was saved. Reload the page and try again."),
+                           appbuilder=appbuilder, base_template=appbuilder.base_template), 400
+
+
 def init_app(app):
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, _csrf_error)
     for code in MESSAGES:
         app.register_error_handler(code, _handler(code))
     app.register_error_handler(DomainError, _domain_error)

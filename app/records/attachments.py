@@ -58,16 +58,9 @@ def _readable(data, content_type):
         return False
 
 
-def attach_in_transaction(actor, version, filename, data, kind, note=None):
-    """Attach a document to a draft; refused as a whole with a clear message."""
-    if not scope.allows(actor, "write", version.employee) or not services.editable_groups(
-            actor, version.employee):
-        raise DomainError(_("You may not change this record."))
-    if version.status != DRAFT:
-        raise DomainError(_("Documents are attached to a draft; this version is no longer "
-                            "one."))
-    if kind not in ATTACHMENT_KINDS:
-        raise DomainError(_("Choose what the document is."))
+def check_document(data):
+    """The content type of a scanned document, or a refusal: empty, too large,
+    not a PDF, JPEG or PNG by its bytes, or damaged."""
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if not data:
         raise DomainError(_("Choose a file to attach."))
@@ -80,6 +73,20 @@ def attach_in_transaction(actor, version, filename, data, kind, note=None):
                             "of them, whatever its name says."))
     if not _readable(data, content_type):
         raise DomainError(_("The file is damaged or incomplete; scan or export it again."))
+    return content_type
+
+
+def attach_in_transaction(actor, version, filename, data, kind, note=None):
+    """Attach a document to a draft; refused as a whole with a clear message."""
+    if not scope.allows(actor, "write", version.employee) or not services.editable_groups(
+            actor, version.employee):
+        raise DomainError(_("You may not change this record."))
+    if version.status != DRAFT:
+        raise DomainError(_("Documents are attached to a draft; this version is no longer "
+                            "one."))
+    if kind not in ATTACHMENT_KINDS:
+        raise DomainError(_("Choose what the document is."))
+    content_type = check_document(data)
     digest = file_store().put(data)
     attachment = Attachment(
         employee_id=version.employee_id, version_id=version.id, kind=kind,

@@ -52,6 +52,8 @@ PHOTO_WIDTH, PHOTO_HEIGHT = 4 * cm, 6 * cm
 EMPTY_TABLE_ROWS = 3               # room to write by hand, like the paper form
 EMPTY_ROW_HEIGHT = 7 * mm
 SIGNATURE_SPACE = 3 * cm
+# the blank cells under SIGNERS, left to right
+SIGNATURE_SPOTS = ("declarant", "authority")
 CELL_SIZE, CELL_PADDING = 8.5, 3
 # kinds whose column is only as wide as a date; the rest share the width by weight
 NARROW_KINDS = {form.DATE, form.PARTIAL_DATE, form.YEAR}
@@ -268,14 +270,34 @@ def _header_flowables(answers, title_note, photo):
     return flowables
 
 
-def _signature_flowables():
+class _SignatureSpot(Flowable):
+    """An empty cell that notes where it landed (page index, x1, y1, x2, y2 in
+    points), so that a digital signature's box can be drawn there later."""
+
+    def __init__(self, name, spots, width, height):
+        super().__init__()
+        self.name, self.spots = name, spots
+        self.width, self.height = width, height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        x, y = self.canv.absolutePosition(0, 0)
+        self.spots[self.name] = (self.canv.getPageNumber() - 1, x, y, x + self.width,
+                                 y + self.height)
+
+
+def _signature_flowables(spots):
     styles = _styles()
     blocks = [[Paragraph(escape(PLACE_AND_DATE), styles["centred"]),
                Paragraph("<b>%s</b>" % escape(signer), styles["centred"]),
                Paragraph("<i>%s</i>" % escape(how), styles["centred"])]
               for signer, how in SIGNERS]
     # the blank row is where the signatures (by hand or appended digitally) go
-    signatures = Table([blocks, ["", ""]], colWidths=[CONTENT_WIDTH / 2] * 2,
+    cells = [_SignatureSpot(name, spots, CONTENT_WIDTH / 2 - 12, SIGNATURE_SPACE - 6)
+             for name in SIGNATURE_SPOTS]
+    signatures = Table([blocks, cells], colWidths=[CONTENT_WIDTH / 2] * 2,
                        rowHeights=[None, SIGNATURE_SPACE],
                        style=[("VALIGN", (0, 0), (-1, -1), "TOP")])
     return [Spacer(0, 4 * mm),
@@ -312,6 +334,13 @@ def record_pdf(content, *, catalog_name=None, title_note=None, photo=None):
     under the title (e.g. "Bản chưa ký"); ``photo`` is JPEG or PNG bytes for the
     4 x 6 cm box.
     """
+    return record_pdf_with_spots(content, catalog_name=catalog_name, title_note=title_note,
+                                 photo=photo)[0]
+
+
+def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=None):
+    """``record_pdf``'s bytes and where the signature spaces are:
+    {"declarant" | "authority": (page index, x1, y1, x2, y2)}."""
     if content.get("schema", 1) != 1:
         # a later schema may move or add fields this layout would silently drop
         raise ValueError("unknown record schema %r" % content.get("schema"))
@@ -322,11 +351,12 @@ def record_pdf(content, *, catalog_name=None, title_note=None, photo=None):
     for item in items:
         story += _item_flowables(item, answers)
     # the signatures never stand alone on a page: the last item goes with them
-    story.append(KeepTogether(_item_flowables(last, answers) + _signature_flowables()))
+    spots = {}
+    story.append(KeepTogether(_item_flowables(last, answers) + _signature_flowables(spots)))
     output = io.BytesIO()
     document = SimpleDocTemplate(
         output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN, title=METADATA_TITLE, subject=PRODUCER_NAME,
         creator=PRODUCER_NAME, author=PRODUCER_NAME)
     document.build(story, canvasmaker=_NumberedCanvas)
-    return output.getvalue()
+    return output.getvalue(), spots

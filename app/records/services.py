@@ -443,7 +443,7 @@ def submit(actor, version, lock):
     return version
 
 
-def _require_approver(actor, version):
+def require_approver(actor, version):
     if not scope.allows(actor, "approve", version.employee):
         raise DomainError(_("You may not decide on this record."))
     if version.status != SUBMITTED:
@@ -452,9 +452,8 @@ def _require_approver(actor, version):
         raise DomainError(_("Nobody approves their own record."))
 
 
-@atomic
-def reject(actor, version, reason):
-    _require_approver(actor, version)
+def mark_rejected(actor, version, reason):
+    """Reject in the caller's transaction (app.approval checks who may)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the change is rejected; the person will read it."))
@@ -466,9 +465,9 @@ def reject(actor, version, reason):
     return version
 
 
-@atomic
-def approve(actor, version):
-    _require_approver(actor, version)
+def mark_approved(actor, version, **details):
+    """Approve in the caller's transaction: the version becomes the record's
+    approved state, and its name and số định danh the employee's."""
     employee = version.employee
     content = read_content(version)
     version.status = APPROVED
@@ -484,8 +483,22 @@ def approve(actor, version):
         raise DomainError(_("This personal identification number already belongs to another "
                             "record in the province.")) from None
     audit.record("record.approve", version, unit_id=employee.unit_id,
-                 details={"employee_id": employee.id, "number": version.number})
+                 details={"employee_id": employee.id, "number": version.number, **details})
     return version
+
+
+@atomic
+def reject(actor, version, reason):
+    require_approver(actor, version)
+    return mark_rejected(actor, version, reason)
+
+
+@atomic
+def approve(actor, version):
+    """An approval without a signature: the demo's initial records and tests
+    of the record's lifecycle; people approve through app.approval."""
+    require_approver(actor, version)
+    return mark_approved(actor, version)
 
 
 # --- diff ---------------------------------------------------------------------------------
@@ -562,10 +575,9 @@ def audit_read(version, what):
                  details={"employee_id": version.employee_id, "number": version.number})
 
 
-def readable_employee(actor, employee_id):
-    employee = db.session.scalar(scope.restrict(
-        select(Employee).where(Employee.id == employee_id), actor, "read", model=Employee))
-    return employee
+def audit_list(searched, page):
+    """Record that someone listed the records in their scope (the search term is not kept)."""
+    audit.record("record.list", object_type="Employee", details={"q": searched, "page": page})
 
 
 def own_employee(actor):

@@ -15,11 +15,13 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.approval import exports, keys
+from app.approval import services as approval
 from app.catalogs import services as catalogs
 from app.core.exceptions import DomainError
 from app.core.text import fold
 from app.extensions import db
-from app.core.dates import parse_date
+from app.core.dates import parse_date_or_none as _date
 from app.org.models import Unit
 from app.policy.labels import OWNER_GROUP_LABELS
 from app.records import attachments, decisions, form, pdf, self_service, services, values
@@ -88,7 +90,7 @@ class RecordView(BaseView):
     method_permission_name = {
         "index": "read", "mine": "read", "person": "read", "section": "read", "pdf": "read",
         "diff": "read", "open_draft": "write", "save_section": "write", "submit": "write",
-        "decide": "approve", "attach": "write", "attachment": "read",
+        "signed_pdf": "read", "attach": "write", "attachment": "read",
         "remove_attachment": "write", "self_service": "self_service",
         "open_self_service": "self_service", "close_self_service": "self_service",
         "decision": "write", "decision_post": "write", "compare": "read"}
@@ -98,8 +100,7 @@ class RecordView(BaseView):
     def _render(self, template, **context):
         return self.render_template(template, label=label, status_label=status_label,
                                     change_label=change_label, csrf=generate_csrf(),
-                                    english=_english(),
-                                    form_def=form, **context)
+                                    english=_english(), **context)
 
     @expose("/")
     @has_access
@@ -123,8 +124,7 @@ class RecordView(BaseView):
             select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)
                                        & (latest.c.n == RecordVersion.number)))}
         rows = [(person, versions.get(person.id)) for person in people]
-        services.audit.record("record.list", object_type="Employee",
-                              details={"q": bool(text), "page": page})
+        services.audit_list(searched=bool(text), page=page)
         db.session.commit()
         return self._render("records/list.html", rows=rows[:PAGE_SIZE], page=page, q=text,
                             more=len(rows) > PAGE_SIZE)
@@ -144,13 +144,15 @@ class RecordView(BaseView):
     def person(self, pk):
         employee = _employee_or_404(pk)
         open_version = services.open_version(employee)
-        shown = open_version or services.approved_version(employee)
+        approved = services.approved_version(employee)
+        shown = open_version or approved
         content = services.read_content(shown)
         rejected = services.last_rejected(employee)
         changes = []
         if open_version is not None:
-            changes = services.diff(services.read_content(services.approved_version(employee)),
-                                    content)
+            changes = services.diff(services.read_content(approved), content)
+        # the approved data as stored now against what its approvers signed
+        verdicts = approval.verdicts(approved)
         if shown is not None:
             services.audit_read(shown, "record.read")
         db.session.commit()
@@ -159,14 +161,18 @@ class RecordView(BaseView):
             content=content, missing=services.missing_required(content, employee.category),
             completeness=services.completeness(content, employee.category), rejected=rejected,
             versions=services.versions_of(employee), changes=changes,
-            documents=attachments.of_versions([open_version, services.approved_version(
-                employee)]), kind_labels=attachments.KIND_LABELS,
+            documents=attachments.of_versions([open_version, approved]), kind_labels=attachments.KIND_LABELS,
             may_write=scope.allows(g.user, "write", employee),
             sections=form.sections_for(employee.category),
             may_enter_decisions=scope.allows(g.user, "write", employee)
             and services.actor_kind(g.user, employee) == services.OFFICER,
             may_decide=open_version is not None and open_version.status == SUBMITTED
-            and scope.allows(g.user, "approve", employee) and employee.account_id != g.user.id,
+            and approval.authority_for(g.user, open_version) is not None,
+            verdicts=verdicts, altered=any(not v.intact for v in verdicts), approved=approved,
+            credentials=keys.credentials_of(g.user),
+            may_sign_export=approved is not None
+            and bool(scope.user_scopes(g.user, "sign_export", roles.APPROVAL)),
+            signed_copy=exports.latest(employee),
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
                                                 english=_english()))
 
@@ -386,8 +392,10 @@ class RecordView(BaseView):
         response.headers["X-Content-Type-Options"] = "nosniff"
         extension = {attachments.PDF: "pdf", attachments.JPEG: "jpg",
                      attachments.PNG: "png"}[document.content_type]
-        response.headers["Content-Disposition"] = 'attachment; filename="tai-lieu-%d.%s"' % (
-            document.id, extension)
+        # ?inline=1: shown inside the approval page; the type comes from the bytes
+        disposition = "inline" if request.args.get("inline") else "attachment"
+        response.headers["Content-Disposition"] = '%s; filename="tai-lieu-%d.%s"' % (
+            disposition, document.id, extension)
         return response
 
     @expose("/attachment/<int:pk>/remove", methods=["POST"])
@@ -405,20 +413,24 @@ class RecordView(BaseView):
             flash(_("Document removed from the draft."), "success")
         return redirect(url_for("RecordView.person", pk=employee_id) + "#documents")
 
-    @expose("/version/<int:pk>/decide", methods=["POST"])
+    @expose("/person/<int:pk>/signed.pdf")
     @has_access
-    def decide(self, pk):
-        version = _version_or_404(pk)
-        try:
-            if request.form.get("decision") == "approve":
-                services.approve(g.user, version)
-                flash(_("Approved."), "success")
-            else:
-                services.reject(g.user, version, request.form.get("reason"))
-                flash(_("Rejected; the person sees the reason."), "success")
-        except DomainError as exc:
-            flash(str(exc), "danger")
-        return redirect(url_for("RecordView.person", pk=version.employee_id))
+    def signed_pdf(self, pk):
+        """The record's last copy signed by the person with authority and the seal."""
+        employee = _employee_or_404(pk)
+        export = exports.latest(employee)
+        if export is None:
+            flash(_("No signed copy of this record exists yet; ask the head of your unit "
+                    "for one."), "warning")
+            return redirect(url_for("RecordView.person", pk=pk))
+        body = exports.content_of(export)
+        services.audit_read(export.version, "record.export")
+        db.session.commit()
+        response = make_response(body)
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = (
+            'attachment; filename="so-yeu-ly-lich-%d-ky-so.pdf"' % employee.id)
+        return response
 
     @expose("/version/<int:pk>/diff")
     @has_access
@@ -473,13 +485,6 @@ class RecordView(BaseView):
         response.headers["Content-Disposition"] = (
             'attachment; filename="so-yeu-ly-lich-%d-v%d.pdf"' % (employee.id, version.number))
         return response
-
-
-def _date(text):
-    try:
-        return parse_date(text or "")
-    except ValueError:
-        return None
 
 
 def _read_section(item):

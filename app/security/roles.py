@@ -36,6 +36,9 @@ PROFILE = "Profile"          # the active province profile's rules
 CATALOG = "Catalog"          # danh mục: ngạch, dân tộc, tôn giáo, …
 OPENAPI = "OpenApi"          # FAB's spec endpoint and Swagger UI
 SWAGGER = "SwaggerView"
+NOTICE = "Notice"            # the account's own notifications (app/notify)
+APPROVAL = "Approval"        # the monthly approval queue, delegations, signed exports
+SIGNING = "Signing"          # verifying signed documents
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -62,18 +65,28 @@ ACTIONS = {
     CATALOG: {"read": _l("View catalogs"), "write": _l("Maintain catalogs")},
     OPENAPI: {"get": _l("Read the REST API's OpenAPI description")},
     SWAGGER: {"show": _l("Browse the REST API")},
+    NOTICE: {"read": _l("Read and mark read own notifications")},
+    APPROVAL: {"read": _l("View the approval queue and approvals' signatures"),
+               "approve": _l("Approve or reject with a digital signature"),
+               "second_step": _l("Approve approved changes before the national sync"),
+               "delegate": _l("Delegate approval in writing for a period"),
+               "sign_export": _l("Sign exported records as the person with authority")},
+    SIGNING: {"verify": _l("Verify signed documents")},
 }
 
 PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
 PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
 PERSON_ENTERS_RECORD = ("records.who_enters", "individual")
+DELEGATION_ALLOWED = ("approval.approver", "head_or_delegate")
+SO_NOI_VU_SECOND_STEP = ("approval.so_noi_vu_second_step", True)
 
 ROLE_CONFIGS = [
     {
         "role": ROLE_PERSONAL,
         "scope": SCOPE_OWN,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", RECORD), ("write", RECORD, PERSON_ENTERS_RECORD)],
+                  ("read", RECORD), ("write", RECORD, PERSON_ENTERS_RECORD),
+                  ("verify", SIGNING)],
     },
     {
         "role": ROLE_OFFICER,
@@ -82,14 +95,16 @@ ROLE_CONFIGS = [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT), ("read", RECORD),
             ("write", RECORD), ("self_service", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
-            ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER),
+            ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER), ("verify", SIGNING),
         ],
     },
     {
         "role": ROLE_HEAD,
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG)],
+                  ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG),
+                  ("read", APPROVAL), ("approve", APPROVAL), ("sign_export", APPROVAL),
+                  ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -102,6 +117,8 @@ ROLE_CONFIGS = [
             ("create_personal", ACCOUNT, PERSONAL_BY_SO_NOI_VU),
             ("read", AUDIT_LOG), ("read", PROFILE), ("read", CATALOG), ("write", CATALOG),
             ("get", OPENAPI), ("show", SWAGGER),
+            ("read", APPROVAL), ("second_step", APPROVAL, SO_NOI_VU_SECOND_STEP),
+            ("sign_export", APPROVAL), ("verify", SIGNING),
         ],
     },
     {
@@ -116,6 +133,10 @@ ROLE_CONFIGS = [
         ],
     },
 ]
+
+# every account reads its own notifications, whatever its role (app/notify)
+for _entry in ROLE_CONFIGS:
+    _entry["perms"].append(("read", NOTICE))
 
 ROLE_NAMES = [config["role"] for config in ROLE_CONFIGS]
 

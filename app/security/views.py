@@ -18,6 +18,8 @@ RESOURCE_LABELS = {
     roles.OPENAPI: _l("REST API"), roles.SWAGGER: _l("REST API"),
     roles.RECORD: _l("Personal records"),
     roles.PROFILE: _l("Province profile"), roles.CATALOG: _l("Catalogs"),
+    roles.NOTICE: _l("Notifications"),
+    roles.APPROVAL: _l("Monthly approval"), roles.SIGNING: _l("Digital signatures"),
 }
 
 

@@ -1,0 +1,95 @@
+"""Written delegations of approval (ủy quyền bằng văn bản, Điều 7 ĐN, Điều 8 VP).
+
+The head of an employing unit names a person of the unit (or below it) who
+approves for the head from one day to another; the signed delegation letter
+is attached. A delegation ends by itself after its last day, and only where
+the profile's approver rule allows delegation.
+"""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.approval import authority
+from app.approval.models import Delegation
+from app.audit import services as audit
+from app.core import clock
+from app.core.exceptions import DomainError
+from app.core.transactions import atomic
+from app.extensions import db
+from app.files.store import file_store
+from app.org.models import LEADER_HEAD, Unit, UnitLeader
+from app.org.services import is_within
+from app.records import services as records
+from app.records.attachments import check_document
+from app.records.models import Employee
+from app.security import scope
+
+MAX_DAYS = 366
+
+
+def units_headed(actor, on=None):
+    """The open employing units whose head the actor is today."""
+    me = records.own_employee(actor)
+    if me is None:
+        return []
+    return list(db.session.scalars(select(Unit).join(UnitLeader, UnitLeader.unit_id == Unit.id)
+                                   .where(UnitLeader.employee_id == me.id,
+                                          UnitLeader.position == LEADER_HEAD,
+                                          UnitLeader.holds_on(on or clock.today()),
+                                          Unit.is_employing.is_(True),
+                                          Unit.valid_to.is_(None))))
+
+
+def candidates(actor, unit):
+    """Who the head of ``unit`` may delegate to: people of the unit and below
+    with an account, the head excepted."""
+    me = records.own_employee(actor)
+    return list(db.session.scalars(select(Employee).where(
+        Employee.unit_path.startswith(unit.path), Employee.account_id.is_not(None),
+        Employee.id != (me.id if me else None)).order_by(Employee.full_name).limit(500)))
+
+
+def in_scope(actor):
+    return list(db.session.scalars(scope.restrict(select(Delegation), actor, "read",
+                                                  model=Delegation)
+                                   .order_by(Delegation.valid_from.desc(), Delegation.id.desc())))
+
+
+@atomic
+def delegate(actor, unit_id, delegate_id, valid_from, last_day, document_number, document,
+             filename):
+    """Record the head's delegation; refused as a whole with a clear message."""
+    if not authority.delegation_allowed():
+        raise DomainError(_("The province profile does not provide for delegating approval."))
+    unit = next((u for u in units_headed(actor) if u.id == unit_id), None)
+    if unit is None:
+        raise DomainError(_("Only the head of a unit delegates its approvals."))
+    person = db.session.get(Employee, delegate_id) if delegate_id else None
+    if person is None or person.account_id is None or not is_within(person.unit, unit):
+        raise DomainError(_("Choose a person of the unit, with an account, to delegate to."))
+    head = records.own_employee(actor)
+    if person.id == head.id:
+        raise DomainError(_("Choose someone other than yourself."))
+    if valid_from is None or last_day is None:
+        raise DomainError(_("Give the first and the last day of the delegation (dd/mm/yyyy)."))
+    if last_day < valid_from or last_day < clock.today():
+        raise DomainError(_("The last day must be after the first day and not in the past."))
+    if (last_day - valid_from).days >= MAX_DAYS:
+        raise DomainError(_("A delegation lasts at most one year; make a new one after it."))
+    number = (document_number or "").strip()
+    if not number:
+        raise DomainError(_("Give the number of the delegation letter."))
+    content_type = check_document(document)
+    row = Delegation(unit_id=unit.id, delegator_id=head.id, delegate_id=person.id,
+                     valid_from=valid_from, valid_to=last_day + timedelta(days=1),
+                     document_number=number[:64],
+                     document_sha256=file_store().put(document), document_type=content_type,
+                     document_name=(filename or "uy-quyen")[-255:], created_by=actor.id,
+                     created_at=clock.now())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("approval.delegate", row, unit_id=unit.id,
+                 details={"delegate_id": person.id, "from": valid_from.isoformat(),
+                          "last_day": last_day.isoformat(), "sha256": row.document_sha256})
+    return row

@@ -1,0 +1,130 @@
+"""The signing keys the province's people and agencies hold (DESIGN §6, §9).
+
+A person signs with their own key: a PKCS#12 file their PIN unlocks at
+signing time (the PIN is never stored), a PKCS#11 token, or an external
+signer (a USB token through a desktop plugin, or a remote signing service).
+An agency's seal is held by the server: its passphrase is encrypted with the
+record keys. Only the CAs in ``SIGNING_TRUST_FILE`` are trusted.
+"""
+import os
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.approval.models import (
+    KIND_EXTERNAL, KIND_PKCS11, KIND_PKCS12, SigningCredential,
+)
+from app.core import clock, crypto
+from app.core.exceptions import DomainError
+from app.extensions import db
+from app.signing import pki
+from app.signing.providers import Pkcs11Signer, Pkcs12Signer, SigningError
+
+
+def trusted_roots():
+    """The trusted CA certificates; an empty list when none is configured."""
+    path = current_app.config["SIGNING_TRUST_FILE"]
+    if not os.path.exists(path):
+        return []
+    with open(path, "rb") as handle:
+        return pki.load_pem_bundle(handle.read())
+
+
+def add_trusted_root(cert):
+    """Append a CA certificate to the trust file (the demo's CA, or a province's)."""
+    path = current_app.config["SIGNING_TRUST_FILE"]
+    known = {pki.cert_der(c) for c in trusted_roots()}
+    if pki.cert_der(cert) in known:
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "ab") as handle:
+        handle.write(pki.cert_pem(cert))
+
+
+def credentials_of(account):
+    return list(db.session.scalars(select(SigningCredential).where(
+        SigningCredential.account_id == account.id,
+        SigningCredential.revoked_at.is_(None)).order_by(SigningCredential.id)))
+
+
+def credential_of(account, credential_id):
+    """The account's own credential ``credential_id`` (or its only one)."""
+    mine = credentials_of(account)
+    for credential in mine:
+        if credential_id is None or credential.id == credential_id:
+            return credential
+    raise DomainError(_("You have no signing key registered; ask Sở Nội vụ to register "
+                        "your certificate."))
+
+
+def _store(credential):
+    credential.created_at = clock.now()
+    db.session.add(credential)
+    db.session.flush()
+    return credential
+
+
+def register_pkcs12(account, p12_bytes, pin, label):
+    """Keep a person's key file; the PIN only proves the file opens."""
+    signer = Pkcs12Signer.load(p12_bytes, pin)
+    return _store(SigningCredential(
+        account_id=account.id, kind=KIND_PKCS12, label=label,
+        certificate=pki.cert_der(signer.certificate), pkcs12=crypto.encrypt_bytes(p12_bytes)))
+
+
+def register_pkcs11(account, certificate, token_label, key_label, label):
+    return _store(SigningCredential(
+        account_id=account.id, kind=KIND_PKCS11, label=label,
+        certificate=pki.cert_der(certificate), token_label=token_label, key_label=key_label))
+
+
+def register_external(account, certificate, label):
+    return _store(SigningCredential(
+        account_id=account.id, kind=KIND_EXTERNAL, label=label,
+        certificate=pki.cert_der(certificate)))
+
+
+def register_seal(unit, p12_bytes, passphrase, label):
+    signer = Pkcs12Signer.load(p12_bytes, passphrase)
+    return _store(SigningCredential(
+        unit_id=unit.id, kind=KIND_PKCS12, label=label,
+        certificate=pki.cert_der(signer.certificate), pkcs12=crypto.encrypt_bytes(p12_bytes),
+        seal_passphrase=crypto.encrypt_text(passphrase)))
+
+
+def signer_for(credential, pin):
+    """Unlock the credential with the signer's PIN for this one request."""
+    try:
+        if credential.kind == KIND_PKCS12:
+            return Pkcs12Signer.load(crypto.decrypt_bytes(credential.pkcs12), pin or "")
+        if credential.kind == KIND_PKCS11:
+            return Pkcs11Signer(current_app.config["PKCS11_LIBRARY"], credential.token_label,
+                                pin or "", credential.key_label)
+    except SigningError as error:
+        raise DomainError(str(error)) from None
+    raise DomainError(_("This key signs outside the server: use your signing plugin."))
+
+
+def seal_credential(unit):
+    """The seal of the nearest unit at or above ``unit`` that has one."""
+    while unit is not None:
+        seal = db.session.scalar(select(SigningCredential).where(
+            SigningCredential.unit_id == unit.id, SigningCredential.revoked_at.is_(None))
+            .order_by(SigningCredential.id.desc()).limit(1))
+        if seal is not None:
+            return seal
+        unit = unit.parent
+    return None
+
+
+def seal_signer(unit):
+    credential = seal_credential(unit)
+    if credential is None:
+        raise DomainError(_("No agency seal is registered for this unit or any unit above it."))
+    return Pkcs12Signer.load(crypto.decrypt_bytes(credential.pkcs12),
+                             crypto.decrypt_text(credential.seal_passphrase))
+
+
+def certificate_of(credential):
+    return pki.load_cert(credential.certificate)

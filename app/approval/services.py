@@ -1,0 +1,370 @@
+"""Approving and rejecting record versions with a digital signature.
+
+Approving signs the version's canonical content (app/approval/canonical.py)
+with a detached CMS made by the approver's own key, stores the signature
+beside the version and makes the version the record's approved state, in one
+transaction that holds the version's row lock: of two heads (or two tabs)
+approving at once, one approves and the other is told who already did. A
+batch approves each version in its own transaction and reports per version.
+"""
+import secrets
+from dataclasses import dataclass, field
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.approval import authority as authorities
+from app.approval import canonical, keys, window
+from app.approval.models import (
+    BASIS_SO_NOI_VU, KIND_EXTERNAL, STEP_SO_NOI_VU, STEP_UNIT, Approval, ExternalSigningRequest,
+)
+from app.audit import services as audit
+from app.core import clock
+from app.core.exceptions import DomainError
+from app.extensions import db
+from app.notify import services as notify
+from app.policy.profiles import rule
+from app.records import services as records
+from app.records.models import APPROVED, SUBMITTED, Employee, RecordVersion
+from app.security import roles, scope
+from app.signing import pki
+from app.signing.cms import sign_detached, verify_detached
+from app.signing.providers import SigningError
+
+
+class ApprovalRefused(DomainError):
+    pass
+
+
+def second_step_required():
+    return bool(rule("approval.so_noi_vu_second_step"))
+
+
+# --- who may ------------------------------------------------------------------------------
+
+def _locked(version_id):
+    """The version, its row locked until the transaction ends (re-read, not cached)."""
+    version = db.session.scalar(select(RecordVersion).where(RecordVersion.id == version_id)
+                                .with_for_update().execution_options(populate_existing=True))
+    if version is None:
+        raise ApprovalRefused(_("This version does not exist."))
+    return version
+
+
+def _decided_message(version):
+    who = _approver_name(version.decided_by)
+    if version.status == APPROVED:
+        return _("%(who)s has already approved this version.", who=who)
+    return _("%(who)s has already rejected this version.", who=who)
+
+
+def _approver_name(account_id):
+    from app.accounts.models import User
+    account = db.session.get(User, account_id) if account_id else None
+    return " ".join(filter(None, [account.last_name, account.first_name])) if account else "?"
+
+
+def authority_for(actor, version):
+    """The actor's Authority over the version's record, or None."""
+    me = records.own_employee(actor)
+    if me is None or version.employee.account_id == actor.id:
+        return None
+    if not scope.allows(actor, "approve", version.employee):
+        return None
+    return authorities.authority_of(me.id, version.employee)
+
+
+def _require_unit_step(actor, version):
+    if version.status != SUBMITTED:
+        raise ApprovalRefused(_decided_message(version) if version.decided_by else
+                              _("Only a submitted version can be approved or rejected."))
+    if version.employee.account_id == actor.id:
+        raise ApprovalRefused(_("Nobody approves their own record."))
+    found = authority_for(actor, version)
+    if found is None:
+        raise ApprovalRefused(_("You are not the approver of this record: it is approved by "
+                                "the head of the person's unit, a deputy for the head's own "
+                                "record, or a person the head delegated in writing."))
+    return found
+
+
+def _require_second_step(actor, version):
+    if not second_step_required():
+        raise ApprovalRefused(_("The province profile has no second approval by Sở Nội vụ."))
+    if not scope.allows(actor, "read", version.employee) or \
+            not scope.user_scopes(actor, "second_step", roles.APPROVAL):
+        raise ApprovalRefused(_("Only Sở Nội vụ signs the second approval."))
+    if version.status != APPROVED or unit_approval(version) is None:
+        raise ApprovalRefused(_("Sở Nội vụ approves a version after its unit has approved it."))
+    if step_approval(version, STEP_SO_NOI_VU) is not None:
+        raise ApprovalRefused(_("Sở Nội vụ has already approved this version."))
+    if version.employee.account_id == actor.id:
+        raise ApprovalRefused(_("Nobody approves their own record."))
+
+
+def step_approval(version, step):
+    return db.session.scalar(select(Approval).where(Approval.version_id == version.id,
+                                                    Approval.step == step))
+
+
+def unit_approval(version):
+    return step_approval(version, STEP_UNIT)
+
+
+def ready_for_sync(version):
+    """Whether an approved version may go to the national database."""
+    if version.status != APPROVED or unit_approval(version) is None:
+        return False
+    return not second_step_required() or step_approval(version, STEP_SO_NOI_VU) is not None
+
+
+# --- approving ----------------------------------------------------------------------------
+
+def _record_signature(actor, version, step, basis, cms_der, certificate, provider, data,
+                      delegation_id=None):
+    me = records.own_employee(actor)
+    approval = Approval(
+        version_id=version.id, step=step, basis=basis, approver_account_id=actor.id,
+        approver_employee_id=me.id if me else None, delegation_id=delegation_id,
+        provider=provider, canonical_format=canonical.FORMAT,
+        canonical_sha256=canonical.sha256(data), cms=cms_der,
+        signer_name=pki.subject_name(certificate),
+        certificate_serial=format(certificate.serial_number, "x"),
+        signed_at=clock.now(), in_window=window.in_window())
+    db.session.add(approval)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # another approval of the same step committed first
+        db.session.rollback()
+        raise ApprovalRefused(_("Someone else approved this version at the same moment.")) \
+            from None
+    return approval
+
+
+def _sign(signer, data):
+    try:
+        return sign_detached(data, signer)
+    except SigningError as error:
+        raise ApprovalRefused(str(error)) from None
+
+
+def approve(actor, version_id, signer, provider):
+    """Approve one submitted version with ``signer`` (an unlocked key); one
+    transaction. Returns the Approval."""
+    try:
+        version = _locked(version_id)
+        found = _require_unit_step(actor, version)
+        data = canonical.canonical_bytes(version)
+        approval = _record_signature(actor, version, STEP_UNIT, found.basis,
+                                     _sign(signer, data), signer.certificate, provider, data,
+                                     found.delegation_id)
+        records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
+                              in_window=approval.in_window)
+        db.session.commit()
+        return approval
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def approve_second_step(actor, version_id, signer, provider):
+    """Sở Nội vụ's signature on a version its unit approved (vinh_phuc, ha_noi)."""
+    try:
+        version = _locked(version_id)
+        _require_second_step(actor, version)
+        data = canonical.canonical_bytes(version)
+        approval = _record_signature(actor, version, STEP_SO_NOI_VU, BASIS_SO_NOI_VU,
+                                     _sign(signer, data), signer.certificate, provider, data)
+        audit.record("record.approve_second", version, unit_id=version.employee.unit_id,
+                     details={"employee_id": version.employee_id, "number": version.number,
+                              "in_window": approval.in_window})
+        db.session.commit()
+        return approval
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+@dataclass
+class Outcome:
+    version_id: int
+    person: str = ""
+    approved: bool = False
+    message: str = ""
+
+
+def approve_many(actor, version_ids, signer, provider, second_step=False):
+    """Approve each version in its own transaction; report per version."""
+    outcomes = []
+    for version_id in dict.fromkeys(version_ids):
+        outcome = Outcome(version_id)
+        version = db.session.get(RecordVersion, version_id)
+        if version is not None and scope.allows(actor, "read", version.employee):
+            outcome.person = version.employee.full_name
+        try:
+            (approve_second_step if second_step else approve)(actor, version_id, signer,
+                                                              provider)
+            outcome.approved = True
+        except DomainError as error:
+            outcome.message = str(error)
+        outcomes.append(outcome)
+    return outcomes
+
+
+# --- rejecting ----------------------------------------------------------------------------
+
+def reject(actor, version_id, reason):
+    """Reject with a reason the person reads in the app and by e-mail."""
+    try:
+        version = _locked(version_id)
+        _require_unit_step(actor, version)
+        records.mark_rejected(actor, version, reason)
+        person = version.employee
+        if person.account_id is not None:
+            from app.accounts.models import User
+            link = record_path(person)
+            subject, body = notify.render_mail(
+                "record_rejected", person_name=person.full_name, version_number=version.number,
+                reason=version.reason, approver_name=_approver_name(actor.id), link=link)
+            notify.notify(db.session.get(User, person.account_id), subject, body, link=link)
+        db.session.commit()
+        return version
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def record_path(person):
+    """The in-app path of a person's record, with or without a request."""
+    if has_request_context():
+        return url_for("RecordView.person", pk=person.id)
+    return current_app.url_map.bind("localhost").build("RecordView.person", {"pk": person.id})
+
+
+# --- signing outside the server -----------------------------------------------------------
+
+def prepare_external(actor, version_id, credential):
+    """Start an approval whose signature is made by the signer's plugin or a
+    remote signing service: what leaves the server is the content's digest."""
+    if credential.kind != KIND_EXTERNAL:
+        raise ApprovalRefused(_("This key signs on the server; enter its PIN instead."))
+    version = db.session.get(RecordVersion, version_id)
+    if version is None:
+        raise ApprovalRefused(_("This version does not exist."))
+    _require_unit_step(actor, version)
+    data = canonical.canonical_bytes(version)
+    request = ExternalSigningRequest(
+        token=secrets.token_urlsafe(24), version_id=version.id, account_id=actor.id,
+        credential_id=credential.id, step=STEP_UNIT, canonical_sha256=canonical.sha256(data),
+        created_at=clock.now())
+    db.session.add(request)
+    audit.record("record.approve_prepare", version, unit_id=version.employee.unit_id,
+                 details={"employee_id": version.employee_id, "number": version.number})
+    db.session.commit()
+    return request
+
+
+def external_request(actor, token):
+    request = db.session.scalar(select(ExternalSigningRequest).where(
+        ExternalSigningRequest.token == token, ExternalSigningRequest.account_id == actor.id))
+    if request is None:
+        raise ApprovalRefused(_("This signing request does not exist."))
+    return request
+
+
+def complete_external(actor, token, cms_der):
+    """Finish an external approval with the signed CMS that came back."""
+    try:
+        request = external_request(actor, token)
+        if request.completed_at is not None:
+            raise ApprovalRefused(_("This signing request has already been used."))
+        version = _locked(request.version_id)
+        found = _require_unit_step(actor, version)
+        data = canonical.canonical_bytes(version)
+        if canonical.sha256(data) != request.canonical_sha256:
+            raise ApprovalRefused(_("The record changed after the signature was prepared; "
+                                    "prepare it again."))
+        result = verify_detached(data, cms_der, keys.trusted_roots())
+        certificate = keys.certificate_of(request.credential)
+        if not result.valid:
+            raise ApprovalRefused(_("The signature is not valid: %(why)s",
+                                    why="; ".join(result.problems)))
+        if pki.cert_der(result.certificate) != pki.cert_der(certificate):
+            raise ApprovalRefused(_("The signature was made with another certificate than the "
+                                    "one registered for you."))
+        approval = _record_signature(actor, version, STEP_UNIT, found.basis, cms_der,
+                                     certificate, KIND_EXTERNAL, data, found.delegation_id)
+        records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
+                              in_window=approval.in_window)
+        request.completed_at = clock.now()
+        db.session.commit()
+        return approval
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- verifying ----------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    approval: Approval
+    intact: bool              # the stored data is what was signed
+    valid: bool               # intact, the signature checks out, and the CA is trusted
+    problems: list = field(default_factory=list)
+
+
+def verify(approval):
+    """Check an approval against the version's data as stored now."""
+    data = canonical.canonical_bytes(approval.version, approval.canonical_format)
+    result = verify_detached(data, approval.cms, keys.trusted_roots())
+    intact = result.intact and canonical.sha256(data) == approval.canonical_sha256
+    problems = list(result.problems)
+    if not intact:
+        problems.insert(0, _("The stored data was changed after it was signed."))
+    return Verdict(approval, intact, intact and result.valid, problems)
+
+
+def verdicts(version):
+    if version is None:
+        return []
+    return [verify(approval) for approval in sorted(version.approvals, key=lambda a: a.id)]
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+@dataclass
+class QueueEntry:
+    version: RecordVersion
+    authority: object
+    overdue: bool
+
+
+def queue(actor, second_step=False):
+    """The submitted versions this person may approve (or, for Sở Nội vụ's
+    second step, the unit-approved versions awaiting it), oldest first."""
+    if second_step:
+        signed = select(Approval.version_id).where(Approval.step == STEP_SO_NOI_VU)
+        query = select(RecordVersion).join(Approval, (Approval.version_id == RecordVersion.id)
+                                           & (Approval.step == STEP_UNIT)) \
+            .where(RecordVersion.status == APPROVED, RecordVersion.id.not_in(signed))
+        query = scope.restrict(query.join(Employee, Employee.id == RecordVersion.employee_id),
+                               actor, "read", model=Employee)
+        return [QueueEntry(v, None, False) for v in db.session.scalars(
+            query.order_by(RecordVersion.decided_at, RecordVersion.id))]
+    me = records.own_employee(actor)
+    if me is None:
+        return []
+    query = scope.restrict(
+        select(RecordVersion).join(Employee, Employee.id == RecordVersion.employee_id)
+        .where(RecordVersion.status == SUBMITTED), actor, "approve", model=Employee)
+    entries = []
+    for version in db.session.scalars(query.order_by(RecordVersion.submitted_at,
+                                                     RecordVersion.id)):
+        found = authority_for(actor, version)
+        if found is not None:
+            entries.append(QueueEntry(version, found, window.is_overdue(version)))
+    return entries

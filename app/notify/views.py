@@ -1,0 +1,50 @@
+"""The account's own notifications: the list, newest first, and marking one read.
+
+Nobody reaches another account's notice: every look-up goes through
+scope.restrict, whose rule for notices is "the account's own" in every role.
+"""
+from flask import abort, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from app.extensions import db
+from app.notify import services
+from app.notify.models import Notice
+from app.security import roles, scope
+
+PAGE_SIZE = 100
+
+
+def in_app(link):
+    """The link when it is a path of this application (never another site)."""
+    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None
+
+
+class NoticeView(BaseView):
+    route_base = "/notices"
+    class_permission_name = roles.NOTICE
+    method_permission_name = {"index": "read", "mark_read": "read"}
+    base_permissions = roles.base_permissions(roles.NOTICE)
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.render_template(
+            "notify/list.html", notices=services.notices_for(g.user, PAGE_SIZE),
+            unread=services.unread_count(g.user), in_app=in_app, csrf=generate_csrf())
+
+    @expose("/<int:pk>/read", methods=["POST"])
+    @has_access
+    def mark_read(self, pk):
+        notice = db.session.scalar(scope.restrict(select(Notice).where(Notice.id == pk),
+                                                  g.user, "read", model=Notice))
+        if notice is None:
+            abort(404)
+        services.mark_read(g.user, notice)
+        target = in_app(request.form.get("next"))
+        return redirect(target or url_for("NoticeView.index"))
