@@ -34,9 +34,11 @@ test: install-dev system-deps $(S3RVER)
 $(S3RVER):
 	npm install --prefix .cache/s3rver --no-audit --no-fund --silent s3rver@3.7.1
 
-# Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped.
+# Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped
+# lists, then approving 500 versions with signatures vs without.
 bench: install-dev system-deps
 	$(BIN)/python -m bench.scope_bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.approval_bench $(APPROVAL_BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

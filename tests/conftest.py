@@ -94,6 +94,15 @@ def environ_for(database_url, **extra):
     return environ
 
 
+@pytest.fixture(scope="session")
+def soft_token(tmp_path_factory):
+    """The run's one SoftHSM2 token, standing in for a USB token or an HSM
+    (SoftHSM reads its configuration once per process: one token for all)."""
+    from app.signing import softhsm
+
+    return softhsm.init_token(str(tmp_path_factory.mktemp("softhsm")))
+
+
 @pytest.fixture
 def make_app(database_url):
     """Build an app on the test database: make_app(HOSO_ENV="production", ...)."""

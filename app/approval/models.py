@@ -59,9 +59,9 @@ class Delegation(DatedPeriod, Model):
     document_sha256 = Column(String(64), nullable=False)
     document_type = Column(String(64), nullable=False)
     document_name = Column(String(255), nullable=False)
-    revoked_at = Column(DateTime, nullable=True)
+    revoked_at = Column(DateTime(timezone=True), nullable=True)
     created_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
 
     unit = relationship("Unit")
     delegator = relationship("Employee", foreign_keys=[delegator_id])
@@ -85,6 +85,8 @@ class Approval(Model):
     id = Column(Integer, primary_key=True)
     version_id = Column(Integer, ForeignKey("record_version.id"), nullable=False)
     step = Column(String(16), nullable=False)
+    # the employing unit whose approval this is (the month's seal lists them)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
     basis = Column(String(16), nullable=False)
     approver_account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
     approver_employee_id = Column(Integer, ForeignKey("employee.id"), nullable=True)
@@ -96,7 +98,7 @@ class Approval(Model):
     cms = Column(LargeBinary, nullable=False)
     signer_name = Column(String(255), nullable=False)
     certificate_serial = Column(String(64), nullable=False)
-    signed_at = Column(DateTime, nullable=False)
+    signed_at = Column(DateTime(timezone=True), nullable=False)
     # approving outside the profile's window is allowed and recorded as such
     in_window = Column(Boolean, nullable=False)
 
@@ -106,6 +108,7 @@ class Approval(Model):
     __table_args__ = (
         # one approval per step: a second, concurrent approval fails here
         UniqueConstraint("version_id", "step", name="uq_record_approval_step"),
+        Index("ix_record_approval_unit", "unit_id", "signed_at"),
     )
 
 
@@ -127,8 +130,8 @@ class SigningCredential(Model):
     seal_passphrase = Column(Text, nullable=True)              # encrypted (seals only)
     token_label = Column(String(64), nullable=True)            # PKCS#11
     key_label = Column(String(64), nullable=True)
-    created_at = Column(DateTime, nullable=False)
-    revoked_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    revoked_at = Column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_signing_credential_account", "account_id"),
                       Index("ix_signing_credential_unit", "unit_id"))
@@ -147,8 +150,8 @@ class ExternalSigningRequest(Model):
     credential_id = Column(Integer, ForeignKey("signing_credential.id"), nullable=False)
     step = Column(String(16), nullable=False)
     canonical_sha256 = Column(String(64), nullable=False)
-    created_at = Column(DateTime, nullable=False)
-    completed_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    completed_at = Column(DateTime(timezone=True), nullable=True)
 
     version = relationship("RecordVersion")
     credential = relationship("SigningCredential")
@@ -168,7 +171,9 @@ class SignedExport(Model):
     signed_by = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
     signer_name = Column(String(255), nullable=False)
     seal_name = Column(String(255), nullable=False)
-    signed_at = Column(DateTime, nullable=False)
+    signed_at = Column(DateTime(timezone=True), nullable=False)
+
+    version = relationship("RecordVersion")
 
     __table_args__ = (Index("ix_signed_export_employee", "employee_id", "signed_at"),)
 
@@ -187,6 +192,6 @@ class MonthSeal(Model):
     previous_sha256 = Column(String(64), nullable=True)
     pdf_sha256 = Column(String(64), nullable=False)
     signed_by = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
-    signed_at = Column(DateTime, nullable=False)
+    signed_at = Column(DateTime(timezone=True), nullable=False)
 
     __table_args__ = (UniqueConstraint("unit_id", "month", name="uq_approval_month_seal"),)

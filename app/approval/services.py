@@ -23,6 +23,7 @@ from app.approval.models import (
 from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
+from app.core.transactions import atomic
 from app.extensions import db
 from app.notify import services as notify
 from app.policy.profiles import rule
@@ -123,10 +124,11 @@ def ready_for_sync(version):
 # --- approving ----------------------------------------------------------------------------
 
 def _record_signature(actor, version, step, basis, cms_der, certificate, provider, data,
-                      delegation_id=None):
+                      delegation_id=None, unit_id=None):
     me = records.own_employee(actor)
     approval = Approval(
-        version_id=version.id, step=step, basis=basis, approver_account_id=actor.id,
+        version_id=version.id, step=step, unit_id=unit_id, basis=basis,
+        approver_account_id=actor.id,
         approver_employee_id=me.id if me else None, delegation_id=delegation_id,
         provider=provider, canonical_format=canonical.FORMAT,
         canonical_sha256=canonical.sha256(data), cms=cms_der,
@@ -138,7 +140,6 @@ def _record_signature(actor, version, step, basis, cms_der, certificate, provide
         db.session.flush()
     except IntegrityError:
         # another approval of the same step committed first
-        db.session.rollback()
         raise ApprovalRefused(_("Someone else approved this version at the same moment.")) \
             from None
     return approval
@@ -151,41 +152,33 @@ def _sign(signer, data):
         raise ApprovalRefused(str(error)) from None
 
 
+@atomic
 def approve(actor, version_id, signer, provider):
     """Approve one submitted version with ``signer`` (an unlocked key); one
     transaction. Returns the Approval."""
-    try:
-        version = _locked(version_id)
-        found = _require_unit_step(actor, version)
-        data = canonical.canonical_bytes(version)
-        approval = _record_signature(actor, version, STEP_UNIT, found.basis,
-                                     _sign(signer, data), signer.certificate, provider, data,
-                                     found.delegation_id)
-        records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
-                              in_window=approval.in_window)
-        db.session.commit()
-        return approval
-    except Exception:
-        db.session.rollback()
-        raise
+    version = _locked(version_id)
+    found = _require_unit_step(actor, version)
+    data = canonical.canonical_bytes(version)
+    approval = _record_signature(actor, version, STEP_UNIT, found.basis,
+                                 _sign(signer, data), signer.certificate, provider, data,
+                                 found.delegation_id, found.unit_id)
+    records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
+                          in_window=approval.in_window)
+    return approval
 
 
+@atomic
 def approve_second_step(actor, version_id, signer, provider):
     """Sở Nội vụ's signature on a version its unit approved (vinh_phuc, ha_noi)."""
-    try:
-        version = _locked(version_id)
-        _require_second_step(actor, version)
-        data = canonical.canonical_bytes(version)
-        approval = _record_signature(actor, version, STEP_SO_NOI_VU, BASIS_SO_NOI_VU,
-                                     _sign(signer, data), signer.certificate, provider, data)
-        audit.record("record.approve_second", version, unit_id=version.employee.unit_id,
-                     details={"employee_id": version.employee_id, "number": version.number,
-                              "in_window": approval.in_window})
-        db.session.commit()
-        return approval
-    except Exception:
-        db.session.rollback()
-        raise
+    version = _locked(version_id)
+    _require_second_step(actor, version)
+    data = canonical.canonical_bytes(version)
+    approval = _record_signature(actor, version, STEP_SO_NOI_VU, BASIS_SO_NOI_VU,
+                                 _sign(signer, data), signer.certificate, provider, data)
+    audit.record("record.approve_second", version, unit_id=version.employee.unit_id,
+                 details={"employee_id": version.employee_id, "number": version.number,
+                          "in_window": approval.in_window})
+    return approval
 
 
 @dataclass
@@ -216,25 +209,21 @@ def approve_many(actor, version_ids, signer, provider, second_step=False):
 
 # --- rejecting ----------------------------------------------------------------------------
 
+@atomic
 def reject(actor, version_id, reason):
     """Reject with a reason the person reads in the app and by e-mail."""
-    try:
-        version = _locked(version_id)
-        _require_unit_step(actor, version)
-        records.mark_rejected(actor, version, reason)
-        person = version.employee
-        if person.account_id is not None:
-            from app.accounts.models import User
-            link = record_path(person)
-            subject, body = notify.render_mail(
-                "record_rejected", person_name=person.full_name, version_number=version.number,
-                reason=version.reason, approver_name=_approver_name(actor.id), link=link)
-            notify.notify(db.session.get(User, person.account_id), subject, body, link=link)
-        db.session.commit()
-        return version
-    except Exception:
-        db.session.rollback()
-        raise
+    version = _locked(version_id)
+    _require_unit_step(actor, version)
+    records.mark_rejected(actor, version, reason)
+    person = version.employee
+    if person.account_id is not None:
+        from app.accounts.models import User
+        link = record_path(person)
+        subject, body = notify.render_mail(
+            "record_rejected", person_name=person.full_name, version_number=version.number,
+            reason=version.reason, approver_name=_approver_name(actor.id), link=link)
+        notify.notify(db.session.get(User, person.account_id), subject, body, link=link)
+    return version
 
 
 def record_path(person):
@@ -246,6 +235,7 @@ def record_path(person):
 
 # --- signing outside the server -----------------------------------------------------------
 
+@atomic
 def prepare_external(actor, version_id, credential):
     """Start an approval whose signature is made by the signer's plugin or a
     remote signing service: what leaves the server is the content's digest."""
@@ -263,7 +253,6 @@ def prepare_external(actor, version_id, credential):
     db.session.add(request)
     audit.record("record.approve_prepare", version, unit_id=version.employee.unit_id,
                  details={"employee_id": version.employee_id, "number": version.number})
-    db.session.commit()
     return request
 
 
@@ -275,36 +264,33 @@ def external_request(actor, token):
     return request
 
 
+@atomic
 def complete_external(actor, token, cms_der):
     """Finish an external approval with the signed CMS that came back."""
-    try:
-        request = external_request(actor, token)
-        if request.completed_at is not None:
-            raise ApprovalRefused(_("This signing request has already been used."))
-        version = _locked(request.version_id)
-        found = _require_unit_step(actor, version)
-        data = canonical.canonical_bytes(version)
-        if canonical.sha256(data) != request.canonical_sha256:
-            raise ApprovalRefused(_("The record changed after the signature was prepared; "
-                                    "prepare it again."))
-        result = verify_detached(data, cms_der, keys.trusted_roots())
-        certificate = keys.certificate_of(request.credential)
-        if not result.valid:
-            raise ApprovalRefused(_("The signature is not valid: %(why)s",
-                                    why="; ".join(result.problems)))
-        if pki.cert_der(result.certificate) != pki.cert_der(certificate):
-            raise ApprovalRefused(_("The signature was made with another certificate than the "
-                                    "one registered for you."))
-        approval = _record_signature(actor, version, STEP_UNIT, found.basis, cms_der,
-                                     certificate, KIND_EXTERNAL, data, found.delegation_id)
-        records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
-                              in_window=approval.in_window)
-        request.completed_at = clock.now()
-        db.session.commit()
-        return approval
-    except Exception:
-        db.session.rollback()
-        raise
+    request = external_request(actor, token)
+    if request.completed_at is not None:
+        raise ApprovalRefused(_("This signing request has already been used."))
+    version = _locked(request.version_id)
+    found = _require_unit_step(actor, version)
+    data = canonical.canonical_bytes(version)
+    if canonical.sha256(data) != request.canonical_sha256:
+        raise ApprovalRefused(_("The record changed after the signature was prepared; "
+                                "prepare it again."))
+    result = verify_detached(data, cms_der, keys.trusted_roots())
+    certificate = keys.certificate_of(request.credential)
+    if not result.valid:
+        raise ApprovalRefused(_("The signature is not valid: %(why)s",
+                                why="; ".join(result.problems)))
+    if pki.cert_der(result.certificate) != pki.cert_der(certificate):
+        raise ApprovalRefused(_("The signature was made with another certificate than the "
+                                "one registered for you."))
+    approval = _record_signature(actor, version, STEP_UNIT, found.basis, cms_der,
+                                 certificate, KIND_EXTERNAL, data, found.delegation_id,
+                                 found.unit_id)
+    records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
+                          in_window=approval.in_window)
+    request.completed_at = clock.now()
+    return approval
 
 
 # --- verifying ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ call a service and show what it said.
 import base64
 import binascii
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.api import expose as api_expose
@@ -19,7 +19,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from app.approval import authority, delegations, exports, keys, services, window
+from app.approval import (
+    authority, delegations, exports, keys, month_seal, services, window,
+)
 from app.approval.models import (
     BASIS_DELEGATE, BASIS_DEPUTY, BASIS_HEAD, BASIS_SO_NOI_VU, BASIS_UPPER_HEAD, KIND_EXTERNAL,
     STEP_SO_NOI_VU, STEP_UNIT,
@@ -29,6 +31,7 @@ from app.core import clock
 from app.core.dates import parse_date_or_none
 from app.core.exceptions import DomainError
 from app.extensions import db
+from app.org.models import Unit
 from app.records import attachments
 from app.records import services as records
 from app.records.models import Employee, RecordVersion
@@ -74,7 +77,8 @@ class ApprovalView(BaseView):
         "index": "read", "review": "read", "approve": "approve", "reject": "approve",
         "prepare_external": "approve", "complete_external": "approve",
         "signatures": "read", "delegation_list": "delegate", "delegate": "delegate",
-        "second": "second_step", "sign_export": "sign_export"}
+        "second": "second_step", "sign_export": "sign_export", "seals": "read",
+        "seal": "approve", "seal_pdf": "read"}
     base_permissions = roles.base_permissions(roles.APPROVAL)
     default_view = "index"
 
@@ -94,7 +98,8 @@ class ApprovalView(BaseView):
         db.session.commit()
         return self._render("approval/queue.html", entries=entries, second_step=second_step,
                             window=window.current(), in_window=window.in_window(),
-                            may_approve=_may("approve") or second_step)
+                            may_approve=_may("approve") or second_step,
+                            headed_units=delegations.units_headed(g.user))
 
     @expose("/version/<int:pk>")
     @has_access
@@ -135,7 +140,9 @@ class ApprovalView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("ApprovalView.index"))
-        outcomes = services.approve_many(g.user, ids, signer, kind, second_step=second_step)
+        with signer:
+            outcomes = services.approve_many(g.user, ids, signer, kind,
+                                             second_step=second_step)
         done = sum(outcome.approved for outcome in outcomes)
         flash(_("Approved and signed: %(done)d of %(total)d.", done=done, total=len(outcomes)),
               "success" if done == len(outcomes) else "warning")
@@ -225,6 +232,54 @@ class ApprovalView(BaseView):
             flash(_("Delegation recorded; it ends by itself after its last day."), "success")
         return redirect(url_for("ApprovalView.delegation_list"))
 
+    @expose("/unit/<int:pk>/seals")
+    @has_access
+    def seals(self, pk):
+        """The unit's signed monthly lists, each checked, and the next one to sign."""
+        unit = _unit_or_404(pk)
+        today = clock.today()
+        last = window.window_of(*month_seal.previous_month(today.year, today.month))
+        current = window.current()
+        closed = current if current and today >= current.end else last
+        return self._render("approval/seals.html", unit=unit,
+                            checks=month_seal.verify_chain(unit), closed=closed,
+                            may_seal=_may("approve") and month_seal.may_seal(g.user, unit))
+
+    @expose("/unit/<int:pk>/seals", methods=["POST"])
+    @has_access
+    def seal(self, pk):
+        unit = _unit_or_404(pk)
+        try:
+            year, month = map(int, request.form.get("month", "").split("-"))
+            signer, _kind = _signer_from_form()
+            with signer:
+                seal = month_seal.seal_month(g.user, unit, year, month, signer)
+        except ValueError:
+            flash(_("Choose the month to seal."), "danger")
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The month's list is signed: %(n)d approved changes.",
+                    n=len(seal.entries["entries"])), "success")
+        return redirect(url_for("ApprovalView.seals", pk=pk))
+
+    @expose("/unit/<int:pk>/seals/pdf")
+    @has_access
+    def seal_pdf(self, pk):
+        unit = _unit_or_404(pk)
+        seal = next((s for s in month_seal.seals_of(unit)
+                     if s.month == request.args.get("month")), None)
+        if seal is None:
+            flash(_("This month has no signed list."), "warning")
+            return redirect(url_for("ApprovalView.seals", pk=pk))
+        audit.record("approval.seal_read", seal, unit_id=unit.id, details={"month": seal.month})
+        db.session.commit()
+        response = make_response(month_seal.content_of(seal))
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = (
+            'attachment; filename="tong-hop-phe-duyet-%s-%s.pdf"' % (unit.id, seal.month))
+        return response
+
     @expose("/person/<int:pk>/sign", methods=["POST"])
     @has_access
     def sign_export(self, pk):
@@ -234,12 +289,21 @@ class ApprovalView(BaseView):
             abort(404)
         try:
             signer, _kind = _signer_from_form()
-            export = exports.sign_record(g.user, employee, signer)
+            with signer:
+                export = exports.sign_record(g.user, employee, signer)
         except DomainError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("RecordView.person", pk=pk))
-        flash(_("The record is signed; this copy counts as the paper original."), "success")
+        # the download is the answer; the record's page lists the signed copy
         return redirect(url_for("RecordView.signed_pdf", pk=pk, export=export.id))
+
+
+def _unit_or_404(pk):
+    unit = db.session.scalar(scope.restrict(select(Unit).where(Unit.id == pk), g.user, "read",
+                                            model=Unit))
+    if unit is None:
+        abort(404)
+    return unit
 
 
 def _der(data):
@@ -272,8 +336,7 @@ class SigningView(BaseView):
     @expose("/verify")
     @has_access
     def verify_form(self):
-        return self.render_template("approval/verify.html", csrf=generate_csrf(), results=None,
-                                    vn_time=clock.PROVINCE_TZ)
+        return self.render_template("approval/verify.html", csrf=generate_csrf(), results=None)
 
     @expose("/verify", methods=["POST"])
     @has_access
@@ -288,7 +351,7 @@ class SigningView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
         return self.render_template("approval/verify.html", csrf=generate_csrf(),
-                                    results=results, name=name, vn_time=clock.PROVINCE_TZ)
+                                    results=results, name=name)
 
 
 def _signature_json(result):

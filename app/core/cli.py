@@ -80,7 +80,22 @@ def catalogs_load_command():
     click.echo(_("Catalogs loaded: %(n)d entries added.", n=sum(added.values())))
 
 
+@click.group("approval")
+def approval_group():
+    """Monthly approval."""
+
+
+@approval_group.command("remind")
+@with_appcontext
+def approval_remind_command():
+    """Remind each approver with waiting versions, once per approval window."""
+    from app.approval.reminders import remind_approvers
+
+    click.echo(_("Reminded %(n)d approvers.", n=remind_approvers()))
+
+
 def init_app(app):
+    app.cli.add_command(approval_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(catalogs_group)
     app.cli.add_command(sync_roles_command)

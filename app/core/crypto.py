@@ -55,7 +55,13 @@ def decrypt_json(token):
     return json.loads(decrypt_text(token)) if token else {}
 
 
+def keyed_hash(text):
+    """HMAC-SHA256 of ``text`` with the look-up key (hex): proves a value without
+    showing it, to whoever holds the key."""
+    key = current_app.config["IDENTITY_HASH_KEY"].encode()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def identity_hash(number):
     """The look-up hash of a số định danh (hex, 64 characters)."""
-    key = current_app.config["IDENTITY_HASH_KEY"].encode()
-    return hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()
+    return keyed_hash(number)

@@ -13,7 +13,8 @@ DEMO_PASSWORD = "HoSo@2026"
 DEMO_PEOPLE = {
     "quantri": ("Lê Văn", "Thành", roles.ROLE_ADMIN, "staff", None),
     "sonoivu": ("Phạm Thị", "Lan", roles.ROLE_SO_NOI_VU, "staff", "Sở Nội vụ"),
-    "thutruong": ("Nguyễn Văn", "Hải", roles.ROLE_HEAD, "agency", "Sở Giáo dục và Đào tạo"),
+    # the principal of canhan's school: the head who approves her record (Điều 5 HP)
+    "thutruong": ("Vũ Minh", "Đức", roles.ROLE_HEAD, "agency", "Trường THPT Chuyên Vĩnh Phúc"),
     "quanlydulieu": ("Trần Thị", "Thu", roles.ROLE_OFFICER, "personal",
                      "Sở Giáo dục và Đào tạo"),
     "canhan": ("Đỗ Thị", "Hằng", roles.ROLE_PERSONAL, "personal", "Sở Giáo dục và Đào tạo"),

@@ -67,7 +67,7 @@ DEMO_STAFF = [
     ("Đỗ Thị Hằng", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", "canhan"),
     ("Nguyễn Văn Hải", "cong_chuc", "Sở Giáo dục và Đào tạo", None),
     ("Trần Thị Thu", "cong_chuc", "Phòng Tổ chức cán bộ", "quanlydulieu"),
-    ("Vũ Minh Đức", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", None),
+    ("Vũ Minh Đức", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", "thutruong"),
     ("Hoàng Văn Nam", "cong_chuc", "Sở Khoa học và Công nghệ", None),
     ("Bùi Thị Mai", "cong_chuc", "Sở Khoa học và Công nghệ", None),
     ("Lê Quang Huy", "cong_chuc", "Sở Thông tin và Truyền thông", None),
@@ -78,6 +78,7 @@ DEMO_STAFF = [
 ]
 # (unit name, head, deputies) among DEMO_STAFF; more come from the generated staff
 LEADERS = [("Sở Giáo dục và Đào tạo", "Nguyễn Văn Hải", []),
+           ("Trường THPT Chuyên Vĩnh Phúc", "Vũ Minh Đức", []),
            ("Sở Khoa học và Công nghệ", "Hoàng Văn Nam", ["Bùi Thị Mai"]),
            ("Sở Thông tin và Truyền thông", "Lê Quang Huy", ["Phan Thị Ngọc"])]
 LEADERS_SINCE = date(2024, 1, 1)

@@ -19,13 +19,22 @@ MESSAGES = {
 }
 
 
+def _page(title, message, code):
+    if not hasattr(g, "user"):
+        # refused before Flask-AppBuilder's own start of the request (the form
+        # token and the request size are checked first): the menu needs the user
+        from flask_login import current_user
+        g.user = current_user
+    appbuilder = current_app.appbuilder
+    return render_template("hoso/error.html", title=title, message=message,
+                           appbuilder=appbuilder, base_template=appbuilder.base_template), code
+
+
 def _domain_error(error):
     db.session.rollback()
     if _wants_json():
         return {"message": str(error)}, 422
-    appbuilder = current_app.appbuilder
-    return render_template("hoso/error.html", title=_("Not saved"), message=str(error),
-                           appbuilder=appbuilder, base_template=appbuilder.base_template), 422
+    return _page(_("Not saved"), str(error), 422)
 
 
 def _wants_json():
@@ -40,10 +49,7 @@ def _handler(code):
             db.session.rollback()
         if _wants_json():
             return {"message": message()}, code
-        appbuilder = current_app.appbuilder
-        return render_template("hoso/error.html", title=title(), message=message(),
-                               appbuilder=appbuilder,
-                               base_template=appbuilder.base_template), code
+        return _page(title(), message(), code)
 
     return handle
 
@@ -65,11 +71,9 @@ def _csrf_error(error):
     site posting in the user's name. Nothing is saved."""
     if _wants_json():
         return {"message": _("The form has expired; reload the page and try again.")}, 400
-    appbuilder = current_app.appbuilder
-    return render_template("hoso/error.html", title=_("The form has expired"),
-                           message=_("The form has expired or did not come from this site; "
-                                     "nothing was saved. Reload the page and try again."),
-                           appbuilder=appbuilder, base_template=appbuilder.base_template), 400
+    return _page(_("The form has expired"),
+                 _("The form has expired or did not come from this site; nothing was saved. "
+                   "Reload the page and try again."), 400)
 
 
 def init_app(app):

@@ -38,6 +38,14 @@ def production_problems(app):
         problems.append(_("IDENTITY_HASH_KEY is the development default; set a key of your "
                           "own."))
 
+    from app.approval.keys import trusted_roots
+    from app.signing import pki
+
+    demo = [pki.subject_name(c) for c in trusted_roots() if pki.is_demo(c)]
+    if demo:
+        problems.append(_("SIGNING_TRUST_FILE trusts the demo CA (%(names)s): signatures made "
+                          "with demo keys would count.", names=", ".join(demo)))
+
     inspector = inspect(db.engine)
     if inspector.has_table(SystemFlag.__tablename__):
         flag = db.session.get(SystemFlag, DEMO_LOADED_FLAG)

@@ -61,7 +61,7 @@ COLUMN_WEIGHTS = {form.LONGTEXT: 4, form.TEXT: 2, form.CATALOG: 2}
 
 
 @cache
-def _register_fonts():
+def register_fonts():
     for name in (FONT, FONT_BOLD, FONT_ITALIC):
         pdfmetrics.registerFont(TTFont(name, os.path.join(FONT_DIR, name + ".ttf")))
     # the family lets <b> and <i> work in Paragraph markup
@@ -70,7 +70,7 @@ def _register_fonts():
 
 
 @cache
-def _styles():
+def paragraph_styles():
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, spaceAfter=2.5)
     return {
         "body": body,
@@ -149,7 +149,7 @@ def _same_words(a, b):
 
 
 def _item_flowables(item, answers):
-    styles = _styles()
+    styles = paragraph_styles()
     if not _is_section(item):
         answers_markup = FIELD_GAP.join(
             _labelled(_field_label(item, f, i == 0), answers.field(f))
@@ -170,7 +170,7 @@ def _item_flowables(item, answers):
 
 
 def _section_fields(item, answers, number):
-    styles = _styles()
+    styles = paragraph_styles()
     flowables = []
     for field in item.fields:
         prefix = "%s) " % number if number else "- "
@@ -210,7 +210,7 @@ TABLE_STYLE = TableStyle([
 
 
 def _table_flowables(item, table, answers):
-    styles = _styles()
+    styles = paragraph_styles()
     flowables = []
     if not _same_words(table.title, item.label):      # 33: the heading says it
         flowables.append(Paragraph("%s) %s" % (table.number, escape(table.title)),
@@ -254,7 +254,7 @@ class _PhotoBox(Flowable):
 
 
 def _header_flowables(answers, title_note, photo):
-    styles = _styles()
+    styles = paragraph_styles()
     lines = [Paragraph(_labelled(f.label, answers.field(f)), styles["body"]) for f in form.HEADER]
     top = Table([[lines, _PhotoBox(photo)]],
                 colWidths=[CONTENT_WIDTH - PHOTO_WIDTH, PHOTO_WIDTH],
@@ -270,7 +270,7 @@ def _header_flowables(answers, title_note, photo):
     return flowables
 
 
-class _SignatureSpot(Flowable):
+class SignatureSpot(Flowable):
     """An empty cell that notes where it landed (page index, x1, y1, x2, y2 in
     points), so that a digital signature's box can be drawn there later."""
 
@@ -289,13 +289,13 @@ class _SignatureSpot(Flowable):
 
 
 def _signature_flowables(spots):
-    styles = _styles()
+    styles = paragraph_styles()
     blocks = [[Paragraph(escape(PLACE_AND_DATE), styles["centred"]),
                Paragraph("<b>%s</b>" % escape(signer), styles["centred"]),
                Paragraph("<i>%s</i>" % escape(how), styles["centred"])]
               for signer, how in SIGNERS]
     # the blank row is where the signatures (by hand or appended digitally) go
-    cells = [_SignatureSpot(name, spots, CONTENT_WIDTH / 2 - 12, SIGNATURE_SPACE - 6)
+    cells = [SignatureSpot(name, spots, CONTENT_WIDTH / 2 - 12, SIGNATURE_SPACE - 6)
              for name in SIGNATURE_SPOTS]
     signatures = Table([blocks, cells], colWidths=[CONTENT_WIDTH / 2] * 2,
                        rowHeights=[None, SIGNATURE_SPACE],
@@ -344,7 +344,7 @@ def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=
     if content.get("schema", 1) != 1:
         # a later schema may move or add fields this layout would silently drop
         raise ValueError("unknown record schema %r" % content.get("schema"))
-    _register_fonts()
+    register_fonts()
     answers = _Answers(content, catalog_name)
     story = _header_flowables(answers, title_note, photo)
     *items, last = form.ITEMS

@@ -143,6 +143,12 @@ def subject_name(cert):
     return cns[0].value if cns else cert.subject.rfc4514_string()
 
 
+def is_demo(cert):
+    """Whether the certificate is one of the demo PKI's (its OU says so)."""
+    return any(a.value == DEMO_OU for a in cert.subject.get_attributes_for_oid(
+        NameOID.ORGANIZATIONAL_UNIT_NAME))
+
+
 def describe(cert):
     """What a person is shown about a certificate."""
     return {

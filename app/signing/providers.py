@@ -43,6 +43,15 @@ class Signer:
         """The raw signature (RSA PKCS#1 v1.5 or ECDSA) over ``data``."""
         raise NotImplementedError
 
+    def close(self):
+        """Let go of the key (a token's session); a key file needs nothing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def endesive_hsm(self):
         """This signer as endesive's `hsm` interface (`certificate()`, `sign()`)."""
         from app.signing._endesive import SignerHSM
@@ -156,11 +165,6 @@ class Pkcs11Signer(Signer):
             self._session.closeSession()
             self._session = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _find_slot(lib, token_label):

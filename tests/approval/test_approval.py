@@ -17,7 +17,6 @@ from app.core.exceptions import DomainError
 from app.extensions import db
 from app.notify.models import Notice
 from app.org.models import LEADER_DEPUTY, UnitLeader
-from app.records import services as records
 from app.records.models import APPROVED, REJECTED, SUBMITTED, Employee, RecordVersion
 from tests.approval.conftest import account, also_personal, submitted
 

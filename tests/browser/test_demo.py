@@ -10,7 +10,7 @@ from tests.browser.conftest import sign_in, visible_english_words
 EXPECTED = {
     "quantri": ({"UBND tỉnh Vĩnh Phúc", "Sở Y tế"}, True),
     "sonoivu": ({"UBND tỉnh Vĩnh Phúc", "Sở Y tế", "UBND xã Tam Đảo"}, True),
-    "thutruong": ({"Sở Giáo dục và Đào tạo", "Trường THPT Trần Phú"}, False),
+    "thutruong": ({"Sở Giáo dục và Đào tạo", "Trường THPT Chuyên Vĩnh Phúc"}, False),
     "quanlydulieu": ({"Sở Giáo dục và Đào tạo", "Trường THPT Trần Phú"}, False),
     "canhan": ({"Sở Giáo dục và Đào tạo"}, False),
 }
@@ -32,8 +32,8 @@ def test_each_demo_account_sees_vietnamese_screens_in_its_scope(app, live_server
         assert name in tree
     if username not in ("quantri", "sonoivu"):
         assert OUTSIDE_SO_GD not in tree
-    if username == "canhan":
-        assert "Trường THPT Trần Phú" not in tree  # her own unit only
+    if username in ("canhan", "thutruong"):
+        assert "Trường THPT Trần Phú" not in tree  # her own unit, his own school
     assert visible_english_words(page) == []
     response = page.goto(live_server + "/profile/")
     if profile_allowed:

@@ -63,7 +63,12 @@ def test_each_demo_account_reaches_its_scope(app):
             Employee.unit_path.startswith(so_gd.path)))
         assert people("sonoivu") == TOTAL_STAFF            # the province
         assert people("quanlydulieu") == in_so_gd          # the Sở and its schools
-        assert people("thutruong") == in_so_gd
+        school = db.session.scalar(select(Unit).where(
+            Unit.name == "Trường THPT Chuyên Vĩnh Phúc"))
+        in_school = db.session.scalar(select(func.count(Employee.id)).where(
+            Employee.unit_path.startswith(school.path)))
+        assert people("thutruong") == in_school            # the principal: the school
+        assert 1 < in_school < in_so_gd
         assert 30 < in_so_gd < TOTAL_STAFF
         assert people("canhan") == 1                       # her own record
         assert people("quantri") == 0                      # no personal data for the admin

@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -15,15 +16,29 @@ from tests.conftest import TEST_SECRET_KEY, environ_for
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+# production trusts the province's CAs only (the tests' shared trust file holds the
+# demo CA once a test has loaded the demo)
+PRODUCTION_TRUST = os.path.join(tempfile.mkdtemp(prefix="hoso-trust-"), "trusted-ca.pem")
+
+
 def _refusal(make_app, **environ):
+    environ.setdefault("SIGNING_TRUST_FILE", PRODUCTION_TRUST)
     with pytest.raises(ProductionGuardError) as raised:
         make_app(HOSO_ENV="production", **environ)
     return raised.value
 
 
 def test_production_with_a_strong_key_and_no_demo_starts(make_app):
-    app = make_app(HOSO_ENV="production")
+    app = make_app(HOSO_ENV="production", SIGNING_TRUST_FILE=PRODUCTION_TRUST)
     assert app.config["HOSO_ENV"] == "production"
+
+
+def test_production_refuses_to_trust_the_demo_ca(make_app, tmp_path):
+    from app.signing import pki
+    trust = tmp_path / "trusted-ca.pem"
+    trust.write_bytes(pki.cert_pem(pki.make_ca()[1]))
+    refusal = _refusal(make_app, SIGNING_TRUST_FILE=str(trust))
+    assert len(refusal.reasons) == 1 and "HoSo CBCCVC DEMO CA" in refusal.reasons[0]
 
 
 def test_production_refuses_the_default_secret_key(make_app):
@@ -91,7 +106,8 @@ def test_run_py_says_why_and_exits_non_zero(database_url):
 
 
 def test_flask_seed_demo_is_refused_in_production(app, make_app):
-    production = make_app(HOSO_ENV="production", SECRET_KEY=TEST_SECRET_KEY)
+    production = make_app(HOSO_ENV="production", SECRET_KEY=TEST_SECRET_KEY,
+                          SIGNING_TRUST_FILE=PRODUCTION_TRUST)
     result = production.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "HOSO_ENV=production" in result.output

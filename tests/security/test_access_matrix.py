@@ -135,10 +135,17 @@ AUDIT.update({
     ("SigningView.verify_form", "GET"): None,
     ("SigningView.verify", "POST"): None,
     ("SigningApi.verify", "POST"): None,
+    # the world has no month sealed: the list shows none, the download goes back
+    ("ApprovalView.seals", "GET"): None,
+    ("ApprovalView.seal", "POST"): None,
+    ("ApprovalView.seal_pdf", "GET"): None,
 })
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.review": w.version_targets,
+                       "ApprovalView.seals": w.unit_targets,
+                       "ApprovalView.seal": w.unit_targets,
+                       "ApprovalView.seal_pdf": w.unit_targets,
                        "ApprovalView.reject": w.version_targets,
                        "ApprovalView.prepare_external": w.version_targets,
                        "ApprovalView.signatures": w.version_targets,

@@ -63,12 +63,11 @@ def seal(seal_p12):
 
 
 @pytest.fixture(scope="session")
-def soft_token(tmp_path_factory, ca):
-    """One SoftHSM2 token per run (SoftHSM reads its configuration once per process)."""
-    token = softhsm.init_token(str(tmp_path_factory.mktemp("softhsm")))
-    softhsm.provision(token, *ca, "Sở Nội vụ (HSM)", organization="Sở Nội vụ",
+def soft_token(soft_token, ca):
+    """The run's token (tests/conftest.py) with an agency seal's key inside."""
+    softhsm.provision(soft_token, *ca, "Sở Nội vụ (HSM)", organization="Sở Nội vụ",
                       key_label="agency-seal", seal=True)
-    return token
+    return soft_token
 
 
 def make_pdf(text=DOCUMENT_TEXT):

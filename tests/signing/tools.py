@@ -1,5 +1,6 @@
 """The independent verifiers the tests trust: poppler's pdfsig (with an NSS
 database that trusts only the given CA) and pyHanko."""
+import concurrent.futures
 import io
 import re
 import subprocess
@@ -32,8 +33,16 @@ def pdfsig(data, nss_db, tmp_path):
     return re.split(r"^Signature #\d+:$", out.stdout, flags=re.M)[1:]
 
 
-def pyhanko_statuses(data, ca_cert):
+def _validate(data, ca_cert):
     context = ValidationContext(trust_roots=[ax509.Certificate.load(pki.cert_der(ca_cert))],
                                 allow_fetching=False)
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     return [validate_pdf_signature(sig, context) for sig in reader.embedded_signatures]
+
+
+def pyhanko_statuses(data, ca_cert):
+    """pyHanko's verdict on each signature. pyHanko runs its own asyncio loop, which
+    cannot start where one already runs (Playwright's, for the browser tests of the
+    same session): it gets a thread of its own."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_validate, data, ca_cert).result()

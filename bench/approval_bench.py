@@ -1,0 +1,165 @@
+"""Approving a batch of 500 submitted versions with signatures, in a province
+of 200,000 people, against the same batch approved without signatures.
+
+    python -m bench.approval_bench [--units 5000] [--employees 200000] [--batch 500]
+
+On PostgreSQL (TEST_DATABASE_URL's server, or a throwaway cluster as in the
+tests): a fresh database, migrated, filled by bench.generate; then the head
+of one Sở gets 2 × --batch submitted versions of its staff and a PIN-unlocked
+key. One half is approved through app.approval.services.approve_many (each
+version in its own transaction: row lock, canonical JSON, detached CMS,
+insert), the other half through app.records.services.approve, which does the
+same state change without signing: the baseline, measured in the same run.
+"""
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from app import MIGRATIONS_DIR, create_app
+from app.approval import keys
+from app.approval import services as approval
+from app.approval.models import KIND_PKCS12, Approval
+from app.core import clock
+from app.extensions import db
+from app.org.models import LEADER_HEAD, Unit, UnitLeader
+from app.records import services as records
+from app.records.models import SUBMITTED, Employee, RecordVersion
+from app.security import roles
+from app.security.sync import sync_security
+from app.signing import pki
+from app.signing.providers import Pkcs12Signer
+from bench.generate import generate
+from tests import pgserver
+
+PIN = "bench-pin"
+# what a complete record carries (canonical strings), without its sensitive part
+CONTENT = {"schema": 1, "fields": {
+    "ho_ten": "", "gioi_tinh": "nu", "ngay_sinh": "1985-09-05", "noi_sinh": "Xã Tam Dương",
+    "que_quan_xa": "Xã Tam Dương", "que_quan_tinh": "25", "dan_toc": "01", "ton_giao": "00",
+    "noi_o": "Phường Vĩnh Yên", "giao_duc_pho_thong": "12/12",
+    "trinh_do_chuyen_mon": "DH"}, "tables": {}}
+
+
+def _setup(app, batch):
+    """The Sở with the most staff, its head with a key, 2 × batch submitted versions."""
+    with app.app_context():
+        sync_security(app.appbuilder)
+        staff = func.count(Employee.id)
+        unit_id = db.session.execute(
+            select(Employee.unit_id, staff).join(Unit, Unit.id == Employee.unit_id)
+            .where(Unit.is_employing.is_(True)).group_by(Employee.unit_id)
+            .order_by(staff.desc()).limit(1)).first()[0]
+        unit = db.session.get(Unit, unit_id)
+        people = list(db.session.scalars(select(Employee).where(
+            Employee.unit_id == unit_id).order_by(Employee.id)))
+        while len(people) < 2 * batch + 1:
+            person = Employee(full_name="Người thử %d" % len(people), category="cong_chuc",
+                              unit_id=unit_id)
+            db.session.add(person)
+            people.append(person)
+        db.session.flush()
+        sm = app.appbuilder.sm
+        head_account = sm.add_user(username="bench_head", first_name="Trưởng",
+                                   last_name="Thủ", email="head@bench.invalid",
+                                   role=sm.find_role(roles.ROLE_HEAD), password="x" * 12)
+        head_account.unit_id = unit_id
+        head, staff_members = people[0], people[1:2 * batch + 1]
+        head.account_id = head_account.id
+        db.session.add(UnitLeader(unit_id=unit_id, employee_id=head.id, position=LEADER_HEAD,
+                                  valid_from=dt.date(2024, 1, 1)))
+        now = clock.now()
+        ids = []
+        for person in staff_members:
+            content = dict(CONTENT, fields=dict(CONTENT["fields"], ho_ten=person.full_name))
+            version = RecordVersion(employee_id=person.id, number=1, status=SUBMITTED,
+                                    content=content, lock=0, completeness=100,
+                                    created_at=now, updated_at=now, submitted_at=now)
+            db.session.add(version)
+            db.session.flush()
+            ids.append(version.id)
+        ca_key, ca_cert = pki.make_ca("HoSo bench CA")
+        key, cert = pki.issue(ca_key, ca_cert, "Thủ trưởng bench", organization=unit.name)
+        p12 = pki.to_pkcs12(key, cert, [ca_cert], PIN)
+        keys.add_trusted_root(ca_cert)
+        db.session.commit()
+        account_id = head_account.id
+        db.session.remove()
+    return account_id, ids, p12, len(people)
+
+
+def measure(app, account_id, ids, p12, batch):
+    signed_ids, plain_ids = ids[:batch], ids[batch:]
+    with app.app_context():
+        from app.accounts.models import Account
+        head = db.session.get(Account, account_id)
+        started = time.perf_counter()
+        queue = approval.queue(head)
+        queue_ms = (time.perf_counter() - started) * 1000
+        assert len(queue) == 2 * batch, len(queue)
+        signer = Pkcs12Signer.load(p12, PIN)
+        started = time.perf_counter()
+        outcomes = approval.approve_many(head, signed_ids, signer, KIND_PKCS12)
+        signed_s = time.perf_counter() - started
+        assert all(o.approved for o in outcomes), [o.message for o in outcomes if not o.approved]
+        started = time.perf_counter()
+        for version_id in plain_ids:
+            records.approve(head, db.session.get(RecordVersion, version_id))
+        plain_s = time.perf_counter() - started
+        started = time.perf_counter()
+        verdicts = [approval.verify(a) for a in db.session.scalars(select(Approval))]
+        verify_s = time.perf_counter() - started
+        assert len(verdicts) == batch and all(v.valid for v in verdicts)
+        db.session.remove()
+    return queue_ms, signed_s, plain_s, verify_s
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--employees", type=int, default=200000)
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args()
+    server = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
+    cluster = None
+    if not pgserver.server_answers(server):
+        cluster = pgserver.ThrowawayCluster().start()
+        server = cluster.url
+    url = pgserver.create_database(server, prefix="hoso_bench")
+    environ = {"HOSO_ENV": "test", "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40,
+               "MAIL_SERVER": "", "SIGNING_TRUST_FILE": os.path.join(
+                   tempfile.mkdtemp(prefix="hoso-bench-"), "trusted-ca.pem")}
+    try:
+        app = create_app(environ=environ)
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+        generate(url, args.units, args.employees)
+        app = create_app(environ=environ)
+        account_id, ids, p12, unit_size = _setup(app, args.batch)
+        queue_ms, signed_s, plain_s, verify_s = measure(app, account_id, ids, p12, args.batch)
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        pgserver.drop_database(server, url)
+        if cluster:
+            cluster.stop()
+    n = args.batch
+    print("%d units, %d employees; one Sở of %d people, %d submitted versions"
+          % (args.units, args.employees, unit_size, 2 * n))
+    print("the head's queue (authority checked per version): %.0f ms" % queue_ms)
+    print("%-44s %9s %12s" % ("batch of %d" % n, "total (s)", "per version"))
+    print("%-44s %9.2f %9.1f ms" % ("approved with signatures (approve_many)", signed_s,
+                                   signed_s / n * 1000))
+    print("%-44s %9.2f %9.1f ms" % ("baseline: approved without (records.approve)", plain_s,
+                                   plain_s / n * 1000))
+    print("%-44s %9.2fx" % ("ratio", signed_s / plain_s))
+    print("%-44s %9.2f %9.1f ms" % ("verifying the %d signatures" % n, verify_s,
+                                   verify_s / n * 1000))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The three ways a head's key signs an approval: a key file unlocked by the
+PIN (tests/approval/test_approval.py), a PKCS#11 token (SoftHSM2 stands in
+for a USB token or an HSM), and a signer outside the server (a desktop
+plugin or a remote signing service), here a stand-in that sees only the
+digest."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.approval import keys, services
+from app.approval.models import KIND_EXTERNAL, KIND_PKCS11, Approval, ExternalSigningRequest
+from app.core import clock
+from app.core.exceptions import DomainError
+from app.extensions import db
+from app.records import services as records
+from app.records.models import APPROVED, SUBMITTED, RecordVersion
+from app.signing import pki, softhsm
+from tests.approval.conftest import PIN, account, submitted
+from tests.approval.test_approval import IN_WINDOW
+from tests.conftest import csrf_token, login
+from tests.security.world import PASSWORD
+from tests.signing.stand_in_signer import sign_digest
+
+
+@pytest.fixture(scope="module")
+def token_certificate(soft_token, test_ca):
+    """A key generated inside the token, certified by the tests' CA."""
+    return softhsm.provision(soft_token, *test_ca, "Người ký bằng token",
+                             organization="HoSo tests", key_label="head-token",
+                             key_id=b"\x07")
+
+
+def test_a_token_signs_the_approval(app, province, people, approvers, soft_token,
+                                    token_certificate):
+    version_id = submitted(app, province, people, "canhan")
+    with app.app_context(), clock.freeze(IN_WINDOW):
+        head = account(province, "thutruong")
+        credential = keys.register_pkcs11(head, token_certificate, soft_token.label,
+                                          "head-token", "USB token")
+        db.session.commit()
+        with pytest.raises(DomainError, match="PIN"):
+            keys.signer_for(credential, "000000")
+        with keys.signer_for(credential, soft_token.pin) as signer:
+            services.approve(head, version_id, signer, KIND_PKCS11)
+        version = db.session.get(RecordVersion, version_id)
+        [approval] = version.approvals
+        assert (version.status, approval.provider) == (APPROVED, KIND_PKCS11)
+        assert approval.signer_name == "Người ký bằng token"
+        assert [v.valid for v in services.verdicts(version)] == [True]
+
+
+@pytest.fixture
+def external_key(app, province, approvers, test_ca):
+    """The head's certificate registered for signing outside the server; the key
+    file stays with the stand-in signer."""
+    key, cert = pki.issue(*test_ca, "Người ký SmartCA", organization="HoSo tests",
+                          now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30))
+    p12 = pki.to_pkcs12(key, cert, [test_ca[1]], PIN)
+    with app.app_context():
+        credential = keys.register_external(account(province, "thutruong"), cert, "SmartCA")
+        db.session.commit()
+        credential_id = credential.id
+        db.session.remove()
+    return credential_id, p12
+
+
+def test_an_external_signer_completes_the_approval(app, province, people, approvers,
+                                                   external_key):
+    credential_id, p12 = external_key
+    version_id = submitted(app, province, people, "canhan")
+    with app.app_context(), clock.freeze(IN_WINDOW):
+        head = account(province, "thutruong")
+        credential = db.session.get(keys.SigningCredential, credential_id)
+        request = services.prepare_external(head, version_id, credential)
+        token, digest = request.token, request.canonical_sha256
+        # what the plugin receives is the digest only; it returns a detached CMS
+        cms = sign_digest({"algorithm": "sha256", "digest": digest}, p12, PIN)
+        assert db.session.get(RecordVersion, version_id).status == SUBMITTED
+        services.complete_external(head, token, cms)
+        version = db.session.get(RecordVersion, version_id)
+        [approval] = version.approvals
+        assert (version.status, approval.provider) == (APPROVED, KIND_EXTERNAL)
+        assert [v.valid for v in services.verdicts(version)] == [True]
+        with pytest.raises(DomainError, match="đã được sử dụng"):
+            services.complete_external(head, token, cms)
+
+
+def test_an_external_signature_of_something_else_is_refused(app, province, people, approvers,
+                                                            external_key):
+    credential_id, p12 = external_key
+    version_id = submitted(app, province, people, "canhan")
+    with app.app_context(), clock.freeze(IN_WINDOW):
+        head = account(province, "thutruong")
+        credential = db.session.get(keys.SigningCredential, credential_id)
+        request = services.prepare_external(head, version_id, credential)
+        # the plugin signed another digest
+        wrong = sign_digest({"algorithm": "sha256", "digest": "ab" * 32}, p12, PIN)
+        with pytest.raises(DomainError, match="không hợp lệ"):
+            services.complete_external(head, request.token, wrong)
+        # the right digest, but signed by someone else's key (the deputy's file)
+        other = sign_digest({"algorithm": "sha256", "digest": request.canonical_sha256},
+                            approvers.p12["photruong"], PIN)
+        with pytest.raises(DomainError, match="chứng thư khác"):
+            services.complete_external(head, request.token, other)
+        assert db.session.get(RecordVersion, version_id).status == SUBMITTED
+        assert db.session.scalar(select(Approval.id)) is None
+        db.session.remove()
+
+
+def test_the_record_changed_after_the_digest_left(app, province, people, approvers,
+                                                  external_key):
+    credential_id, p12 = external_key
+    version_id = submitted(app, province, people, "canhan")
+    with app.app_context(), clock.freeze(IN_WINDOW):
+        head = account(province, "thutruong")
+        request = services.prepare_external(
+            head, version_id, db.session.get(keys.SigningCredential, credential_id))
+        token, digest = request.token, request.canonical_sha256
+        # the data officer attaches a document while the head's plugin is signing
+        from app.records.models import Attachment
+        db.session.add(Attachment(employee_id=people.ids["canhan"], version_id=version_id,
+                                  kind="khac", filename="x.pdf",
+                                  content_type="application/pdf", size=1, sha256="c" * 64,
+                                  uploaded_at=clock.now()))
+        db.session.commit()
+        cms = sign_digest({"algorithm": "sha256", "digest": digest}, p12, PIN)
+        with pytest.raises(DomainError, match="thay đổi sau khi chuẩn bị ký"):
+            services.complete_external(head, token, cms)
+        assert db.session.get(RecordVersion, version_id).status == SUBMITTED
+
+
+def test_the_external_flow_through_the_pages(app, province, people, approvers, external_key,
+                                             client):
+    credential_id, p12 = external_key
+    version_id = submitted(app, province, people, "canhan")
+    login(client, "thutruong", PASSWORD)
+    page = client.get("/approval/version/%d" % version_id).get_data(as_text=True)
+    assert 'id="sign-external"' in page
+    page = client.post("/approval/version/%d/external" % version_id, data={
+        "csrf_token": csrf_token(page), "credential": str(credential_id)}).get_data(
+        as_text=True)
+    with app.app_context():
+        request = db.session.scalar(select(ExternalSigningRequest))
+        token, digest = request.token, request.canonical_sha256
+        db.session.remove()
+    assert digest in page and token in page
+    cms = sign_digest({"algorithm": "sha256", "digest": digest}, p12, PIN)
+    import io
+    body = client.post("/approval/external/%s" % token, data={
+        "csrf_token": csrf_token(page), "signature": (io.BytesIO(cms), "chu-ky.p7s")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Đã phê duyệt và ký số." in body
+    with app.app_context():
+        assert db.session.get(RecordVersion, version_id).status == APPROVED
+        assert records.approved_version(db.session.get(RecordVersion, version_id).employee) \
+            .id == version_id
