@@ -28,10 +28,12 @@ MENU_ENTRIES = {
     "Approval queue": (roles.APPROVAL, "read"),
     "Delegations": (roles.APPROVAL, "delegate"),
     "Verify a signed document": (roles.SIGNING, "verify"),
+    "My signing keys": (roles.SIGNING, "keys"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service"],
-    "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document"],
+    "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document",
+                         "My signing keys"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log"],
@@ -67,6 +69,8 @@ def register_menu(appbuilder):
     appbuilder.add_view(SigningView, "Verify a signed document",
                         label=_l("Verify a signed document"), icon="fa-certificate",
                         category="Monthly approval")
+    appbuilder.add_link("My signing keys", label=_l("My signing keys"), href="/signing/keys",
+                        icon="fa-key", category="Monthly approval")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")

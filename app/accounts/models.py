@@ -40,11 +40,11 @@ class Account(User):
                     server_default=STATUS_ACTIVE)
     must_change_password = Column(Boolean, nullable=False, default=True,
                                   server_default=false())
-    password_changed_at = Column(DateTime, nullable=True)
+    password_changed_at = Column(DateTime(timezone=True), nullable=True)
     # restricted: may sign in and read, may not change anything (Điều 13.1 HP)
     access_restricted = Column(Boolean, nullable=False, default=False, server_default=false())
     access_expires_on = Column(Date, nullable=True)
-    locked_at = Column(DateTime, nullable=True)
+    locked_at = Column(DateTime(timezone=True), nullable=True)
 
     unit = relationship("Unit", foreign_keys=[unit_id])
 

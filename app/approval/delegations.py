@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.accounts.models import Account
 from app.approval import authority
 from app.approval.models import Delegation
 from app.audit import services as audit
@@ -23,7 +24,7 @@ from app.org.services import is_within
 from app.records import services as records
 from app.records.attachments import check_document
 from app.records.models import Employee
-from app.security import scope
+from app.security import roles, scope
 
 MAX_DAYS = 366
 
@@ -41,13 +42,19 @@ def units_headed(actor, on=None):
                                           Unit.valid_to.is_(None))))
 
 
+def _may_approve(person):
+    account = db.session.get(Account, person.account_id) if person.account_id else None
+    return account is not None and bool(scope.user_scopes(account, "approve", roles.APPROVAL))
+
+
 def candidates(actor, unit):
     """Who the head of ``unit`` may delegate to: people of the unit and below
-    with an account, the head excepted."""
+    whose account may approve (a deputy, usually), the head excepted."""
     me = records.own_employee(actor)
-    return list(db.session.scalars(select(Employee).where(
+    people = db.session.scalars(select(Employee).where(
         Employee.unit_path.startswith(unit.path), Employee.account_id.is_not(None),
-        Employee.id != (me.id if me else None)).order_by(Employee.full_name).limit(500)))
+        Employee.id != (me.id if me else None)).order_by(Employee.full_name).limit(2000))
+    return [person for person in people if _may_approve(person)]
 
 
 def in_scope(actor):
@@ -71,6 +78,9 @@ def delegate(actor, unit_id, delegate_id, valid_from, last_day, document_number,
     head = records.own_employee(actor)
     if person.id == head.id:
         raise DomainError(_("Choose someone other than yourself."))
+    if not _may_approve(person):
+        raise DomainError(_("%(name)s's account cannot approve: ask the administrator to give "
+                            "it the head's role (Thủ trưởng) first.", name=person.full_name))
     if valid_from is None or last_day is None:
         raise DomainError(_("Give the first and the last day of the delegation (dd/mm/yyyy)."))
     if last_day < valid_from or last_day < clock.today():

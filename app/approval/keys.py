@@ -15,10 +15,13 @@ from sqlalchemy import select
 from app.approval.models import (
     KIND_EXTERNAL, KIND_PKCS11, KIND_PKCS12, SigningCredential,
 )
+from app.audit import services as audit
 from app.core import clock, crypto
 from app.core.exceptions import DomainError
+from app.core.transactions import atomic
 from app.extensions import db
 from app.signing import pki
+from app.signing.cms import check_chain
 from app.signing.providers import Pkcs11Signer, Pkcs12Signer, SigningError
 
 
@@ -65,9 +68,22 @@ def _store(credential):
     return credential
 
 
+def _require_trusted(certificate, chain=()):
+    """Refuse a certificate that does not chain to a trusted CA today."""
+    trusted, _subjects, problem = check_chain(certificate, list(chain), trusted_roots(),
+                                              clock.now())
+    if not trusted:
+        raise DomainError(problem or _("The certificate is not issued by a trusted "
+                                       "certification authority."))
+
+
 def register_pkcs12(account, p12_bytes, pin, label):
     """Keep a person's key file; the PIN only proves the file opens."""
-    signer = Pkcs12Signer.load(p12_bytes, pin)
+    try:
+        signer = Pkcs12Signer.load(p12_bytes, pin)
+    except SigningError as error:
+        raise DomainError(str(error)) from None
+    _require_trusted(signer.certificate, signer.chain)
     return _store(SigningCredential(
         account_id=account.id, kind=KIND_PKCS12, label=label,
         certificate=pki.cert_der(signer.certificate), pkcs12=crypto.encrypt_bytes(p12_bytes)))
@@ -80,6 +96,7 @@ def register_pkcs11(account, certificate, token_label, key_label, label):
 
 
 def register_external(account, certificate, label):
+    _require_trusted(certificate)
     return _store(SigningCredential(
         account_id=account.id, kind=KIND_EXTERNAL, label=label,
         certificate=pki.cert_der(certificate)))
@@ -87,10 +104,43 @@ def register_external(account, certificate, label):
 
 def register_seal(unit, p12_bytes, passphrase, label):
     signer = Pkcs12Signer.load(p12_bytes, passphrase)
+    _require_trusted(signer.certificate, signer.chain)
     return _store(SigningCredential(
         unit_id=unit.id, kind=KIND_PKCS12, label=label,
         certificate=pki.cert_der(signer.certificate), pkcs12=crypto.encrypt_bytes(p12_bytes),
         seal_passphrase=crypto.encrypt_text(passphrase)))
+
+
+@atomic
+def add_own_key(account, upload, pin, label):
+    """A person registers their own key: a PKCS#12 file (its PIN proves it opens,
+    and is not kept) or, for a token or remote signing, the certificate alone."""
+    label = (label or "").strip()[:255]
+    if not upload:
+        raise DomainError(_("Choose your key file (.p12, .pfx) or certificate (.cer, .crt)."))
+    if pin:
+        credential = register_pkcs12(account, upload, pin, label or _("Key file"))
+    else:
+        try:
+            certificate = pki.load_cert(upload)
+        except ValueError:
+            raise DomainError(_("This file is neither a key file opened by the PIN given nor "
+                                "a certificate.")) from None
+        credential = register_external(account, certificate, label or _("Signing token"))
+    audit.record("signing.key_add", credential, details={
+        "kind": credential.kind, "serial": format(certificate_of(credential).serial_number,
+                                                  "x")})
+    return credential
+
+
+@atomic
+def revoke_own_key(account, credential_id):
+    credential = next((c for c in credentials_of(account) if c.id == credential_id), None)
+    if credential is None:
+        raise DomainError(_("This key is not yours."))
+    credential.revoked_at = clock.now()
+    audit.record("signing.key_revoke", credential, details={"kind": credential.kind})
+    return credential
 
 
 def signer_for(credential, pin):

@@ -329,9 +329,43 @@ def verification_report(data):
 class SigningView(BaseView):
     route_base = "/signing"
     class_permission_name = roles.SIGNING
-    method_permission_name = {"verify_form": "verify", "verify": "verify"}
+    method_permission_name = {"verify_form": "verify", "verify": "verify", "keys": "keys",
+                              "add_key": "keys", "revoke_key": "keys"}
     base_permissions = roles.base_permissions(roles.SIGNING)
     default_view = "verify_form"
+
+    @expose("/keys")
+    @has_access
+    def keys(self):
+        """The signer's own keys: a key file, or the certificate of a token or a
+        remote signing account."""
+        return self.render_template("approval/keys.html", csrf=generate_csrf(),
+                                    credentials=keys.credentials_of(g.user),
+                                    certificate_of=keys.certificate_of, describe=pki.describe)
+
+    @expose("/keys", methods=["POST"])
+    @has_access
+    def add_key(self):
+        upload = request.files.get("key")
+        try:
+            keys.add_own_key(g.user, upload.read() if upload else b"",
+                             request.form.get("pin", ""), request.form.get("label", ""))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Key registered."), "success")
+        return redirect(url_for("SigningView.keys"))
+
+    @expose("/keys/revoke", methods=["POST"])
+    @has_access
+    def revoke_key(self):
+        try:
+            keys.revoke_own_key(g.user, request.form.get("credential", type=int))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Key withdrawn; it signs nothing more."), "success")
+        return redirect(url_for("SigningView.keys"))
 
     @expose("/verify")
     @has_access

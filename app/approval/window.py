@@ -62,5 +62,8 @@ def due_on(submitted_on):
 def is_overdue(version, today=None):
     if version.submitted_at is None:
         return False
-    due = due_on(version.submitted_at.date())
+    submitted = version.submitted_at
+    if submitted.tzinfo is not None:
+        submitted = submitted.astimezone(clock.PROVINCE_TZ)
+    due = due_on(submitted.date())
     return due is not None and (today or clock.today()) > due

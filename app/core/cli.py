@@ -1,5 +1,5 @@
 """Command-line tasks: `flask sync-roles`, `flask seed-demo`, `flask catalogs load`,
-`flask audit verify`."""
+`flask audit verify`, `flask approval remind`, `flask signing trust` and `add-seal`."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 import config
 from app.core import demo_seed
 from app.core.demo import DEMO_PASSWORD
+from app.core.exceptions import DomainError
 from app.security.sync import security_tables_exist, sync_security
 
 
@@ -94,8 +95,53 @@ def approval_remind_command():
     click.echo(_("Reminded %(n)d approvers.", n=remind_approvers()))
 
 
+@click.group("signing")
+def signing_group():
+    """The province's trusted CAs and its agencies' seals."""
+
+
+@signing_group.command("trust")
+@click.argument("certificate", type=click.File("rb"))
+@with_appcontext
+def signing_trust_command(certificate):
+    """Trust a CA (PEM or DER): signatures chaining to it count."""
+    from app.approval.keys import add_trusted_root
+    from app.signing import pki
+
+    cert = pki.load_cert(certificate.read())
+    add_trusted_root(cert)
+    click.echo(_("Trusted: %(name)s.", name=pki.subject_name(cert)))
+
+
+@signing_group.command("add-seal")
+@click.argument("unit_code")
+@click.argument("key_file", type=click.File("rb"))
+@click.option("--passphrase", prompt=True, hide_input=True,
+              envvar="HOSO_SEAL_PASSPHRASE", help="The key file's passphrase.")
+@with_appcontext
+def signing_add_seal_command(unit_code, key_file, passphrase):
+    """Register a unit's seal (the agency's PKCS#12), held by the server."""
+    from sqlalchemy import select
+
+    from app.approval.keys import register_seal
+    from app.extensions import db
+    from app.org.models import Unit
+
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code,
+                                                Unit.valid_to.is_(None)))
+    if unit is None:
+        raise click.ClickException(_("No open unit has the code %(code)s.", code=unit_code))
+    try:
+        register_seal(unit, key_file.read(), passphrase, _("Seal of %(unit)s", unit=unit.name))
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(_("Seal registered for %(unit)s.", unit=unit.name))
+
+
 def init_app(app):
     app.cli.add_command(approval_group)
+    app.cli.add_command(signing_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(catalogs_group)
     app.cli.add_command(sync_roles_command)

@@ -10,7 +10,7 @@ class SystemFlag(Model):
 
     name = Column(String(64), primary_key=True)
     value = Column(String(255), nullable=False)
-    set_at = Column(DateTime, nullable=False, server_default=func.now())
+    set_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
     def __repr__(self):
         return "<SystemFlag %s=%s>" % (self.name, self.value)

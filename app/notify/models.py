@@ -26,9 +26,9 @@ class Notice(Model):
     subject = Column(String(255), nullable=False)
     body = Column(Text, nullable=False)
     link = Column(String(500), nullable=True)          # an in-app URL
-    created_at = Column(DateTime, nullable=False)
-    read_at = Column(DateTime, nullable=True)
-    mailed_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    read_at = Column(DateTime(timezone=True), nullable=True)
+    mailed_at = Column(DateTime(timezone=True), nullable=True)
     mail_error = Column(String(500), nullable=True)
 
     @property

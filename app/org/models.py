@@ -119,7 +119,7 @@ class OrgRestructuring(Model):
     effective_on = Column(Date, nullable=False)
     note = Column(Text, nullable=True)
     created_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
 
     parts = relationship("RestructuringPart", back_populates="restructuring",
                          order_by="RestructuringPart.id")

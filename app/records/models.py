@@ -189,12 +189,12 @@ class RecordVersion(Model):
     reason = Column(Text, nullable=True)          # why it was rejected
     note = Column(String(500), nullable=True)     # what the change is about (officer entry)
     created_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
     updated_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    updated_at = Column(DateTime, nullable=False)
-    submitted_at = Column(DateTime, nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False)
+    submitted_at = Column(DateTime(timezone=True), nullable=True)
     decided_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    decided_at = Column(DateTime, nullable=True)
+    decided_at = Column(DateTime(timezone=True), nullable=True)
 
     employee = relationship("Employee")
     base = relationship("RecordVersion", remote_side=[id])
@@ -240,7 +240,7 @@ class Attachment(Model):
     sha256 = Column(String(64), nullable=False)
     note = Column(String(255), nullable=True)
     uploaded_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    uploaded_at = Column(DateTime, nullable=False)
+    uploaded_at = Column(DateTime(timezone=True), nullable=False)
 
     employee = relationship("Employee")
     version = relationship("RecordVersion", backref="attachments")
@@ -268,7 +268,7 @@ class SelfServiceWindow(Model):
     employee_ids = Column(JSON, nullable=False, default=list)  # chosen people; all when empty
     note = Column(String(255), nullable=True)
     opened_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
-    opened_at = Column(DateTime, nullable=False)
+    opened_at = Column(DateTime(timezone=True), nullable=False)
 
     unit = relationship("Unit")
 

@@ -71,7 +71,8 @@ ACTIONS = {
                "second_step": _l("Approve approved changes before the national sync"),
                "delegate": _l("Delegate approval in writing for a period"),
                "sign_export": _l("Sign exported records as the person with authority")},
-    SIGNING: {"verify": _l("Verify signed documents")},
+    SIGNING: {"verify": _l("Verify signed documents"),
+              "keys": _l("Register and withdraw one's own signing keys")},
 }
 
 PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
@@ -104,7 +105,8 @@ ROLE_CONFIGS = [
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
                   ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG),
                   ("read", APPROVAL), ("approve", APPROVAL), ("sign_export", APPROVAL),
-                  ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING)],
+                  ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
+                  ("keys", SIGNING)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -118,7 +120,7 @@ ROLE_CONFIGS = [
             ("read", AUDIT_LOG), ("read", PROFILE), ("read", CATALOG), ("write", CATALOG),
             ("get", OPENAPI), ("show", SWAGGER),
             ("read", APPROVAL), ("second_step", APPROVAL, SO_NOI_VU_SECOND_STEP),
-            ("sign_export", APPROVAL), ("verify", SIGNING),
+            ("sign_export", APPROVAL), ("verify", SIGNING), ("keys", SIGNING),
         ],
     },
     {

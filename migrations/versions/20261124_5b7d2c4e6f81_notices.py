@@ -25,9 +25,9 @@ def upgrade():
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('link', sa.String(length=500), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('read_at', sa.DateTime(), nullable=True),
-    sa.Column('mailed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mailed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('mail_error', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['ab_user.id'], ),
     sa.PrimaryKeyConstraint('id')

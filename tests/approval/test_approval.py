@@ -395,3 +395,16 @@ def test_nobody_approves_their_own_version_even_as_head(app, province, people, a
     with app.app_context():
         person = db.session.get(Employee, people.ids["chutich"])
         assert authority.approvers_of(person) == []
+
+
+def test_the_delegate_must_be_able_to_approve(app, province, people, approvers):
+    with app.app_context(), clock.freeze(IN_WINDOW):
+        from app.approval import delegations
+        from app.org.models import Unit
+        head = account(province, "thutruong")
+        unit = db.session.get(Unit, province.units["A"])
+        offered = {p.id for p in delegations.candidates(head, unit)}
+        assert people.ids["photruong"] in offered and people.ids["canhan"] not in offered
+        with pytest.raises(DomainError, match="vai trò"):
+            delegations.delegate(head, unit.id, people.ids["canhan"], IN_WINDOW.date(),
+                                 IN_WINDOW.date(), "1", b"%PDF-1.4\n%%EOF\n", "x.pdf")

@@ -155,3 +155,83 @@ def test_the_external_flow_through_the_pages(app, province, people, approvers, e
         assert db.session.get(RecordVersion, version_id).status == APPROVED
         assert records.approved_version(db.session.get(RecordVersion, version_id).employee) \
             .id == version_id
+
+
+def test_a_head_registers_and_withdraws_own_keys(app, province, people, approvers, client,
+                                                 test_ca):
+    from app.approval.models import SigningCredential
+    login(client, "photruong", PASSWORD)
+    page = client.get("/signing/keys").get_data(as_text=True)
+
+    def upload(data, pin="", label=""):
+        import io
+        return client.post("/signing/keys", data={
+            "csrf_token": csrf_token(page), "pin": pin, "label": label,
+            "key": (io.BytesIO(data), "khoa.p12")}, content_type="multipart/form-data",
+            follow_redirects=True).get_data(as_text=True)
+
+    before = len(approvers.p12)
+    key, cert = pki.issue(*test_ca, "Vũ Thị Mai", organization="HoSo tests",
+                          now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1))
+    p12 = pki.to_pkcs12(key, cert, [test_ca[1]], "9753")
+    assert "Mã PIN không đúng" in upload(p12, pin="0000")
+    # a key from a CA the province does not trust
+    other_ca = pki.make_ca("Some Other CA")
+    other_key, other_cert = pki.issue(*other_ca, "Vũ Thị Mai", organization="x")
+    assert "tin cậy" in upload(pki.to_pkcs12(other_key, other_cert, [other_ca[1]], "1"), pin="1")
+    body = upload(p12, pin="9753", label="Khóa mới")
+    assert "Đã đăng ký khóa." in body and "Khóa mới" in body
+    body = upload(pki.cert_pem(cert), label="SmartCA")
+    assert "SmartCA" in body
+    with app.app_context():
+        mine = list(db.session.scalars(select(SigningCredential).where(
+            SigningCredential.account_id == province.accounts["photruong"],
+            SigningCredential.revoked_at.is_(None)).order_by(SigningCredential.id)))
+        assert [c.kind for c in mine] == ["pkcs12", "pkcs12", "external"]
+        # the stored file opens with the PIN, which is nowhere in the row
+        assert keys.signer_for(mine[1], "9753").signer_name == "Vũ Thị Mai"
+        assert mine[1].seal_passphrase is None
+        withdrawn = mine[1].id
+        other_person = approvers.credential["thutruong"]
+        db.session.remove()
+    body = client.post("/signing/keys/revoke", data={
+        "csrf_token": csrf_token(page), "credential": str(withdrawn)},
+        follow_redirects=True).get_data(as_text=True)
+    assert "Khóa mới" not in body
+    body = client.post("/signing/keys/revoke", data={
+        "csrf_token": csrf_token(page), "credential": str(other_person)},
+        follow_redirects=True).get_data(as_text=True)
+    assert "không phải của bạn" in body
+    assert len(approvers.p12) == before
+
+
+def test_the_administrator_trusts_a_ca_and_registers_a_seal(app, province, tmp_path):
+    from app.approval.models import SigningCredential
+    from app.org.models import Unit
+    ca_key, ca_cert = pki.make_ca("CA của tỉnh", now=dt.datetime.now(dt.timezone.utc)
+                                  - dt.timedelta(days=1))
+    key, cert = pki.issue(ca_key, ca_cert, "Sở Giáo dục", organization="Sở Giáo dục",
+                          seal=True, now=dt.datetime.now(dt.timezone.utc)
+                          - dt.timedelta(days=1))
+    (tmp_path / "ca.pem").write_bytes(pki.cert_pem(ca_cert))
+    (tmp_path / "seal.p12").write_bytes(pki.to_pkcs12(key, cert, [ca_cert], "mat-khau"))
+    with app.app_context():
+        db.session.get(Unit, province.units["A"]).code = "H99.02"
+        db.session.commit()
+        db.session.remove()
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["signing", "add-seal", "H99.02", str(tmp_path / "seal.p12"),
+                                  "--passphrase", "mat-khau"])
+    assert refused.exit_code != 0 and "tin cậy" in refused.output    # its CA is not trusted
+    trusted = runner.invoke(args=["signing", "trust", str(tmp_path / "ca.pem")])
+    assert trusted.exit_code == 0 and "CA của tỉnh" in trusted.output
+    result = runner.invoke(args=["signing", "add-seal", "H99.02", str(tmp_path / "seal.p12"),
+                                 "--passphrase", "mat-khau"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        seal = db.session.scalar(select(SigningCredential).where(
+            SigningCredential.unit_id == province.units["A"]))
+        assert seal is not None and b"mat-khau" not in seal.pkcs12
+        assert "mat-khau" not in seal.seal_passphrase      # encrypted with the record keys
+        assert keys.seal_signer(db.session.get(Unit, province.units["A1"])).signer_name \
+            == "Sở Giáo dục"                               # the units below use it too

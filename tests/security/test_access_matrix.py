@@ -135,6 +135,9 @@ AUDIT.update({
     ("SigningView.verify_form", "GET"): None,
     ("SigningView.verify", "POST"): None,
     ("SigningApi.verify", "POST"): None,
+    ("SigningView.keys", "GET"): None,
+    ("SigningView.add_key", "POST"): None,
+    ("SigningView.revoke_key", "POST"): None,
     # the world has no month sealed: the list shows none, the download goes back
     ("ApprovalView.seals", "GET"): None,
     ("ApprovalView.seal", "POST"): None,
