@@ -17,10 +17,9 @@ import os
 import tempfile
 import time
 
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from app import MIGRATIONS_DIR, create_app
+from app import create_app
 from app.approval import keys
 from app.approval import services as approval
 from app.approval.models import KIND_PKCS12, Approval
@@ -33,8 +32,7 @@ from app.security import roles
 from app.security.sync import sync_security
 from app.signing import pki
 from app.signing.providers import Pkcs12Signer
-from bench.generate import generate
-from tests import pgserver
+from bench.database import province_database
 
 PIN = "bench-pin"
 # what a complete record carries (canonical strings), without its sensitive part
@@ -124,29 +122,15 @@ def main():
     parser.add_argument("--employees", type=int, default=200000)
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
-    server = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
-    cluster = None
-    if not pgserver.server_answers(server):
-        cluster = pgserver.ThrowawayCluster().start()
-        server = cluster.url
-    url = pgserver.create_database(server, prefix="hoso_bench")
-    environ = {"HOSO_ENV": "test", "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40,
-               "MAIL_SERVER": "", "SIGNING_TRUST_FILE": os.path.join(
-                   tempfile.mkdtemp(prefix="hoso-bench-"), "trusted-ca.pem")}
-    try:
-        app = create_app(environ=environ)
-        with app.app_context():
-            upgrade(directory=MIGRATIONS_DIR)
-        generate(url, args.units, args.employees)
+    environ = {"HOSO_ENV": "test", "SECRET_KEY": "bench-" + "x" * 40, "MAIL_SERVER": "",
+               "SIGNING_TRUST_FILE": os.path.join(tempfile.mkdtemp(prefix="hoso-bench-"),
+                                                  "trusted-ca.pem")}
+    with province_database(args.units, args.employees, environ) as (_url, environ):
         app = create_app(environ=environ)
         account_id, ids, p12, unit_size = _setup(app, args.batch)
         queue_ms, signed_s, plain_s, verify_s = measure(app, account_id, ids, p12, args.batch)
         with app.app_context():
             db.engine.dispose()
-    finally:
-        pgserver.drop_database(server, url)
-        if cluster:
-            cluster.stop()
     n = args.batch
     print("%d units, %d employees; one Sở of %d people, %d submitted versions"
           % (args.units, args.employees, unit_size, 2 * n))

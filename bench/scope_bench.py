@@ -12,24 +12,21 @@ Then whole pages for Sở Nội vụ through the app (the org tree of 5,000 unit
 and a search in it) against the unit list's first page in the same run.
 """
 import argparse
-import os
 import statistics
 import time
 from types import SimpleNamespace
 
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from app import MIGRATIONS_DIR, create_app
+from app import create_app
 from app.extensions import db
 from app.core.text import fold
 from app.org.models import Unit
 from app.records.models import Employee
 from app.security import roles
 from app.security.scope import restrict
-from bench.generate import generate
-from tests import pgserver
+from bench.database import province_database
 
 PAGE = 50
 
@@ -144,30 +141,15 @@ def main():
     parser.add_argument("--employees", type=int, default=200000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    server = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
-    cluster = None
-    if not pgserver.server_answers(server):
-        cluster = pgserver.ThrowawayCluster().start()
-        server = cluster.url
-    url = pgserver.create_database(server, prefix="hoso_bench")
-    try:
-        app = create_app(environ={"HOSO_ENV": "test", "DATABASE_URL": url,
-                                  "SECRET_KEY": "bench-" + "x" * 40})
-        with app.app_context():
-            upgrade(directory=MIGRATIONS_DIR)
-        generate(url, args.units, args.employees)
-        app = create_app(environ={"HOSO_ENV": "test", "DATABASE_URL": url,
-                                  "SECRET_KEY": "bench-" + "x" * 40})
+    environ = {"HOSO_ENV": "test", "SECRET_KEY": "bench-" + "x" * 40}
+    with province_database(args.units, args.employees, environ) as (_url, environ):
+        app = create_app(environ=environ)
         with app.app_context():
             rows = measure(args.repeat)
             db.session.remove()
         pages = measure_pages(app)
         with app.app_context():
             db.engine.dispose()
-    finally:
-        pgserver.drop_database(server, url)
-        if cluster:
-            cluster.stop()
     print("%d units, %d employees, median of %d runs (ms)" % (args.units, args.employees,
                                                               args.repeat))
     print("%-26s %9s  %-15s %9s %9s %7s" % ("scope", "people", "query", "measured",
