@@ -89,6 +89,15 @@ def previous_month(year, month):
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
+def last_closed_window(today=None):
+    """The latest approval window that has reached its last day (the month to seal)."""
+    today = today or clock.today()
+    current = window.window_of(today.year, today.month)
+    if current is not None and today >= current.end:
+        return current
+    return window.window_of(*previous_month(today.year, today.month))
+
+
 def month_key(year, month):
     return "%04d-%02d" % (year, month)
 

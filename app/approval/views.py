@@ -27,7 +27,6 @@ from app.approval.models import (
     STEP_SO_NOI_VU, STEP_UNIT,
 )
 from app.audit import services as audit
-from app.core import clock
 from app.core.dates import parse_date_or_none
 from app.core.exceptions import DomainError
 from app.extensions import db
@@ -113,7 +112,7 @@ class ApprovalView(BaseView):
         db.session.commit()
         return self._render(
             "approval/review.html", version=version, employee=employee, changes=changes,
-            documents=[d for d in attachments.of_versions([version])],
+            documents=attachments.of_versions([version]),
             previewable=PREVIEWABLE, kind_labels=attachments.KIND_LABELS,
             authority=services.authority_for(g.user, version),
             verdicts=services.verdicts(version), window=window.current(),
@@ -237,12 +236,9 @@ class ApprovalView(BaseView):
     def seals(self, pk):
         """The unit's signed monthly lists, each checked, and the next one to sign."""
         unit = _unit_or_404(pk)
-        today = clock.today()
-        last = window.window_of(*month_seal.previous_month(today.year, today.month))
-        current = window.current()
-        closed = current if current and today >= current.end else last
         return self._render("approval/seals.html", unit=unit,
-                            checks=month_seal.verify_chain(unit), closed=closed,
+                            checks=month_seal.verify_chain(unit),
+                            closed=month_seal.last_closed_window(),
                             may_seal=_may("approve") and month_seal.may_seal(g.user, unit))
 
     @expose("/unit/<int:pk>/seals", methods=["POST"])

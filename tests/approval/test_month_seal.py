@@ -134,3 +134,10 @@ def test_sealing_through_the_page(app, province, people, approvers, client):
         assert month_seal.embedded_list(pdf.data) == canonical.encode(
             db.session.scalar(select(MonthSeal)).entries)
     assert io.BytesIO(pdf.data).getbuffer().nbytes > 1000
+
+
+def test_the_month_to_seal_is_the_last_closed_window(app):
+    with app.app_context():
+        assert month_seal.last_closed_window(dt.date(2026, 11, 29)).end == dt.date(2026, 10, 31)
+        assert month_seal.last_closed_window(dt.date(2026, 11, 30)).end == dt.date(2026, 11, 30)
+        assert month_seal.last_closed_window(dt.date(2027, 1, 5)).end == dt.date(2026, 12, 31)
