@@ -36,7 +36,11 @@ def sign_record(actor, employee, signer):
     if any(not verdict.intact for verdict in services.verdicts(version)):
         raise DomainError(_("The stored data was changed after it was signed; it cannot be "
                             "exported as the original. Tell Sở Nội vụ."))
-    seal = keys.seal_signer(employee.unit)
+    with keys.seal_signer(employee.unit) as seal:
+        return _sign_record(actor, employee, version, signer, seal)
+
+
+def _sign_record(actor, employee, version, signer, seal):
     body, spots = record_pdf.record_pdf_with_spots(
         records.read_content(version), catalog_name=records.catalog_namer(),
         title_note=SIGNED_NOTE)

@@ -111,6 +111,21 @@ def register_seal(unit, p12_bytes, passphrase, label):
         seal_passphrase=crypto.encrypt_text(passphrase)))
 
 
+def register_hsm_seal(unit, token_label, key_label, pin, label):
+    """A unit's seal whose key stays in the HSM; the server holds the HSM's PIN,
+    encrypted with the record keys, and checks now that it opens the key."""
+    try:
+        with Pkcs11Signer(current_app.config["PKCS11_LIBRARY"], token_label, pin,
+                          key_label) as signer:
+            certificate = signer.certificate
+    except SigningError as error:
+        raise DomainError(str(error)) from None
+    _require_trusted(certificate)
+    return _store(SigningCredential(
+        unit_id=unit.id, kind=KIND_PKCS11, label=label, certificate=pki.cert_der(certificate),
+        token_label=token_label, key_label=key_label, seal_passphrase=crypto.encrypt_text(pin)))
+
+
 @atomic
 def add_own_key(account, upload, pin, label):
     """A person registers their own key: a PKCS#12 file (its PIN proves it opens,
@@ -172,8 +187,14 @@ def seal_signer(unit):
     credential = seal_credential(unit)
     if credential is None:
         raise DomainError(_("No agency seal is registered for this unit or any unit above it."))
-    return Pkcs12Signer.load(crypto.decrypt_bytes(credential.pkcs12),
-                             crypto.decrypt_text(credential.seal_passphrase))
+    secret = crypto.decrypt_text(credential.seal_passphrase)
+    if credential.kind == KIND_PKCS11:
+        try:
+            return Pkcs11Signer(current_app.config["PKCS11_LIBRARY"], credential.token_label,
+                                secret, credential.key_label)
+        except SigningError as error:
+            raise DomainError(str(error)) from None
+    return Pkcs12Signer.load(crypto.decrypt_bytes(credential.pkcs12), secret)
 
 
 def certificate_of(credential):

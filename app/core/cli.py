@@ -1,5 +1,5 @@
 """Command-line tasks: `flask sync-roles`, `flask seed-demo`, `flask catalogs load`,
-`flask audit verify`, `flask approval remind`, `flask signing trust` and `add-seal`."""
+`flask audit verify`, `flask approval remind`, `flask signing trust`, `add-seal` and `add-hsm-seal`."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -113,6 +113,30 @@ def signing_trust_command(certificate):
     click.echo(_("Trusted: %(name)s.", name=pki.subject_name(cert)))
 
 
+def _open_unit(unit_code):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.org.models import Unit
+
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code,
+                                                Unit.valid_to.is_(None)))
+    if unit is None:
+        raise click.ClickException(_("No open unit has the code %(code)s.", code=unit_code))
+    return unit
+
+
+def _registered(register, unit):
+    from app.extensions import db
+
+    try:
+        register()
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(_("Seal registered for %(unit)s.", unit=unit.name))
+
+
 @signing_group.command("add-seal")
 @click.argument("unit_code")
 @click.argument("key_file", type=click.File("rb"))
@@ -121,22 +145,28 @@ def signing_trust_command(certificate):
 @with_appcontext
 def signing_add_seal_command(unit_code, key_file, passphrase):
     """Register a unit's seal (the agency's PKCS#12), held by the server."""
-    from sqlalchemy import select
-
     from app.approval.keys import register_seal
-    from app.extensions import db
-    from app.org.models import Unit
 
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code,
-                                                Unit.valid_to.is_(None)))
-    if unit is None:
-        raise click.ClickException(_("No open unit has the code %(code)s.", code=unit_code))
-    try:
-        register_seal(unit, key_file.read(), passphrase, _("Seal of %(unit)s", unit=unit.name))
-    except DomainError as error:
-        raise click.ClickException(str(error))
-    db.session.commit()
-    click.echo(_("Seal registered for %(unit)s.", unit=unit.name))
+    unit = _open_unit(unit_code)
+    data = key_file.read()
+    _registered(lambda: register_seal(unit, data, passphrase,
+                                      _("Seal of %(unit)s", unit=unit.name)), unit)
+
+
+@signing_group.command("add-hsm-seal")
+@click.argument("unit_code")
+@click.argument("token_label")
+@click.argument("key_label")
+@click.option("--pin", prompt=True, hide_input=True, envvar="HOSO_HSM_PIN",
+              help="The HSM's PIN, kept encrypted with the record keys.")
+@with_appcontext
+def signing_add_hsm_seal_command(unit_code, token_label, key_label, pin):
+    """Register a unit's seal whose key stays in the HSM (PKCS11_LIBRARY)."""
+    from app.approval.keys import register_hsm_seal
+
+    unit = _open_unit(unit_code)
+    _registered(lambda: register_hsm_seal(unit, token_label, key_label, pin,
+                                          _("Seal of %(unit)s", unit=unit.name)), unit)
 
 
 def init_app(app):

@@ -15,6 +15,7 @@ from app.core.exceptions import DomainError
 from app.extensions import db
 from app.records import services as records
 from app.records.models import APPROVED, SUBMITTED, RecordVersion
+from app.org.models import Unit
 from app.signing import pki, softhsm
 from tests.approval.conftest import PIN, account, submitted
 from tests.approval.test_approval import IN_WINDOW
@@ -207,7 +208,6 @@ def test_a_head_registers_and_withdraws_own_keys(app, province, people, approver
 
 def test_the_administrator_trusts_a_ca_and_registers_a_seal(app, province, tmp_path):
     from app.approval.models import SigningCredential
-    from app.org.models import Unit
     ca_key, ca_cert = pki.make_ca("CA của tỉnh", now=dt.datetime.now(dt.timezone.utc)
                                   - dt.timedelta(days=1))
     key, cert = pki.issue(ca_key, ca_cert, "Sở Giáo dục", organization="Sở Giáo dục",
@@ -235,3 +235,39 @@ def test_the_administrator_trusts_a_ca_and_registers_a_seal(app, province, tmp_p
         assert "mat-khau" not in seal.seal_passphrase      # encrypted with the record keys
         assert keys.seal_signer(db.session.get(Unit, province.units["A1"])).signer_name \
             == "Sở Giáo dục"                               # the units below use it too
+
+
+def test_the_agency_seal_signs_from_the_hsm(app, province, people, approvers, soft_token,
+                                            test_ca):
+    """The seal's key never leaves the token: the exported record's second signature
+    is made inside it."""
+    from app.approval import exports
+    from app.records.models import Employee
+    from app.signing.pdf import verify_pdf
+    from tests.approval.test_approval import approve
+    from tests.signing.tools import pyhanko_statuses
+    softhsm.provision(soft_token, *test_ca, "Sở Giáo dục (HSM)", organization="Sở Giáo dục",
+                      key_label="seal-hsm", key_id=b"\x08", seal=True)
+    with app.app_context():
+        db.session.get(Unit, province.units["A"]).code = "H99.02"
+        db.session.commit()
+        db.session.remove()
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["signing", "add-hsm-seal", "H99.02", soft_token.label,
+                                  "seal-hsm", "--pin", "000000"])
+    assert refused.exit_code != 0 and "PIN" in refused.output
+    result = runner.invoke(args=["signing", "add-hsm-seal", "H99.02", soft_token.label,
+                                 "seal-hsm", "--pin", soft_token.pin])
+    assert result.exit_code == 0, result.output
+    version_id = submitted(app, province, people, "canhan")
+    approve(app, province, approvers, "thutruong", version_id)
+    with app.app_context():
+        export = exports.sign_record(account(province, "thutruong"),
+                                     db.session.get(Employee, people.ids["canhan"]),
+                                     approvers.signer("thutruong"))
+        assert export.seal_name == "Sở Giáo dục (HSM)"
+        data = exports.content_of(export)
+    assert [s.signer_name for s in verify_pdf(data, [test_ca[1]])] == [
+        "Người ký thutruong", "Sở Giáo dục (HSM)"]
+    assert [(s.intact, s.valid, s.trusted) for s in pyhanko_statuses(data, test_ca[1])] == [
+        (True, True, True)] * 2
