@@ -28,8 +28,11 @@ run: install translations
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
 	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
 
+# Two workers on this 2-core machine (pytest-xdist; each worker has its own database);
+# work stealing evens out the long access-matrix tests. The slowest 15 are printed.
+TEST_WORKERS ?= 2
 test: install-dev system-deps $(S3RVER)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 $(S3RVER):
 	npm install --prefix .cache/s3rver --no-audit --no-fund --silent s3rver@3.7.1

@@ -26,6 +26,9 @@ ENVIRONMENTS = (DEVELOPMENT, PRODUCTION, TEST)
 ROLE_ADMIN = "Quản trị hệ thống"
 ROLE_PUBLIC = "Khách"
 
+# werkzeug's strong default (scrypt, n=2**15): about 0.1 s a hash, on purpose
+PASSWORD_HASH_METHOD = "scrypt"
+
 
 def _flag(value, default=False):
     if value is None or value == "":
@@ -100,8 +103,12 @@ def from_environ(environ=None):
         "AUTH_TYPE": AUTH_DB,
         "AUTH_ROLE_ADMIN": ROLE_ADMIN,
         "AUTH_ROLE_PUBLIC": ROLE_PUBLIC,
+        # How passwords are hashed (FAB's add_user and app.accounts alike). Only the
+        # test suite lowers it, through create_app's overrides; the production guard
+        # refuses anything but this default.
+        "FAB_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
         # Tables come from migrations, never from create_all at start-up; roles
-        # and permissions are synced explicitly (see app.security.sync).
+        # and permissions are synced explicitly (see app/application/roles_sync.py).
         "FAB_CREATE_DB": False,
         "FAB_UPDATE_PERMS": False,
         "FAB_ADD_SECURITY_API": False,

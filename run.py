@@ -3,7 +3,7 @@ import os
 import sys
 
 from app import create_app
-from app.core.guard import ProductionGuardError
+from app.application.guard import ProductionGuardError
 from app.policy.profiles import ProfileError
 
 

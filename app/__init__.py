@@ -37,16 +37,16 @@ def create_app(overrides=None, environ=None):
     csrf.init_app(app)
 
     from app import models  # noqa: F401  (registers every table on the metadata)
-    from app.core import cli as core_cli
+    from app.accounts.security_manager import HoSoSecurityManager
+    from app.application import cli, errors, register_hooks
+    from app.application.guard import check_production_readiness
+    from app.application.home import HoSoIndexView
+    from app.application.menu import register_menu
+    from app.application.roles_sync import sync_security_if_migrated
     from app.core import dates, i18n
-    from app.core.guard import check_production_readiness
-    from app.core import errors
-    from app.core.views import HoSoIndexView
-    from app.menu import register_menu
     from app.policy import profiles
-    from app.security.manager import HoSoSecurityManager
-    from app.security.sync import sync_security_if_migrated
 
+    register_hooks()
     profiles.init_app(app)
     _add_domain_templates(app)
     with app.app_context():
@@ -59,7 +59,7 @@ def create_app(overrides=None, environ=None):
         register_menu(appbuilder)
         dates.init_app(app)
         i18n.init_app(app)
-        core_cli.init_app(app)
+        cli.init_app(app)
         errors.init_app(app)
         check_production_readiness(app)
         sync_security_if_migrated(appbuilder)

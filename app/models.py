@@ -10,9 +10,10 @@ from app.approval.models import (  # noqa: F401
 )
 from app.audit.models import AuditEntry  # noqa: F401
 from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
-from app.notify.models import Notice  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
+from app.notify.models import Notice  # noqa: F401
 from app.org.models import (  # noqa: F401
-    OrgRestructuring, RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,
+    Employee, EmployeePlacement, OrgRestructuring, RestructuringPart, Unit, UnitCode,
+    UnitLeader, UnitState,
 )
-from app.records.models import Employee, EmployeePlacement  # noqa: F401
+from app.records.models import Attachment, RecordVersion, SelfServiceWindow  # noqa: F401

@@ -27,9 +27,10 @@ from app.core import clock
 from app.extensions import db
 from app.org.models import LEADER_HEAD, Unit, UnitLeader
 from app.records import services as records
-from app.records.models import SUBMITTED, Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import SUBMITTED, RecordVersion
 from app.security import roles
-from app.security.sync import sync_security
+from app.application.roles_sync import sync_security
 from app.signing import pki
 from app.signing.providers import Pkcs12Signer
 from bench.database import province_database

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 import config
 from app.core.text import fold
-from app.records.models import CATEGORIES
+from app.org.models import CATEGORIES
 
 HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
       "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lưu", "Mai", "Tạ", "Khổng"]

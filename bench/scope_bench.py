@@ -23,7 +23,7 @@ from app import create_app
 from app.extensions import db
 from app.core.text import fold
 from app.org.models import Unit
-from app.records.models import Employee
+from app.org.models import Employee
 from app.security import roles
 from app.security.scope import restrict
 from bench.database import province_database

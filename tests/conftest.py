@@ -11,7 +11,7 @@ from sqlalchemy import text
 import config
 from app import MIGRATIONS_DIR, create_app
 from app.extensions import db
-from app.security.sync import sync_security
+from app.application.roles_sync import sync_security
 from tests import pgserver
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
@@ -95,6 +95,22 @@ def environ_for(database_url, **extra):
 
 
 @pytest.fixture(scope="session")
+def run_smtp_server():
+    """The run's real SMTP server (tests/smtp_server.py); tests use ``smtp_server``."""
+    from tests.smtp_server import running_smtp_server
+
+    with running_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_server(run_smtp_server):
+    """The run's SMTP server, emptied of what earlier tests sent."""
+    run_smtp_server.clear()
+    return run_smtp_server
+
+
+@pytest.fixture(scope="session")
 def soft_token(tmp_path_factory):
     """The run's one SoftHSM2 token, standing in for a USB token or an HSM
     (SoftHSM reads its configuration once per process: one token for all)."""
@@ -103,21 +119,84 @@ def soft_token(tmp_path_factory):
     return softhsm.init_token(str(tmp_path_factory.mktemp("softhsm")))
 
 
+# Test accounts are hashed with one round of PBKDF2 instead of scrypt (~0.1 s a hash);
+# only the tests set this, through create_app's overrides (the guard refuses it in
+# production: tests/core/test_production_guard.py).
+CHEAP_HASH = {"FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+# Apps built in this run, by their settings: building one (FAB's views, the role sync)
+# takes about a second, so every test asking for the same settings gets the same app.
+# A production app is always built anew: building it is what the guard tests test.
+_APPS = {}
+MAX_CACHED_APPS = 8
+
+
+def _freeze(mapping):
+    return tuple(sorted((key, repr(value)) for key, value in (mapping or {}).items()))
+
+
+def _dispose(app):
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def build_app(database_url, overrides=None, **environ):
+    """An app on the test database with the tests' settings: the run's cached one
+    for these settings, or a new one (production, or settings not seen yet)."""
+    settings = environ_for(database_url, **environ)
+    if settings["HOSO_ENV"] == config.PRODUCTION:
+        return create_app(overrides, environ=settings), False
+    overrides = dict(CHEAP_HASH, **(overrides or {}))
+    key = (_freeze(overrides), _freeze(settings))
+    app = _APPS.get(key)
+    if app is None:
+        if len(_APPS) >= MAX_CACHED_APPS:
+            _dispose(_APPS.pop(next(iter(_APPS))))
+        app = _APPS[key] = create_app(overrides, environ=settings)
+    else:
+        _sync_roles_for(app, database_url)
+    _ROLES_SYNCED_FOR[database_url] = _policy_of(app)
+    return app, True
+
+
+# database URL -> the policy (profile, overlays off) its role permissions were last
+# synced for: some grants depend on the profile, and every app shares the database
+_ROLES_SYNCED_FOR = {}
+
+
+def _policy_of(app):
+    return app.config["PROVINCE_PROFILE"], app.config["OVERLAYS_OFF"]
+
+
+def _sync_roles_for(app, database_url):
+    """Start-up syncs the roles to the app's profile; a cached app whose profile is
+    not the database's current one syncs them again, as its start-up would."""
+    if _ROLES_SYNCED_FOR.get(database_url) != _policy_of(app):
+        with app.app_context():
+            sync_security(app.appbuilder)
+            db.session.remove()
+
+
 @pytest.fixture
 def make_app(database_url):
-    """Build an app on the test database: make_app(HOSO_ENV="production", ...)."""
+    """An app on the test database: make_app(HOSO_ENV="production", ...). What a test
+    changes in a shared app's config is put back after it."""
     built = []
 
     def _make(overrides=None, **environ):
-        app = create_app(overrides, environ=environ_for(database_url, **environ))
-        built.append(app)
+        app, shared = build_app(database_url, overrides, **environ)
+        built.append((app, shared, dict(app.config)))
         return app
 
     yield _make
-    for app in built:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    for app, shared, settings in built:
+        if shared:
+            app.config.clear()
+            app.config.update(settings)
+            with app.app_context():
+                db.session.remove()
+        else:
+            _dispose(app)
 
 
 def reset_data(app):

@@ -10,6 +10,7 @@ import secrets
 import string
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,6 +23,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
 from app.extensions import db
+from app.org import services as org_services
 from app.org.models import Unit
 from app.org.services import is_within
 from app.policy.profiles import rule
@@ -168,6 +170,13 @@ def _unit(unit_or_id):
 
 # -------------------------------------------------------------- operations
 
+def hash_password(password):
+    """The stored hash of a password, by the configured method (FAB's add_user
+    reads the same setting)."""
+    return generate_password_hash(password,
+                                  method=current_app.config["FAB_PASSWORD_HASH_METHOD"])
+
+
 def _new_account(actor, kind, data, unit, role_names):
     cleaned = validate_details(data)
     password = data.get("password") or temporary_password()
@@ -178,7 +187,7 @@ def _new_account(actor, kind, data, unit, role_names):
     account = Account(
         username=cleaned["username"], first_name=cleaned["first_name"],
         last_name=cleaned["last_name"], email=cleaned["email"], active=True,
-        password=generate_password_hash(password), kind=kind, status=STATUS_ACTIVE,
+        password=hash_password(password), kind=kind, status=STATUS_ACTIVE,
         unit=unit, must_change_password=True, access_restricted=False,
         access_expires_on=data.get("access_expires_on"), roles=sm_roles,
         created_by_fk=getattr(actor, "id", None), changed_by_fk=getattr(actor, "id", None),
@@ -277,7 +286,7 @@ def reset_password(actor, account):
     """A new temporary password, changed at next sign-in; a lockout is lifted."""
     _require(actor, "manage", account)
     password = temporary_password()
-    account.password = generate_password_hash(password)
+    account.password = hash_password(password)
     account.must_change_password = True
     account.fail_login_count = 0
     if account.status == STATUS_LOCKED:
@@ -339,7 +348,7 @@ def change_own_password(account, current_password, new_password, confirm_passwor
     problems = password_problems(new_password, account.username)
     if problems:
         _fail(" ".join(problems), "new_password")
-    account.password = generate_password_hash(new_password)
+    account.password = hash_password(new_password)
     account.must_change_password = False
     account.password_changed_at = clock.now().replace(tzinfo=None)
     audit.record("account.change_password", account, actor=account)
@@ -365,3 +374,34 @@ def register_sign_in(account, success):
             account.locked_at = clock.now().replace(tzinfo=None)
             audit.record("account.lock", account, actor=None, details={"reason": "lockout"})
     db.session.commit()
+
+
+# ------------------------------------------------ following the org tree's changes
+
+def _account_follows_its_owner(employee, to_unit):
+    """A person's account works where they work (a restructuring moved them)."""
+    if employee.account_id is not None:
+        db.session.get(Account, employee.account_id).unit_id = to_unit.id
+
+
+def _settle_accounts_of_closed_unit(unit, successor, restructuring, actor):
+    """The closed unit's own (agency) account is revoked; people's accounts not
+    tied to a record (officers, Sở staff) go with the unit's work to its successor.
+    Accounts tied to a record have already followed their owner."""
+    for account in list(db.session.scalars(select(Account).where(Account.unit_id == unit.id))):
+        details = {"reason": "unit_closed", "restructuring": restructuring.id}
+        if account.kind == KIND_AGENCY:
+            if account.status != STATUS_REVOKED:
+                account.status = STATUS_REVOKED
+                audit.record("account.access_revoke", account, unit_id=unit.id,
+                             details=details, actor=actor)
+        elif successor is not None:
+            account.unit_id = successor.id
+            audit.record("account.update", account, unit_id=successor.id,
+                         details=dict(details, unit_from=unit.id), actor=actor)
+
+
+def register_hooks():
+    """Accounts follow the org tree's restructurings (app.org's signals)."""
+    org_services.staff_moved.connect(_account_follows_its_owner, weak=False)
+    org_services.unit_closed.connect(_settle_accounts_of_closed_unit, weak=False)

@@ -17,10 +17,9 @@ from app.accounts.forms import (
 )
 from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
 from app.audit import services as audit
-from app.core.views import (
-    AuditedApiReadsMixin, AuditedReadsMixin, ScopedActionsMixin, VietnameseFormatsMixin,
-    submit_form,
-)
+from app.audit.views import AuditedApiReadsMixin, AuditedReadsMixin
+from app.core.views import VietnameseFormatsMixin, submit_form
+from app.security.views import ScopedActionsMixin
 from app.extensions import db
 from app.org.models import Unit
 from app.security import roles, scope

@@ -23,7 +23,7 @@ from app.org.models import LEADER_HEAD, Unit, UnitLeader
 from app.org.services import is_within
 from app.records import services as records
 from app.records.attachments import check_document
-from app.records.models import Employee
+from app.org.models import Employee
 from app.security import roles, scope
 
 MAX_DAYS = 366

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.notify import services as notify
 from app.notify.models import Notice
 from app.org.models import LEADER_DEPUTY, LEADER_HEAD, UnitLeader
-from app.records.models import Employee
+from app.org.models import Employee
 
 QUEUE_PATH = "/approval/"
 

@@ -28,7 +28,8 @@ from app.extensions import db
 from app.notify import services as notify
 from app.policy.profiles import rule
 from app.records import services as records
-from app.records.models import APPROVED, SUBMITTED, Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import APPROVED, SUBMITTED, RecordVersion
 from app.security import roles, scope
 from app.signing import pki
 from app.signing.cms import sign_detached, verify_detached

@@ -33,7 +33,8 @@ from app.extensions import db
 from app.org.models import Unit
 from app.records import attachments
 from app.records import services as records
-from app.records.models import Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import RecordVersion
 from app.records.views import change_label, label, status_label
 from app.security import roles, scope
 from app.signing import pki

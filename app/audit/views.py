@@ -1,12 +1,52 @@
-"""The audit log, read-only for the roles the table grants it to."""
+"""The audit log, read-only for the roles the table grants it to; and the mixins
+that make any model view or REST API audit its reads."""
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
+from app.audit import services as audit
 from app.audit.labels import action_label, object_label
 from app.audit.models import AuditEntry
-from app.core.views import AuditedReadsMixin, VietnameseFormatsMixin
+from app.core.views import VietnameseFormatsMixin
+from app.extensions import db
 from app.security import roles, scope
+
+
+class _AuditedReads:
+    """``audit_object_type`` names the object in the log (e.g. "Account")."""
+
+    audit_object_type = None
+
+    def _record_read(self, kind, object_id=None):
+        """One entry "<type>.<kind>" (list or read), committed on its own."""
+        object_type = self.audit_object_type or self.datamodel.obj.__name__
+        audit.record("%s.%s" % (object_type.lower(), kind), object_type=object_type,
+                     object_id=object_id)
+        db.session.commit()
+
+
+class AuditedReadsMixin(_AuditedReads):
+    """Every list and every show of a model view leaves an audit entry."""
+
+    def _list(self, **kwargs):
+        widgets = super()._list(**kwargs)
+        self._record_read("list")
+        return widgets
+
+    def _show(self, pk):
+        widgets = super()._show(pk)
+        self._record_read("read", pk)
+        return widgets
+
+
+class AuditedApiReadsMixin(_AuditedReads):
+    """The REST API's get and list leave the same audit entries as the views."""
+
+    def pre_get(self, data):
+        self._record_read("read", data.get("id"))
+
+    def pre_get_list(self, data):
+        self._record_read("list")
 
 
 class AuditLogView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):

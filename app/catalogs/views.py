@@ -8,7 +8,8 @@ from app.audit import services as audit
 from app.catalogs.models import CatalogEntry
 from app.core.dates import date_field
 from app.core.exceptions import DomainError
-from app.core.views import AuditedReadsMixin, VietnameseFormatsMixin
+from app.audit.views import AuditedReadsMixin
+from app.core.views import VietnameseFormatsMixin
 from app.extensions import db
 from app.security import roles
 

@@ -5,16 +5,22 @@ datetime.now() themselves, so tests and jobs can move time (``freeze``).
 """
 import contextlib
 import datetime
+import threading
 from zoneinfo import ZoneInfo
 
 PROVINCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-_frozen = None
+# the freezes in force, innermost last: (token, moment). A list rather than one saved
+# value, so that freezes ending in another order than they began (two threads that
+# froze the clock at once) each remove only themselves and none outlives its block.
+_frozen = []
+_lock = threading.Lock()
 
 
 def now():
     """The current time, timezone-aware, in Vietnam's time zone."""
-    if _frozen is not None:
-        return _frozen
+    frozen = _frozen[-1:] if _frozen else None
+    if frozen:
+        return frozen[0][1]
     return datetime.datetime.now(PROVINCE_TZ)
 
 
@@ -25,11 +31,13 @@ def today():
 @contextlib.contextmanager
 def freeze(moment):
     """Within the block, now() returns ``moment`` (naive means Vietnam time)."""
-    global _frozen
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PROVINCE_TZ)
-    previous, _frozen = _frozen, moment
+    token = object()
+    with _lock:
+        _frozen.append((token, moment))
     try:
         yield moment
     finally:
-        _frozen = previous
+        with _lock:
+            _frozen[:] = [entry for entry in _frozen if entry[0] is not token]

@@ -1,6 +1,6 @@
-"""Base views every domain builds on, and the home page."""
+"""Base views every domain builds on."""
 from flask import request
-from flask_appbuilder import IndexView, expose
+from flask_appbuilder import expose
 from flask_babel import gettext as _
 
 from app.core.dates import format_date, format_datetime
@@ -59,108 +59,6 @@ class VietnameseFormatsMixin:
         self.formatters_columns = vietnamese_formatters(
             self.datamodel, columns, self.formatters_columns
         )
-
-
-class HoSoIndexView(IndexView):
-    """The home page; FAB's public role sees only the login page."""
-
-    index_template = "hoso/index.html"
-
-    @expose("/")
-    def index(self):
-        from flask import g, redirect
-
-        if not getattr(g.user, "is_authenticated", False):
-            return redirect(self.appbuilder.get_url_for_login)
-        return self.render_template(self.index_template, appbuilder=self.appbuilder)
-
-
-class _AuditedReads:
-    """``audit_object_type`` names the object in the log (e.g. "Account")."""
-
-    audit_object_type = None
-
-    def _record_read(self, kind, object_id=None):
-        """One entry "<type>.<kind>" (list or read), committed on its own."""
-        from app.audit import services as audit
-        from app.extensions import db
-
-        object_type = self.audit_object_type or self.datamodel.obj.__name__
-        audit.record("%s.%s" % (object_type.lower(), kind), object_type=object_type,
-                     object_id=object_id)
-        db.session.commit()
-
-
-class AuditedReadsMixin(_AuditedReads):
-    """Every list and every show of a model view leaves an audit entry."""
-
-    def _list(self, **kwargs):
-        widgets = super()._list(**kwargs)
-        self._record_read("list")
-        return widgets
-
-    def _show(self, pk):
-        widgets = super()._show(pk)
-        self._record_read("read", pk)
-        return widgets
-
-
-class AuditedApiReadsMixin(_AuditedReads):
-    """The REST API's get and list leave the same audit entries as the views."""
-
-    def pre_get(self, data):
-        self._record_read("read", data.get("id"))
-
-    def pre_get_list(self, data):
-        self._record_read("list")
-
-
-class ScopedActionsMixin:
-    """FAB's row actions, with the checks FAB leaves out.
-
-    FAB's own ``action``/``action_post`` answer a refusal with a redirect and
-    fetch rows without the view's base filters. Here: POST only (CSRF), 403
-    without the action's permission, 404 for any row outside the user's
-    scope for that action.
-    """
-
-    def _scoped_rows(self, name, pks):
-        from flask import abort, g
-
-        from app.extensions import db
-        from app.security import scope
-
-        if name not in self.actions:
-            abort(404)
-        permission = self.get_action_permission_name(name)
-        if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
-            abort(403)
-        action_name = permission[len("can_"):]
-        rows = []
-        for pk in pks:
-            try:
-                row = db.session.get(self.datamodel.obj, int(pk))
-            except (TypeError, ValueError):
-                row = None
-            if row is None or not scope.allows(g.user, action_name, row):
-                abort(404)
-            rows.append(row)
-        if not rows:
-            abort(400)
-        return rows
-
-    @expose("/action/<string:name>/<pk>", methods=["POST"])
-    def action(self, name, pk):
-        rows = self._scoped_rows(name, [pk])
-        return self.actions[name].func(rows[0])
-
-    @expose("/action_post", methods=["POST"])
-    def action_post(self):
-        from flask import request
-
-        name = request.form.get("action", "")
-        rows = self._scoped_rows(name, request.form.getlist("rowid"))
-        return self.actions[name].func(rows)
 
 
 class DomainErrorsApiMixin:

@@ -7,16 +7,26 @@ prefix comparison, whatever the depth. The tree changes as law changes it
 kept as dated periods (``UnitState``, ``UnitCode``, ``UnitLeader``) so that a
 report for a past date sees the tree as it was. Units are closed, never deleted.
 
+The staff are here too: each ``Employee`` (cán bộ, công chức, viên chức, người lao
+động) works in a unit, and ``EmployeePlacement`` keeps where they worked when, so
+that a restructuring moves people with the decision as their reason. Their
+records (the sơ yếu lý lịch and its versions) are app/records.
+
 Periods are half-open (app.core.periods).
 """
+import functools
+
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false, text,
+    Boolean, Column, Date, DateTime, FetchedValue, ForeignKey, Index, Integer, String, Text,
+    event, false, func, insert, text,
 )
 from sqlalchemy.orm import relationship
 
 from app.core.periods import DatedPeriod
+from app.core.text import fold
+from app.extensions import db
 from app.security import roles
 from app.security.scope import scoped
 
@@ -212,3 +222,133 @@ class UnitLeader(DatedPeriod, Model):
     @property
     def position_label(self):
         return LEADER_POSITIONS.get(self.position, self.position)
+
+
+# ---------------------------------------------------------------- the staff
+
+# DESIGN §2: cán bộ, công chức, viên chức, CBCC cấp xã, người lao động hợp đồng
+CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "cbcc_cap_xa", "nguoi_lao_dong")
+STATUS_WORKING = "dang_cong_tac"
+
+
+def own_record(user):
+    return Employee.account_id == user.id
+
+
+# Path positions (split by "/") of the levels whose subtrees are large enough to
+# need their own index ordered by name: Sở / UBND xã (2) and chi cục / trường (3).
+# Deeper subtrees are small; the root's is everyone.
+INDEXED_LEVELS = (2, 3)
+
+
+def people_in_unit_subtree(user):
+    """The people in the user's unit subtree, as the database can best find them.
+
+    On PostgreSQL a subtree at an indexed level is "the level-k ancestor is my
+    unit": its first page by name is 50 entries of one index
+    (bench/scope_bench.py measures it). Elsewhere: a prefix of the copied path.
+    """
+    unit = user.unit
+    if unit is None:
+        return false()
+    return _subtree_condition(unit.path, db.session.get_bind().dialect.name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _subtree_condition(path, dialect):
+    # SQL expressions are immutable: one per unit serves every query (building
+    # one costs as much as planning the query, bench/scope_bench.py)
+    level = path.count("/") - 1
+    if level in INDEXED_LEVELS and dialect == "postgresql":
+        return LEVEL_KEYS[level] == path.rstrip("/").rsplit("/", 1)[1]
+    return Employee.unit_path.startswith(path)
+
+
+@scoped(roles.RECORD, own=own_record, subtree=people_in_unit_subtree)
+class Employee(Model):
+    __tablename__ = "employee"
+
+    id = Column(Integer, primary_key=True)
+    full_name = Column(String(128), nullable=False)
+    category = Column(String(32), nullable=False)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    status = Column(String(32), nullable=False, default=STATUS_WORKING)
+    account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, unique=True)
+    # a copy of the unit's path, kept by database triggers (migration 7c1e0b4d2a91)
+    # whenever the unit changes or the tree above it moves
+    unit_path = Column(String(1024), nullable=True, server_default=FetchedValue(),
+                       server_onupdate=FetchedValue())
+
+    # the số định danh cá nhân (NĐ 27/2026): encrypted, and as a keyed hash that carries
+    # the province-wide uniqueness and the look-ups (DESIGN §9; app/core/crypto.py)
+    # the name folded for search (app/core/text.fold: no accents, đ -> d, lower case),
+    # kept by the ORM events below; a trigram index serves "contains" on PostgreSQL
+    search_name = Column(String(128), nullable=True)
+    national_id_hash = Column(String(64), nullable=True)
+    national_id_enc = Column(Text, nullable=True)
+
+    unit = relationship("Unit")
+
+    __table_args__ = (
+        Index("ix_employee_unit_id", "unit_id", postgresql_include=["id", "full_name"]),
+        # the default order of every list of people
+        Index("ix_employee_full_name_id", "full_name", "id", postgresql_include=["unit_id"]),
+        # a subtree below the indexed levels: its count and its page read this index alone
+        Index("uq_employee_national_id_hash", "national_id_hash", unique=True),
+        Index("ix_employee_unit_path", "unit_path",
+              postgresql_include=["id", "full_name", "unit_id"],
+              postgresql_ops={"unit_path": "varchar_pattern_ops"}),
+        {"extend_existing": True},
+    )
+
+    def __repr__(self):
+        return self.full_name
+
+
+@event.listens_for(Employee, "before_insert")
+@event.listens_for(Employee, "before_update")
+def _fold_name(_mapper, _connection, person):
+    person.search_name = fold(person.full_name)
+
+
+Index("ix_employee_search_name_trgm", Employee.search_name, postgresql_using="gin",
+      postgresql_ops={"search_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
+# the id of the unit at each indexed level of a person's unit path
+LEVEL_KEYS = {level: func.split_part(Employee.unit_path, "/", level + 1)
+              for level in INDEXED_LEVELS}
+# a large subtree's list in name order (see _unit_subtree); PostgreSQL only
+for _level, _key in LEVEL_KEYS.items():
+    Index("ix_employee_unit_level%d" % _level, _key, Employee.full_name, Employee.id,
+          postgresql_include=["unit_id"]).ddl_if(dialect="postgresql")
+
+
+class EmployeePlacement(DatedPeriod, Model):
+    """Where a person worked during a period, and why they moved there.
+
+    The open period (``valid_to`` None) agrees with ``Employee.unit_id``;
+    reports for a past date read these periods.
+    """
+
+    __tablename__ = "employee_placement"
+
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    reason = Column(String(255), nullable=True)
+    restructuring_id = Column(Integer, ForeignKey("org_restructuring.id"), nullable=True)
+
+    employee = relationship("Employee")
+    unit = relationship("Unit")
+
+    __table_args__ = (
+        Index("ix_employee_placement_employee_id", "employee_id", "valid_from"),
+        Index("ix_employee_placement_unit_id", "unit_id"),
+    )
+
+
+@event.listens_for(Employee, "after_insert")
+def _first_placement(mapper, connection, employee):
+    """Every person has an open placement from the start (bulk loads write their own)."""
+    connection.execute(insert(EmployeePlacement.__table__).values(
+        employee_id=employee.id, unit_id=employee.unit_id, valid_from=None, valid_to=None))

@@ -14,10 +14,10 @@ tree, the codes and the staff as they were.
 """
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app.accounts.models import KIND_AGENCY, STATUS_REVOKED, Account
 from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
@@ -26,12 +26,22 @@ from app.core.transactions import atomic as _atomic
 from app.extensions import db
 from app.org import codes
 from app.org.models import (
-    CONSOLIDATE, DISSOLVE, LEADER_DEPUTY, LEADER_HEAD, MERGE, MOVE, PART_CLOSED, PART_CREATED,
+    Employee, EmployeePlacement, CONSOLIDATE, DISSOLVE, LEADER_DEPUTY, LEADER_HEAD, MERGE, MOVE, PART_CLOSED, PART_CREATED,
     PART_SOURCE, PART_TARGET, RECODE, RENAME, SPLIT, UNIT_TYPES, OrgRestructuring,
     RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,
 )
-from app.records.models import Employee, EmployeePlacement
 from app.security import scope
+
+
+# What a restructuring tells the layers above the org tree (docs/architecture.md):
+# they connect to these signals (app.accounts does, for the accounts that follow
+# people and units); the org tree never imports them. Receivers run inside the
+# restructuring's transaction.
+_signals = Namespace()
+# sender: the employee; to_unit: the unit they now work in
+staff_moved = _signals.signal("org.staff-moved")
+# sender: the closed unit; successor (a Unit or None), restructuring, actor
+unit_closed = _signals.signal("org.unit-closed")
 
 
 class OrgError(DomainError):
@@ -76,6 +86,11 @@ def place(unit):
             select(Unit).where(Unit.path.startswith(old_path), Unit.id != unit.id)
         ):
             child.path = unit.path + child.path[len(old_path):]
+
+
+def register_hooks():
+    """What the org tree gives the security layer below it: the subtree condition."""
+    scope.use_unit_subtree(subtree_condition)
 
 
 def subtree_condition(unit_column, unit):
@@ -362,15 +377,15 @@ def _move_staff(employees, to_unit, event, reason):
                                              valid_from=on, reason=reason,
                                              restructuring_id=event.id))
         employee.unit_id = to_unit.id
-        if employee.account_id is not None:
-            db.session.get(Account, employee.account_id).unit_id = to_unit.id
+        staff_moved.send(employee, to_unit=to_unit)
     db.session.flush()
     for employee in employees:
         db.session.refresh(employee, ["unit_path"])  # set by the database trigger
 
 
 def _close(actor, unit, event, successor):
-    """Close a unit: its periods end on the effective date; its own account goes."""
+    """Close a unit: its periods end on the effective date (its accounts are settled
+    by the receivers of ``unit_closed``)."""
     on = event.effective_on
     if db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id,
                                                Unit.valid_to.is_(None)).limit(1)):
@@ -386,25 +401,8 @@ def _close(actor, unit, event, successor):
         if period is not None:
             period.valid_to = max(on, period.valid_from or on)
     unit.valid_to, unit.successor = on, successor
-    _settle_accounts(actor, unit, event, successor)
+    unit_closed.send(unit, successor=successor, restructuring=event, actor=actor)
     _add_part(event, unit, PART_CLOSED)
-
-
-def _settle_accounts(actor, unit, event, successor):
-    """The closed unit's own (agency) account is revoked; people's accounts not
-    tied to a record (officers, Sở staff) go with the unit's work to its successor.
-    Accounts tied to a record have already followed their owner."""
-    for account in list(db.session.scalars(select(Account).where(Account.unit_id == unit.id))):
-        details = {"reason": "unit_closed", "restructuring": event.id}
-        if account.kind == KIND_AGENCY:
-            if account.status != STATUS_REVOKED:
-                account.status = STATUS_REVOKED
-                audit.record("account.access_revoke", account, unit_id=unit.id,
-                             details=details, actor=actor)
-        elif successor is not None:
-            account.unit_id = successor.id
-            audit.record("account.update", account, unit_id=successor.id,
-                         details=dict(details, unit_from=unit.id), actor=actor)
 
 
 def _reason(event):

@@ -18,14 +18,12 @@ from wtforms import BooleanField, SelectField
 from app.audit import services as audit
 from app.core.dates import date_field, parse_date
 from app.core.exceptions import DomainError
-from app.core.views import (
-    AuditedApiReadsMixin, AuditedReadsMixin, DomainErrorsApiMixin, VietnameseFormatsMixin,
-    submit_form,
-)
+from app.audit.views import AuditedApiReadsMixin, AuditedReadsMixin
+from app.core.views import DomainErrorsApiMixin, VietnameseFormatsMixin, submit_form
 from app.extensions import db
 from app.org import forms, services
 from app.org.models import UNIT_TYPES, OrgRestructuring, Unit, UnitCode, UnitState
-from app.records.models import Employee, EmployeePlacement
+from app.org.models import Employee, EmployeePlacement
 from app.security import roles, scope
 
 UNIT_LABELS = {

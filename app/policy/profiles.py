@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.policy import validate
 from app.policy.schema import RULES
+from app.security import scope
 
 PROFILES_DIR = validate.PROFILES_DIR
 OVERLAYS_DIR = validate.OVERLAYS_DIR
@@ -74,6 +75,8 @@ def init_app(app):
     overlays_off = [name.strip() for name in app.config.get("OVERLAYS_OFF", "").split(",")
                     if name.strip()]
     app.extensions["hoso_profile"] = load_profile(app.config["PROVINCE_PROFILE"], overlays_off)
+    # the security layer below reads the province's rules through this hook
+    scope.use_policy(rule, lambda: active_profile()["name"])
 
 
 def active_profile(app=None):

@@ -9,7 +9,7 @@ rules here (lifecycle deadlines, reports, sync) and to every profile.
 """
 import copy
 
-from app.records.form import OWNER_GROUPS
+from app.policy.owner_groups import OWNER_GROUPS
 
 STATUSES = ["draft", "enacted", "superseded"]
 OVERLAYS = ["nd27_2026"]
@@ -65,7 +65,7 @@ RULES = {
         "first_entry_working_days": _days(),
         "update_after_change_working_days": _days(),
         "personal_yearly_update": _boolean(),
-        # who may change each group of the form's fields (app/records/form.py OWNER_GROUPS)
+        # who may change each group of the form's fields (app/policy/owner_groups.py)
         "field_owners": _rule({
             "type": "object", "additionalProperties": False, "required": list(OWNER_GROUPS),
             "properties": {group: {"enum": ["individual", "unit_officer", "both"]}

@@ -11,7 +11,8 @@ from app.catalogs.services import entries
 from app.core import clock, crypto
 from app.extensions import db
 from app.records import services
-from app.records.models import APPROVED, Employee, RecordVersion, SelfServiceWindow
+from app.org.models import Employee
+from app.records.models import APPROVED, RecordVersion, SelfServiceWindow
 
 PROVINCE_CODE = "25"          # Phú Thọ, into which Vĩnh Phúc merged on 01/07/2025
 ID_PROVINCE_PREFIX = "026"    # the số định danh's birth-place digits of the old Vĩnh Phúc

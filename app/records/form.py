@@ -16,6 +16,13 @@ Each field and table has
 """
 from dataclasses import dataclass, field as dc_field
 
+# owner groups: the parts of the form a profile's records.field_owners gives to the
+# person, the unit's officer or both (declared by the policy, which validates them)
+from app.policy.owner_groups import (
+    ASSESSMENT, BACKGROUND, CONTACT, EDUCATION, FAMILY, HEALTH, IDENTITY, OWNER_GROUPS,
+    POSITION, REWARDS, SALARY, WORK_HISTORY,
+)
+
 # kinds of values
 TEXT = "text"                  # one line
 LONGTEXT = "longtext"          # several lines
@@ -31,21 +38,6 @@ INTEGER = "integer"            # bậc, số tiền
 CHOICE = "choice"              # a short fixed list (giới tính, nhóm máu)
 
 PUBLIC, INTERNAL, SENSITIVE = "public", "internal", "sensitive"
-
-# owner groups (profile records.field_owners)
-IDENTITY = "identity"          # name, birth, origin, ethnicity, ID numbers
-CONTACT = "contact"
-BACKGROUND = "background"      # family background, Party, unions, army, policy status
-EDUCATION = "education"        # levels and the training tables the person declares
-POSITION = "position"          # recruitment, posts, planning, duties: decisions of the unit
-SALARY = "salary"              # ngạch, bậc, hệ số, allowances, diễn biến lương
-HEALTH = "health"
-WORK_HISTORY = "work_history"  # quá trình công tác, đặc điểm lịch sử
-REWARDS = "rewards"            # khen thưởng, kỷ luật, đánh giá xếp loại
-FAMILY = "family"              # quan hệ gia đình, hoàn cảnh kinh tế
-ASSESSMENT = "assessment"      # item 38: the unit's assessment
-OWNER_GROUPS = (IDENTITY, CONTACT, BACKGROUND, EDUCATION, POSITION, SALARY, HEALTH,
-                WORK_HISTORY, REWARDS, FAMILY, ASSESSMENT)
 
 GENDERS = (("nam", "Nam", "Male"), ("nu", "Nữ", "Female"))
 BLOOD_GROUPS = tuple((g, g, g) for g in ("O", "A", "B", "AB"))

@@ -16,7 +16,8 @@ from app.core.transactions import atomic
 from app.extensions import db
 from app.policy.profiles import active_profile
 from app.records import form
-from app.records.models import Employee, SelfServiceWindow
+from app.org.models import Employee
+from app.records.models import SelfServiceWindow
 from app.security import roles, scope
 
 LONGEST_DAYS = 366

@@ -23,9 +23,8 @@ from app.core.transactions import atomic
 from app.extensions import db
 from app.policy.profiles import active_profile
 from app.records import form, values
-from app.records.models import (
-    APPROVED, DRAFT, OPEN_STATES, REJECTED, SUBMITTED, Employee, RecordVersion,
-)
+from app.org.models import Employee
+from app.records.models import APPROVED, DRAFT, OPEN_STATES, REJECTED, SUBMITTED, RecordVersion
 from app.security import scope
 
 SCHEMA_VERSION = 1

@@ -2,8 +2,9 @@
 list, a record's page, one section of the form to edit (phone-sized: table
 rows stack as cards), submission, the decision, the diff and the PDF.
 
-Business rules live in app/records/services.py; these views read forms,
-call a service and show what it said.
+Business rules live in app/records/services.py and what a page shows comes
+from app/records/queries.py; these views read the request, call one of them and
+render what it returned. They run no query of their own.
 """
 from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -12,25 +13,21 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from app.approval import exports, keys
-from app.approval import services as approval
 from app.catalogs import services as catalogs
-from app.core.exceptions import DomainError
-from app.core.text import fold
-from app.extensions import db
 from app.core.dates import parse_date_or_none as _date
-from app.org.models import Unit
+from app.core.exceptions import DomainError
+from app.extensions import db
+from app.org.models import Employee
 from app.policy.labels import OWNER_GROUP_LABELS
-from app.records import attachments, decisions, form, pdf, self_service, services, values
-from app.records.models import DRAFT, SUBMITTED, Employee, RecordVersion, SelfServiceWindow
+from app.records import attachments, decisions, form, pdf, queries, self_service, services, values
+from app.records.models import DRAFT, RecordVersion
 from app.security import roles, scope
 
-PAGE_SIZE = 50
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"),
                  "approved": _l("Approved"), "rejected": _l("Rejected")}
+# a page number past this is no page (and must not reach the database as an offset)
+MAX_PAGE = 100000
 CHANGE_LABELS = {"changed": _l("Changed"), "added": _l("Added"), "removed": _l("Removed")}
 # printed on the form itself, which is a Vietnamese document in either screen language
 PDF_NOTE_UNSIGNED = "Bản chưa ký"
@@ -58,19 +55,11 @@ def change_label(what):
 
 
 def _employee_or_404(pk, action="read"):
-    employee = db.session.scalar(scope.restrict(select(Employee).where(Employee.id == pk),
-                                                g.user, action, model=Employee))
-    if employee is None:
-        abort(404)
-    return employee
+    return scope.get_or_404(Employee, pk, g.user, action)
 
 
 def _version_or_404(pk):
-    version = db.session.scalar(scope.restrict(select(RecordVersion).where(
-        RecordVersion.id == pk), g.user, "read", model=RecordVersion))
-    if version is None:
-        abort(404)
-    return version
+    return scope.get_or_404(RecordVersion, pk, g.user, "read")
 
 
 def _choices(field, current):
@@ -106,28 +95,10 @@ class RecordView(BaseView):
     @has_access
     def index(self):
         """The people in the user's scope with their record's state (the unit's list)."""
-        page = max(request.args.get("page", 1, type=int), 1)
+        page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
         text = request.args.get("q", "").strip()
-        query = scope.restrict(select(Employee), g.user, "read", model=Employee)
-        if text:
-            # accents and case ignored, in the database (trigram index on PostgreSQL)
-            query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
-        people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
-            Employee.full_name, Employee.id).limit(PAGE_SIZE + 1).offset(
-            (page - 1) * PAGE_SIZE)).all()
-        # each person's latest version, for this page's people only
-        ids = [person.id for person in people[:PAGE_SIZE]]
-        latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
-            .where(RecordVersion.employee_id.in_(ids)).group_by(RecordVersion.employee_id) \
-            .subquery()
-        versions = {version.employee_id: version for version in db.session.scalars(
-            select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)
-                                       & (latest.c.n == RecordVersion.number)))}
-        rows = [(person, versions.get(person.id)) for person in people]
-        services.audit_list(searched=bool(text), page=page)
-        db.session.commit()
-        return self._render("records/list.html", rows=rows[:PAGE_SIZE], page=page, q=text,
-                            more=len(rows) > PAGE_SIZE)
+        rows, more = queries.people_page(g.user, text, page)
+        return self._render("records/list.html", rows=rows, page=page, q=text, more=more)
 
     @expose("/me")
     @has_access
@@ -143,38 +114,11 @@ class RecordView(BaseView):
     @has_access
     def person(self, pk):
         employee = _employee_or_404(pk)
-        open_version = services.open_version(employee)
-        approved = services.approved_version(employee)
-        shown = open_version or approved
-        content = services.read_content(shown)
-        rejected = services.last_rejected(employee)
-        changes = []
-        if open_version is not None:
-            changes = services.diff(services.read_content(approved), content)
-        # the approved data as stored now against what its approvers signed
-        verdicts = approval.verdicts(approved)
-        if shown is not None:
-            services.audit_read(shown, "record.read")
-        db.session.commit()
+        page = queries.person_page(g.user, employee)
         return self._render(
-            "records/person.html", employee=employee, version=open_version, shown=shown,
-            content=content, missing=services.missing_required(content, employee.category),
-            completeness=services.completeness(content, employee.category), rejected=rejected,
-            versions=services.versions_of(employee), changes=changes,
-            documents=attachments.of_versions([open_version, approved]), kind_labels=attachments.KIND_LABELS,
-            may_write=scope.allows(g.user, "write", employee),
-            sections=form.sections_for(employee.category),
-            may_enter_decisions=scope.allows(g.user, "write", employee)
-            and services.actor_kind(g.user, employee) == services.OFFICER,
-            may_decide=open_version is not None and open_version.status == SUBMITTED
-            and approval.authority_for(g.user, open_version) is not None,
-            verdicts=verdicts, altered=any(not v.intact for v in verdicts), approved=approved,
-            credentials=keys.credentials_of(g.user),
-            may_sign_export=approved is not None
-            and bool(scope.user_scopes(g.user, "sign_export", roles.APPROVAL)),
-            signed_copy=exports.latest(employee),
+            "records/person.html", kind_labels=attachments.KIND_LABELS,
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
-                                                english=_english()))
+                                                english=_english()), **page.context())
 
     @expose("/person/<int:pk>/open", methods=["POST"])
     @has_access
@@ -320,21 +264,13 @@ class RecordView(BaseView):
     @has_access
     def self_service(self):
         """The windows of the officer's units, and the form that opens one."""
-        units = db.session.scalars(scope.restrict(
-            select(Unit).where(Unit.valid_to.is_(None)), g.user, "read", model=Unit)
-            .order_by(Unit.path).limit(500)).all()
-        people = db.session.scalars(scope.restrict(
-            select(Employee), g.user, "read", model=Employee)
-            .order_by(Employee.full_name, Employee.id).limit(500)).all()
-        return self._render("records/self_service.html", units=units, people=people,
-                            windows=self_service.windows_in_scope(g.user),
-                            groups=self_service.person_groups(),
-                            group_labels=OWNER_GROUP_LABELS, form_values=request.form)
+        return self._render("records/self_service.html", group_labels=OWNER_GROUP_LABELS,
+                            form_values=request.form, **queries.self_service_page(g.user))
 
     @expose("/self-service/open", methods=["POST"])
     @has_access
     def open_self_service(self):
-        unit = db.session.get(Unit, request.form.get("unit_id", type=int) or 0)
+        unit = queries.unit_in_scope(g.user, request.form.get("unit_id"))
         try:
             self_service.open_window(
                 g.user, unit, _date(request.form.get("opens_on")),
@@ -350,9 +286,7 @@ class RecordView(BaseView):
     @expose("/self-service/close", methods=["POST"])
     @has_access
     def close_self_service(self):
-        window = db.session.scalar(scope.restrict(select(SelfServiceWindow).where(
-            SelfServiceWindow.id == (request.form.get("window_id", type=int) or 0)),
-            g.user, "self_service", model=SelfServiceWindow))
+        window = queries.window_in_scope(g.user, request.form.get("window_id"))
         try:
             if window is None:
                 raise DomainError(_("Choose a window of your units."))
@@ -418,12 +352,12 @@ class RecordView(BaseView):
     def signed_pdf(self, pk):
         """The record's last copy signed by the person with authority and the seal."""
         employee = _employee_or_404(pk)
-        export = exports.latest(employee)
+        export = queries.latest_signed_copy(employee)
         if export is None:
             flash(_("No signed copy of this record exists yet; ask the head of your unit "
                     "for one."), "warning")
             return redirect(url_for("RecordView.person", pk=pk))
-        body = exports.content_of(export)
+        body = queries.signed_copy_content(export)
         services.audit_read(export.version, "record.export")
         db.session.commit()
         response = make_response(body)
@@ -454,12 +388,12 @@ class RecordView(BaseView):
     def compare(self, pk):
         """Any two versions of one record, the older first."""
         employee = _employee_or_404(pk)
-        chosen = [db.session.get(RecordVersion, request.args.get(name, type=int) or 0)
-                  for name in ("against", "newer")]
-        if any(v is None or v.employee_id != employee.id for v in chosen):
+        pair = queries.version_pair(g.user, employee, request.args.get("against"),
+                                    request.args.get("newer"))
+        if pair is None:
             flash(_("Choose two versions of this record."), "warning")
             return redirect(url_for("RecordView.person", pk=pk))
-        older, newer = sorted(chosen, key=lambda v: v.number)
+        older, newer = pair
         changes = services.diff(services.read_content(older), services.read_content(newer))
         services.audit_read(newer, "record.diff")
         db.session.commit()

@@ -4,28 +4,62 @@
 rows the user's roles reach for that action: own record, own unit subtree, the
 province, or (for technical administration) everything. Every list, show,
 edit, export, chart and API endpoint goes through it, through the FAB filter
-``ScopeFilter`` or by calling it directly; ``allows()`` checks one object.
+``ScopeFilter`` or by calling it directly; ``allows()`` checks one object and
+``get_or_404()`` fetches one for a view or an API.
+
+Security is the lowest domain layer (docs/architecture.md): what it needs from
+above comes through two hooks registered at start-up, the org tree's subtree
+condition (``use_unit_subtree``, by app.org) and the province's rules
+(``use_policy``, by app.policy).
 """
 import functools
 
+from flask import abort
 from flask_appbuilder.models.filters import BaseFilter
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 
+from app.extensions import db
 from app.security import roles
 
 # model class -> {scope: function(user) -> SQL condition or None (= every row)}
 _SCOPED = {}
+# the hooks' registered functions (see the module's docstring)
+_HOOKS = {}
+# ids are PostgreSQL integers: a larger one names no row (and must not reach the query)
+MAX_ID = 2 ** 31 - 1
+
+
+def use_unit_subtree(condition):
+    """Register ``condition(unit_column, unit)``: the SQL condition "the unit in
+    ``unit_column`` is ``unit`` or lies below it" (app.org registers it)."""
+    _HOOKS["unit_subtree"] = condition
+
+
+def use_policy(rule, profile_name):
+    """Register the province's rules: ``rule(key)`` and ``profile_name()`` of the
+    active profile (app.policy registers them); some grants depend on them."""
+    _HOOKS["rule"], _HOOKS["profile_name"] = rule, profile_name
+
+
+def _hook(name):
+    try:
+        return _HOOKS[name]
+    except KeyError:
+        raise RuntimeError("scope: no %s registered; create_app() registers it" % name)
+
+
+def profile_rule(key):
+    """The active profile's rule ``key``, through the registered policy."""
+    return _hook("rule")(key)
 
 
 def unit_subtree(model, column_name):
     """The scope rule "rows whose unit lies in the user's unit subtree"."""
 
     def rule(user):
-        from app.org.services import subtree_condition
-
         if user.unit is None:
             return false()
-        return subtree_condition(getattr(model, column_name), user.unit)
+        return _hook("unit_subtree")(getattr(model, column_name), user.unit)
 
     return rule
 
@@ -52,25 +86,13 @@ def scoped(resource, own, subtree, province=None, system=None):
     return register
 
 
-def _profile_rule(key):
-    from app.policy.profiles import rule
-
-    return rule(key)
-
-
-def _profile_name():
-    from app.policy.profiles import active_profile
-
-    return active_profile()["name"]
-
-
 @functools.lru_cache(maxsize=256)
 def _role_grants(role_name, profile_name):
     """(scope, granted pairs) of a role under a profile; both are fixed tables."""
     config = roles.role_config(role_name)
     if config is None:
         return None, frozenset()
-    return config["scope"], frozenset(roles.granted_permissions(role_name, _profile_rule))
+    return config["scope"], frozenset(roles.granted_permissions(role_name, profile_rule))
 
 
 def user_scopes(user, action, resource):
@@ -81,7 +103,7 @@ def user_scopes(user, action, resource):
     if getattr(user, "access_restricted", False) and not roles.allowed_when_restricted(
             action, resource):
         return scopes
-    profile = _profile_name()
+    profile = _hook("profile_name")()
     for role in getattr(user, "roles", []) or []:
         scope, granted = _role_grants(role.name, profile)
         if (action, resource) in granted:
@@ -113,11 +135,37 @@ def restrict(query, user, action, model=None):
 
 def allows(user, action, obj):
     """Whether ``user`` may ``action`` this one object."""
-    from app.extensions import db
-
     model = type(obj)
-    query = db.session.query(model.id).filter(model.id == obj.id)
-    return restrict(query, user, action, model=model).first() is not None
+    query = select(model.id).where(model.id == obj.id)
+    return db.session.scalar(restrict(query, user, action, model=model)) is not None
+
+
+def as_id(value):
+    """``value`` as a row id, or None when it cannot be one (text, negative, too large)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def get_in_scope(model, pk, user, action="read"):
+    """The row of ``model`` with id ``pk`` if ``user`` may ``action`` it, else None."""
+    pk = as_id(pk)
+    if pk is None:
+        return None
+    query = restrict(select(model).where(model.id == pk), user, action, model=model)
+    return db.session.scalar(query)
+
+
+def get_or_404(model, pk, user, action="read"):
+    """The row of ``model`` with id ``pk`` for a view or an API: 404 when it does not
+    exist and when it lies outside the user's scope for ``action``, so that a guessed
+    id tells nothing."""
+    row = get_in_scope(model, pk, user, action)
+    if row is None:
+        abort(404)
+    return row
 
 
 

@@ -12,7 +12,7 @@ from app.core import clock
 from app.extensions import db
 from app.org.models import LEADER_DEPUTY, LEADER_HEAD, UnitLeader
 from app.records import services as records
-from app.records.models import Employee
+from app.org.models import Employee
 from app.security import roles, scope
 from app.signing import pki
 from app.signing.providers import Pkcs12Signer
@@ -21,7 +21,6 @@ from tests.records.conftest import (  # noqa: F401  (fixtures)
     CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, people,
 )
 from tests.security import world as w
-from tests.smtp_server import running_smtp_server
 
 PIN = "2468"
 PKI_START = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365)
@@ -33,18 +32,11 @@ OFFICERS = {"canbo_b": "B"}
 SIGNERS = ("thutruong", "photruong", "chutich", "sonoivu")
 
 
-@pytest.fixture(scope="module")
-def smtp_server():
-    with running_smtp_server() as server:
-        yield server
-
-
 @pytest.fixture
 def app(make_app, smtp_server):
     """The tests' app, mailing to a real SMTP server of its own."""
     from tests.conftest import reset_data
 
-    smtp_server.clear()
     app = make_app(MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port))
     yield app
     reset_data(app)

@@ -17,7 +17,8 @@ from app.core.exceptions import DomainError
 from app.extensions import db
 from app.notify.models import Notice
 from app.org.models import LEADER_DEPUTY, UnitLeader
-from app.records.models import APPROVED, REJECTED, SUBMITTED, Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import APPROVED, REJECTED, SUBMITTED, RecordVersion
 from tests.approval.conftest import account, also_personal, submitted
 
 # inside and outside November 2026's window (26–30/11 under every profile with one)

@@ -242,7 +242,7 @@ def test_the_agency_seal_signs_from_the_hsm(app, province, people, approvers, so
     """The seal's key never leaves the token: the exported record's second signature
     is made inside it."""
     from app.approval import exports
-    from app.records.models import Employee
+    from app.org.models import Employee
     from app.signing.pdf import verify_pdf
     from tests.approval.test_approval import approve
     from tests.signing.tools import pyhanko_statuses

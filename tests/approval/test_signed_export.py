@@ -13,7 +13,7 @@ from app.approval.models import SignedExport
 from app.audit.models import AuditEntry
 from app.core.exceptions import DomainError
 from app.extensions import db
-from app.records.models import Employee
+from app.org.models import Employee
 from app.signing.pdf import verify_pdf
 from tests.approval.conftest import PIN, account, submitted
 from tests.approval.test_approval import approve

@@ -22,7 +22,7 @@ def _with_document(app, province, people, username):
     """A submitted version carrying a scanned PDF."""
     with app.app_context():
         from app.records import services as records
-        from app.records.models import Employee
+        from app.org.models import Employee
         person = db.session.get(Employee, people.ids[username])
         actor = account(province, username)
         draft = records.open_draft(actor, person)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app import MIGRATIONS_DIR, create_app
 from app.extensions import db
 from app.org.models import Unit
-from app.records.models import Employee
+from app.org.models import Employee
 from app.security import roles
 from app.security.scope import restrict
 from bench.generate import generate

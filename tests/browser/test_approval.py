@@ -7,11 +7,11 @@ from sqlalchemy import select, text
 
 from app.approval import keys
 from app.approval.demo import DEMO_PIN
-from app.core.demo import DEMO_PASSWORD
-from app.core.demo_seed import seed_demo
+from app.application.demo import DEMO_PASSWORD, seed_demo
 from app.extensions import db
 from app.records import services as records
-from app.records.models import Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import RecordVersion
 from app.signing import pki
 from tests.browser.conftest import ARTIFACTS, sign_in, visible_english_words
 from tests.signing.tools import nss_database, pdfsig

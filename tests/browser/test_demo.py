@@ -2,8 +2,7 @@
 screens limited to its role's scope, and the profile's rules where allowed."""
 import pytest
 
-from app.core.demo import DEMO_PASSWORD
-from app.core.demo_seed import seed_demo
+from app.application.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import sign_in, visible_english_words
 
 # username -> (pages to visit, what the org tree shows, the profile page allowed)

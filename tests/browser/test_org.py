@@ -3,11 +3,10 @@ the demo province (Sở Khoa học và Công nghệ absorbs Sở Thông tin và 
 thông, as in 2025) through the form; staff, history and codes come out right."""
 from sqlalchemy import select
 
-from app.core.demo import DEMO_PASSWORD
-from app.core.demo_seed import seed_demo
+from app.application.demo import DEMO_PASSWORD, seed_demo
 from app.extensions import db
 from app.org.models import Unit
-from app.records.models import Employee
+from app.org.models import Employee
 from tests.browser.conftest import sign_in, visible_english_words
 
 ABSORBING = "Sở Khoa học và Công nghệ"

@@ -5,8 +5,7 @@ import io
 
 from reportlab.pdfgen import canvas
 
-from app.core.demo import DEMO_PASSWORD
-from app.core.demo_seed import seed_demo
+from app.application.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import ARTIFACTS, sign_in, visible_english_words
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

@@ -1,5 +1,6 @@
 """Dates read dd/mm/yyyy on every page."""
 import datetime
+import threading
 
 import pytest
 
@@ -55,3 +56,30 @@ def test_user_pages_show_dates_as_dd_mm_yyyy(app, client, make_user):
     html = client.get("/accounts/show/%d" % other_id).get_data(as_text=True)
     assert "05/02/2026 08:30" in html and "24/12/2025 14:05" in html
     assert "2026-02-05" not in html and "2025-12-24" not in html
+
+
+def test_two_threads_freezing_at_once_leave_the_clock_running():
+    """Freezes that end in another order than they began (two threads, as the
+    concurrent approval tests do) must not leave the clock frozen afterwards."""
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    moment = datetime.datetime(2026, 11, 27, 9, 30)
+
+    def first():
+        with clock.freeze(moment):
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with clock.freeze(moment):
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    real = datetime.datetime.now(datetime.timezone.utc)
+    assert abs(clock.now() - real) < datetime.timedelta(minutes=5)

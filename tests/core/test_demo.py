@@ -3,14 +3,14 @@ duplicate, one account per role seeing its own scope."""
 from sqlalchemy import func, select
 
 from app.accounts.models import Account
-from app.core.demo import DEMO_PASSWORD
-from app.core.demo_seed import TOTAL_STAFF, seed_demo
+from app.application.demo import DEMO_PASSWORD, TOTAL_STAFF, seed_demo
 from app.extensions import db
 from app.org import services
 from app.org.models import LEADER_HEAD, Unit, UnitCode, UnitLeader, UnitState
 from app.records import services as records, values
 from app.records import form
-from app.records.models import APPROVED, Employee, EmployeePlacement, RecordVersion
+from app.org.models import Employee, EmployeePlacement
+from app.records.models import APPROVED, RecordVersion
 from app.security.scope import restrict
 from tests.conftest import login
 

@@ -7,8 +7,8 @@ import tempfile
 import pytest
 
 import config
-from app.core.demo import DEMO_LOADED_FLAG
-from app.core.guard import ProductionGuardError
+from app.application.demo import DEMO_LOADED_FLAG
+from app.application.guard import ProductionGuardError
 from app.core.models import SystemFlag
 from app.extensions import db
 from tests.conftest import TEST_SECRET_KEY, environ_for
@@ -136,3 +136,25 @@ def test_seed_demo_twice_creates_no_duplicates(app):
         canhan = app.appbuilder.sm.find_user(username="canhan")
         assert not canhan.must_change_password and canhan.unit.name == "Sở Giáo dục và Đào tạo"
         db.session.remove()
+
+
+def test_production_hashes_passwords_with_scrypt(make_app):
+    """The tests hash their accounts cheaply (tests/conftest.py CHEAP_HASH); a
+    production app keeps werkzeug's scrypt, for FAB's accounts and ours."""
+    from app.accounts.services import hash_password
+
+    app = make_app(HOSO_ENV="production", SIGNING_TRUST_FILE=PRODUCTION_TRUST)
+    assert app.config["FAB_PASSWORD_HASH_METHOD"] == "scrypt"
+    with app.test_request_context():
+        assert hash_password("Matkhau@2026").startswith("scrypt:")
+
+
+def test_the_test_apps_hash_cheaply_and_production_refuses_that(make_app):
+    from app.accounts.services import hash_password
+    from tests.conftest import CHEAP_HASH
+
+    with make_app().test_request_context():
+        assert hash_password("Matkhau@2026").startswith("pbkdf2:sha256:1$")
+    with pytest.raises(ProductionGuardError) as raised:
+        make_app(CHEAP_HASH, HOSO_ENV="production", SIGNING_TRUST_FILE=PRODUCTION_TRUST)
+    assert [reason for reason in raised.value.reasons if "FAB_PASSWORD_HASH_METHOD" in reason]

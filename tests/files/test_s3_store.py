@@ -14,7 +14,7 @@ from app.accounts.models import Account
 from app.extensions import db
 from app.files.store import S3Store, file_store
 from app.records import attachments, services
-from app.records.models import Employee
+from app.org.models import Employee
 from tests.records.conftest import open_self_service
 from tests.records.test_attachments import PDF
 

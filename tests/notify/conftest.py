@@ -1,14 +1,8 @@
-"""An app whose mail goes to a real SMTP server of the tests' own (tests/smtp_server.py)."""
+"""An app whose mail goes to a real SMTP server of the tests' own (tests/smtp_server.py,
+the ``smtp_server`` fixture of tests/conftest.py)."""
 import pytest
 
 from tests.conftest import reset_data
-from tests.smtp_server import running_smtp_server
-
-
-@pytest.fixture
-def smtp_server():
-    with running_smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from app.org.models import (
     LEADER_DEPUTY, LEADER_HEAD, OrgRestructuring, Unit, UnitCode, UnitLeader, UnitState,
 )
 from app.org.services import Decision, OrgError, SplitPart
-from app.records.models import Employee, EmployeePlacement
+from app.org.models import Employee, EmployeePlacement
 
 BEFORE = date(2025, 6, 30)
 REFORM = date(2025, 7, 1)    # the two-tier reform's day

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.org import services
 from app.org.models import OrgRestructuring, Unit
-from app.records.models import Employee
+from app.org.models import Employee
 from tests.conftest import csrf_token, login
 from tests.security import world as w
 

@@ -8,7 +8,8 @@ from app.accounts.models import Account
 from app.catalogs.services import load_shipped
 from app.extensions import db
 from app.core import clock
-from app.records.models import Employee, SelfServiceWindow
+from app.org.models import Employee
+from app.records.models import SelfServiceWindow
 
 # the catalogs the form's required fields use
 FORM_CATALOGS = ["dan_toc", "ton_giao", "tinh_thanh", "giao_duc_pho_thong",

@@ -14,7 +14,8 @@ from app.accounts.models import Account
 from app.core.exceptions import DomainError
 from app.extensions import db
 from app.records import attachments, services
-from app.records.models import Attachment, Employee
+from app.org.models import Employee
+from app.records.models import Attachment
 from tests.conftest import FILE_STORE_DIR, login
 from tests.security import world as w
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from app.core.exceptions import DomainError
 from app.extensions import db
 from app.records import decisions, services
-from app.records.models import Attachment, Employee
+from app.org.models import Employee
+from app.records.models import Attachment
 from tests.conftest import login
 from tests.records.conftest import account
 from tests.records.test_attachments import PDF

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.accounts.models import Account
 from app.extensions import db
 from app.records import services
-from app.records.models import APPROVED, Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import APPROVED, RecordVersion
 from tests.conftest import login
 from tests.records.conftest import CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED
 from tests.security import world as w

@@ -11,7 +11,8 @@ from app.core.exceptions import DomainError
 from app.extensions import db
 from app.org.models import Unit
 from app.records import self_service, services
-from app.records.models import Employee, SelfServiceWindow
+from app.org.models import Employee
+from app.records.models import SelfServiceWindow
 from tests.conftest import login
 from tests.records.conftest import account
 from tests.security import world as w

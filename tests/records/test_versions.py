@@ -6,7 +6,8 @@ from sqlalchemy import func, select, text
 from app.core.exceptions import DomainError
 from app.extensions import db
 from app.records import services
-from app.records.models import APPROVED, DRAFT, REJECTED, SUBMITTED, Employee, RecordVersion
+from app.org.models import Employee
+from app.records.models import APPROVED, DRAFT, REJECTED, SUBMITTED, RecordVersion
 from tests.records.conftest import (
     CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, account,
 )

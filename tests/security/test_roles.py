@@ -4,7 +4,7 @@ import json
 import config
 from app.extensions import db
 from app.security import roles
-from app.security.sync import wanted_permissions
+from app.application.roles_sync import wanted_permissions
 from tests.conftest import login
 from tests.security import world as w
 

@@ -149,7 +149,8 @@ def build_records(app, world):
     version can be neither edited, re-opened nor submitted again)."""
     from app.core import clock
     from app.files.store import file_store
-    from app.records.models import SUBMITTED, Attachment, Employee, RecordVersion
+    from app.org.models import Employee
+    from app.records.models import SUBMITTED, Attachment, RecordVersion
     from app.records.services import empty_content
 
     world.employees, world.versions, world.attachments = {}, {}, {}

@@ -32,7 +32,7 @@ class HoSoSecurityManager(SecurityManager):
         self.appbuilder.add_api(self.security_api)
         self.auth_view = self.authdbview()
         self.appbuilder.add_view_no_menu(self.auth_view)
-        # user_view is set by app.menu to the "my account" view, whose
+        # user_view is set by app/application/menu.py to the "my account" view, whose
         # userinfo page FAB links from the navbar.
 
     def auth_user_db(self, username, password):

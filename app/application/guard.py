@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
 import config
-from app.core.demo import DEMO_ACCOUNTS, DEMO_LOADED_FLAG
+from app.application.demo import DEMO_ACCOUNTS, DEMO_LOADED_FLAG
 from app.core.models import SystemFlag
 from app.extensions import db
 
@@ -30,6 +30,10 @@ def production_problems(app):
         problems.append(
             _("SECRET_KEY is shorter than %(n)d characters.", n=MIN_SECRET_KEY_LENGTH)
         )
+
+    if app.config.get("FAB_PASSWORD_HASH_METHOD") != config.PASSWORD_HASH_METHOD:
+        problems.append(_("FAB_PASSWORD_HASH_METHOD is not %(method)s: passwords would be "
+                          "hashed weakly.", method=config.PASSWORD_HASH_METHOD))
 
     if config.DEFAULT_RECORD_KEY in app.config.get("RECORD_ENCRYPTION_KEYS", ""):
         problems.append(_("RECORD_ENCRYPTION_KEYS holds the development key; set keys of "

@@ -4,19 +4,36 @@ A realistic small province under the vinh_phuc profile: UBND tỉnh, Sở with
 chi cục and đơn vị sự nghiệp, UBND xã/phường of the two-tier government with
 their schools, about 300 people with Vietnamese names (the same every time:
 a fixed random seed), heads and deputies, and one account per role.
+The account names are fixed so that the production guard recognises a demo
+installation (app/application/guard.py).
 """
 import random
 from datetime import date
 
 from sqlalchemy import select
 
-from app.core.demo import DEMO_LOADED_FLAG, DEMO_PASSWORD, DEMO_PEOPLE
 from app.core.models import SystemFlag
 from app.extensions import db
 from app.org.models import LEADER_DEPUTY, LEADER_HEAD, Unit, UnitLeader
 from app.org.services import create_unit
-from app.records.models import Employee
-from app.security.sync import sync_security
+from app.org.models import Employee
+from app.application.roles_sync import sync_security
+from app.security import roles
+
+DEMO_LOADED_FLAG = "demo_loaded"
+DEMO_PASSWORD = "HoSo@2026"
+
+# username -> (họ và tên đệm, tên, role, account kind, unit name)
+DEMO_PEOPLE = {
+    "quantri": ("Lê Văn", "Thành", roles.ROLE_ADMIN, "staff", None),
+    "sonoivu": ("Phạm Thị", "Lan", roles.ROLE_SO_NOI_VU, "staff", "Sở Nội vụ"),
+    # the principal of canhan's school: the head who approves her record (Điều 5 HP)
+    "thutruong": ("Vũ Minh", "Đức", roles.ROLE_HEAD, "agency", "Trường THPT Chuyên Vĩnh Phúc"),
+    "quanlydulieu": ("Trần Thị", "Thu", roles.ROLE_OFFICER, "personal",
+                     "Sở Giáo dục và Đào tạo"),
+    "canhan": ("Đỗ Thị", "Hằng", roles.ROLE_PERSONAL, "personal", "Sở Giáo dục và Đào tạo"),
+}
+DEMO_ACCOUNTS = tuple(DEMO_PEOPLE)
 
 PROVINCE = "UBND tỉnh Vĩnh Phúc"
 # (name, parent name, type, code, employs staff). The two Sở of 2025's

@@ -32,7 +32,7 @@ def database_is_current():
 
 def wanted_permissions(appbuilder, role_name):
     """The permission-view rows the table grants a role, menu entries included."""
-    from app.menu import MENU_CATEGORIES, MENU_ENTRIES
+    from app.application.menu import MENU_CATEGORIES, MENU_ENTRIES
 
     sm = appbuilder.sm
     granted = roles.granted_permissions(role_name, rule)

@@ -1,0 +1,18 @@
+"""The application layer: what puts the domains together (docs/architecture.md).
+
+The menu and every view (menu.py), the commands (cli.py), the demo province
+(demo.py), the role sync (roles_sync.py), the production guard (guard.py), the
+home and error pages (home.py, errors.py); and ``register_hooks``, which lets
+each domain connect to the hooks of the layers below it.
+"""
+
+
+def register_hooks():
+    """Each domain registers what the lower layers call back (idempotent)."""
+    from app.accounts import services as accounts
+    from app.approval import queries as approval
+    from app.org import services as org
+
+    org.register_hooks()
+    accounts.register_hooks()
+    approval.register_hooks()

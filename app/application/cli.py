@@ -1,0 +1,51 @@
+"""The application's commands: `flask sync-roles` and `flask seed-demo` here, and
+each domain's own (``<domain>/cli.py``: `flask audit`, `flask catalogs`,
+`flask approval`, `flask signing`), registered by ``init_app``."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+import config
+from app.application import demo
+from app.application.roles_sync import security_tables_exist, sync_security
+
+
+@click.command("sync-roles")
+@with_appcontext
+def sync_roles_command():
+    """Create the roles and permissions the code declares (idempotent)."""
+    appbuilder = current_app.appbuilder
+    if not security_tables_exist(appbuilder):
+        raise click.ClickException(_("The tables do not exist yet: run `flask db upgrade` first."))
+    sync_security(appbuilder)
+    click.echo(_("Roles and permissions are in sync."))
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load the demo province (refused in production) and print its accounts."""
+    if current_app.config["HOSO_ENV"] == config.PRODUCTION:
+        raise click.ClickException(
+            _("Demo data is never loaded when HOSO_ENV=production.")
+        )
+    accounts = demo.seed_demo(current_app.appbuilder)
+    click.echo(_("Demo accounts (password %(password)s):", password=demo.DEMO_PASSWORD))
+    for username, label in accounts:
+        click.echo("  %-14s %s" % (username, label))
+    from app.approval.demo import DEMO_PIN, SIGNING_ACCOUNTS
+
+    click.echo(_("Demo signing keys of %(accounts)s: PIN %(pin)s (demo certificates, not "
+                 "legally valid).", accounts=", ".join(SIGNING_ACCOUNTS), pin=DEMO_PIN))
+
+
+def init_app(app):
+    from app.approval import cli as approval_cli
+    from app.audit import cli as audit_cli
+    from app.catalogs import cli as catalogs_cli
+
+    for domain_cli in (approval_cli, audit_cli, catalogs_cli):
+        domain_cli.init_app(app)
+    app.cli.add_command(sync_roles_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,168 @@
+"""What the record screens read, built in one call per page.
+
+Views call these and render what they return; they run no query themselves
+(tests/test_views_run_no_queries.py). Reads are audited here, in the same
+transaction as the page, and committed with it.
+
+The approval layer sits above the records (docs/architecture.md), so what the
+person's page shows of approvals and signed copies comes through the hooks
+below, which app.approval registers at start-up: the records never import it.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.core.text import fold
+from app.extensions import db
+from app.org.models import Employee, Unit
+from app.records import attachments, form, self_service, services
+from app.records.models import RecordVersion, SelfServiceWindow
+from app.security import scope
+
+PAGE_SIZE = 50
+# how many units and people the self-service form offers to choose from
+CHOICES_LIMIT = 500
+
+# functions (actor, employee, approved version or None, open version or None) ->
+# {template name: value}, merged into the person's page (app.approval adds its panel)
+_PERSON_PANELS = []
+# the signed copies of records, kept by app.approval: {"latest": employee -> export or
+# None, "content_of": export -> PDF bytes}
+_SIGNED_COPIES = {}
+
+
+def add_person_panel(panel):
+    """Register a panel of the person's page (a higher layer's part of it)."""
+    if panel not in _PERSON_PANELS:
+        _PERSON_PANELS.append(panel)
+
+
+def use_signed_copies(latest, content_of):
+    """Register where the record's signed copies come from."""
+    _SIGNED_COPIES.update(latest=latest, content_of=content_of)
+
+
+def latest_signed_copy(employee):
+    """The record's last signed copy, or None (also when nothing signs copies)."""
+    latest = _SIGNED_COPIES.get("latest")
+    return latest(employee) if latest else None
+
+
+def signed_copy_content(export):
+    return _SIGNED_COPIES["content_of"](export)
+
+
+def people_page(actor, text, page):
+    """The people in the actor's scope matching ``text`` (accents and case ignored,
+    in the database), one page by name, each with their latest version.
+
+    Returns ([(employee, latest version or None)], whether more pages follow).
+    """
+    query = scope.restrict(select(Employee), actor, "read", model=Employee)
+    if text:
+        # trigram index on PostgreSQL
+        query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
+    people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
+        Employee.full_name, Employee.id).limit(PAGE_SIZE + 1).offset(
+        (page - 1) * PAGE_SIZE)).all()
+    shown = people[:PAGE_SIZE]
+    # each person's latest version, for this page's people only
+    latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
+        .where(RecordVersion.employee_id.in_([person.id for person in shown])) \
+        .group_by(RecordVersion.employee_id).subquery()
+    versions = {version.employee_id: version for version in db.session.scalars(
+        select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)
+                                   & (latest.c.n == RecordVersion.number)))}
+    services.audit_list(searched=bool(text), page=page)
+    db.session.commit()
+    return [(person, versions.get(person.id)) for person in shown], len(people) > PAGE_SIZE
+
+
+@dataclass
+class PersonPage:
+    """What the person's page shows, and what the viewer may do there."""
+
+    employee: object
+    version: object          # the open version (draft or submitted), or None
+    approved: object         # the last approved version, or None
+    shown: object            # the open version, else the approved one
+    content: dict
+    rejected: object
+    changes: list            # the open version against the approved one
+    versions: list
+    documents: list
+    missing: list
+    completeness: int
+    sections: list
+    may_write: bool
+    may_enter_decisions: bool
+    panels: dict             # what the higher layers add (approval: verdicts, signing)
+
+    def context(self):
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__
+                  if name != "panels"}
+        values.update(self.panels)
+        return values
+
+
+def person_page(actor, employee):
+    """Everything the person's page shows, its permission flags included; the read
+    is audited and committed."""
+    open_version = services.open_version(employee)
+    approved = services.approved_version(employee)
+    shown = open_version or approved
+    content = services.read_content(shown)
+    may_write = scope.allows(actor, "write", employee)
+    panels = {}
+    for panel in _PERSON_PANELS:
+        panels.update(panel(actor, employee, approved, open_version))
+    page = PersonPage(
+        employee=employee, version=open_version, approved=approved, shown=shown,
+        content=content, rejected=services.last_rejected(employee),
+        changes=services.diff(services.read_content(approved), content)
+        if open_version is not None else [],
+        versions=services.versions_of(employee),
+        documents=attachments.of_versions([open_version, approved]),
+        missing=services.missing_required(content, employee.category),
+        completeness=services.completeness(content, employee.category),
+        sections=form.sections_for(employee.category), may_write=may_write,
+        may_enter_decisions=may_write
+        and services.actor_kind(actor, employee) == services.OFFICER,
+        panels=panels)
+    if shown is not None:
+        services.audit_read(shown, "record.read")
+    db.session.commit()
+    return page
+
+
+def version_pair(actor, employee, older_id, newer_id):
+    """Two versions of one record, the older first, or None unless both are its own."""
+    chosen = [scope.get_in_scope(RecordVersion, pk, actor) for pk in (older_id, newer_id)]
+    if any(version is None or version.employee_id != employee.id for version in chosen):
+        return None
+    return sorted(chosen, key=lambda version: version.number)
+
+
+def self_service_page(actor):
+    """The units and people the officer may open self-service to, and the windows."""
+    units = db.session.scalars(scope.restrict(
+        select(Unit).where(Unit.valid_to.is_(None)), actor, "read", model=Unit)
+        .order_by(Unit.path).limit(CHOICES_LIMIT)).all()
+    people = db.session.scalars(scope.restrict(select(Employee), actor, "read", model=Employee)
+                                .order_by(Employee.full_name, Employee.id)
+                                .limit(CHOICES_LIMIT)).all()
+    return {"units": units, "people": people,
+            "windows": self_service.windows_in_scope(actor),
+            "groups": self_service.person_groups()}
+
+
+def window_in_scope(actor, window_id):
+    """A self-service window the actor may close, or None."""
+    return scope.get_in_scope(SelfServiceWindow, window_id, actor, "self_service")
+
+
+def unit_in_scope(actor, unit_id):
+    """A unit the actor reads, or None (self-service opens to units in scope only;
+    the service checks the officer's right on it)."""
+    return scope.get_in_scope(Unit, unit_id, actor, "read")
