@@ -51,6 +51,22 @@ class HoSoSecurityManager(SecurityManager):
                 return False
         return super().has_access(permission_name, view_name)
 
+    def _has_view_access(self, user, permission_name, view_name):
+        """FAB asks the database once per check, and a page's menu makes dozens of
+        checks: within a request, the roles' permissions are read once (one query
+        per role) and every check after that is a look-up."""
+        if not has_request_context():
+            return super()._has_view_access(user, permission_name, view_name)
+        roles_of_user = self.get_user_roles(user)
+        key = tuple(sorted(role.id for role in roles_of_user))
+        cache = g.setdefault("hoso_permissions", {})
+        if key not in cache:
+            granted = set()
+            for role in roles_of_user:
+                granted |= self.get_role_permissions(role)
+            cache[key] = frozenset(granted)
+        return (permission_name, view_name) in cache[key]
+
     def update_user_auth_stat(self, user, success=True):
         from app.accounts.services import register_sign_in
 

@@ -1,8 +1,9 @@
-"""Account screens: thin, every rule is in app.accounts.services."""
+"""Account screens: thin, every rule is in app.accounts.services, what they read in
+app.accounts.queries (the REST resource is in app.accounts.api)."""
 import io
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
-from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
+from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
@@ -10,30 +11,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from app.accounts import importer, services
+from app.accounts import importer, queries, services
 from app.accounts.forms import (
     AccessForm, AccountCreateForm, AccountEditForm, AccountImportForm, PasswordChangeForm,
     RolesForm,
 )
 from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
 from app.audit import services as audit
-from app.audit.views import AuditedApiReadsMixin, AuditedReadsMixin
+from app.audit.views import AuditedReadsMixin
 from app.core.views import VietnameseFormatsMixin, submit_form
 from app.security.views import ScopedActionsMixin
 from app.extensions import db
-from app.org.models import Unit
 from app.security import roles, scope
 
 KIND_LABELS = {KIND_PERSONAL: _l("Personal account"), KIND_AGENCY: _l("Agency account"),
                KIND_STAFF: _l("Staff account")}
 STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "revoked": _l("Revoked")}
-
-
-def _account_or_404(pk, action_name="read"):
-    account = db.session.get(Account, pk)
-    if account is None or not scope.allows(g.user, action_name, account):
-        abort(404)
-    return account
 
 
 def _saved(message, account):
@@ -49,11 +42,6 @@ def _changed():
 def _one(items):
     """FAB hands an action one row from the show page, a list from the list page."""
     return items[0] if isinstance(items, list) else items
-
-
-def _unit_choices(action_name):
-    query = scope.restrict(db.session.query(Unit), g.user, "read", model=Unit).order_by(Unit.path)
-    return [(str(u.id), u.name) for u in query if services.unit_reachable(g.user, action_name, u)]
 
 
 class AccountView(ScopedActionsMixin, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
@@ -170,7 +158,8 @@ class AccountAdminView(BaseView):
 
     def _create(self, kind):
         form = AccountCreateForm()
-        form.unit_id.choices = [("", _("(none)"))] + _unit_choices(services.CREATE_ACTION[kind])
+        form.unit_id.choices = [("", _("(none)"))] + queries.unit_choices(
+            g.user, services.CREATE_ACTION[kind])
         if kind == KIND_STAFF:
             del form.unit_id
         response, errors = submit_form(
@@ -208,9 +197,9 @@ class AccountAdminView(BaseView):
     @expose("/edit/<int:pk>", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        account = _account_or_404(pk, "write")
+        account = scope.get_or_404(Account, pk, g.user, "write")
         form = AccountEditForm(obj=account if request.method == "GET" else None)
-        form.unit_id.choices = [("", _("(none)"))] + _unit_choices("write")
+        form.unit_id.choices = [("", _("(none)"))] + queries.unit_choices(g.user, "write")
         if request.method == "GET":
             form.unit_id.data = str(account.unit_id or "")
         response, errors = submit_form(
@@ -258,7 +247,7 @@ class AccountAdminView(BaseView):
     @expose("/access/<int:pk>", methods=["GET", "POST"])
     @has_access
     def access(self, pk):
-        account = _account_or_404(pk, "manage")
+        account = scope.get_or_404(Account, pk, g.user, "manage")
         form = AccessForm()
         response, errors = submit_form(
             form,
@@ -272,7 +261,7 @@ class AccountAdminView(BaseView):
     @expose("/roles/<int:pk>", methods=["GET", "POST"])
     @has_access
     def assign_roles(self, pk):
-        account = _account_or_404(pk, "assign_roles")
+        account = scope.get_or_404(Account, pk, g.user, "assign_roles")
         form = RolesForm()
         form.roles.choices = [(name, name) for name in roles.ROLE_NAMES]
         if request.method == "GET":
@@ -299,7 +288,7 @@ class MyAccountView(BaseView):
     @expose("/")
     @has_access
     def userinfo(self):
-        account = db.session.get(Account, g.user.id)
+        account = queries.own_account(g.user)
         audit.record("account.read", account)
         db.session.commit()
         return self.render_template("accounts/my_account.html", account=account,
@@ -309,7 +298,7 @@ class MyAccountView(BaseView):
     @expose("/password", methods=["GET", "POST"])
     @has_access
     def password(self):
-        account = db.session.get(Account, g.user.id)
+        account = queries.own_account(g.user)
         form = PasswordChangeForm()
         response, errors = submit_form(
             form,
@@ -326,20 +315,3 @@ class MyAccountView(BaseView):
                                     submit_label=_("Change password"), errors=errors,
                                     intro=intro, result=None, extra_link=None)
 
-
-class AccountApi(AuditedApiReadsMixin, ModelRestApi):
-    """Accounts over REST, read-only, in the same scope as the screens."""
-
-    resource_name = "account"
-    datamodel = SQLAInterface(Account)
-    class_permission_name = roles.ACCOUNT
-    method_permission_name = {"get": "read", "get_list": "read", "info": "read"}
-    include_route_methods = {"get", "get_list", "info"}
-    base_permissions = roles.base_permissions(roles.ACCOUNT)
-    allow_browser_login = True
-    base_filters = [["id", scope.ScopeFilter, "read"]]
-    audit_object_type = "Account"
-    list_columns = ["id", "username", "last_name", "first_name", "unit_id", "kind", "status",
-                    "access_restricted", "access_expires_on"]
-    show_columns = list_columns + ["email", "must_change_password", "last_login"]
-    search_columns = ["username", "last_name", "first_name", "unit_id", "kind", "status"]

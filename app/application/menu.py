@@ -44,10 +44,13 @@ MENU_CATEGORIES = {
 
 
 def register_menu(appbuilder):
-    from app.accounts.views import AccountAdminView, AccountApi, AccountView, MyAccountView
-    from app.approval.views import ApprovalApi, ApprovalView, SigningApi, SigningView
+    from app.accounts.api import AccountApi
+    from app.accounts.views import AccountAdminView, AccountView, MyAccountView
+    from app.approval.api import ApprovalApi, SigningApi
+    from app.approval.views import ApprovalView, SigningView
     from app.audit.views import AuditLogView
-    from app.org.views import RestructureView, UnitApi, UnitTreeView, UnitView
+    from app.org.api import UnitApi
+    from app.org.views import RestructureView, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
     from app.notify.views import NoticeView
     from app.policy.views import ProfileView

@@ -1,13 +1,83 @@
 """What the approval screens read, and what approval adds to the records' pages.
 
+The views of app/approval/views.py and app/approval/api.py call one function
+per page and render what it returns; they run no query themselves
+(tests/test_views_run_no_queries.py). Reads are audited here, in the same
+transaction as the page, and committed with it.
+
 The records sit below the approval layer (docs/architecture.md): the person's
 page shows the approval panel and the signed copy through the hooks of
 app/records/queries.py, which ``register_hooks`` fills at start-up.
 """
-from app.approval import exports, keys, services
+from app.approval import delegations, exports, keys, month_seal, services, window
+from app.audit import services as audit
+from app.extensions import db
+from app.records import attachments
 from app.records import queries as record_queries
+from app.records import services as records
 from app.records.models import SUBMITTED
 from app.security import roles, scope
+
+
+def _may(actor, action):
+    return bool(scope.user_scopes(actor, action, roles.APPROVAL))
+
+
+def queue_page(actor):
+    """The head's queue (or, for Sở Nội vụ, the versions awaiting the second step)
+    with the window's banner; the listing is audited and committed."""
+    second_step = _may(actor, "second_step") and services.second_step_required()
+    entries = services.queue(actor, second_step=second_step)
+    audit.record("approval.queue", object_type="RecordVersion",
+                 details={"count": len(entries), "second_step": second_step})
+    db.session.commit()
+    return {"entries": entries, "second_step": second_step, "window": window.current(),
+            "in_window": window.in_window(),
+            "may_approve": _may(actor, "approve") or second_step,
+            "headed_units": delegations.units_headed(actor)}
+
+
+def review_page(actor, version):
+    """One version's review: its changes against the approved version, its
+    documents, the actor's authority and the signatures; the read is audited and
+    committed."""
+    employee = version.employee
+    approved = records.approved_version(employee)
+    base = approved if approved is not None and approved.id != version.id else None
+    changes = records.diff(records.read_content(base), records.read_content(version))
+    records.audit_read(version, "record.read")
+    db.session.commit()
+    return {"employee": employee, "changes": changes,
+            "documents": attachments.of_versions([version]),
+            "authority": services.authority_for(actor, version),
+            "verdicts": services.verdicts(version), "window": window.current(),
+            "overdue": window.is_overdue(version)}
+
+
+def checked_signatures(version):
+    """The version's approvals checked against its stored data (its signatures page
+    and the API); the check is audited and committed."""
+    verdicts = services.verdicts(version)
+    services.audit_verify(version)
+    db.session.commit()
+    return verdicts
+
+
+def seals_page(actor, unit):
+    """The unit's signed monthly lists, each checked, and the month to sign next."""
+    return {"checks": month_seal.verify_chain(unit), "closed": month_seal.last_closed_window(),
+            "may_seal": _may(actor, "approve") and month_seal.may_seal(actor, unit)}
+
+
+def sealed_list(unit, month):
+    """(the unit's signed list of ``month``, its PDF), or None when that month has
+    none; the download is audited and committed."""
+    seal = next((s for s in month_seal.seals_of(unit) if s.month == month), None)
+    if seal is None:
+        return None
+    audit.record("approval.seal_read", seal, unit_id=unit.id, details={"month": seal.month})
+    db.session.commit()
+    return seal, month_seal.content_of(seal)
 
 
 def person_panel(actor, employee, approved, open_version):

@@ -33,6 +33,7 @@ from app.records.models import APPROVED, SUBMITTED, RecordVersion
 from app.security import roles, scope
 from app.signing import pki
 from app.signing.cms import sign_detached, verify_detached
+from app.signing.pdf import verify_pdf
 from app.signing.providers import SigningError
 
 
@@ -319,6 +320,19 @@ def verdicts(version):
     if version is None:
         return []
     return [verify(approval) for approval in sorted(version.approvals, key=lambda a: a.id)]
+
+
+def audit_verify(version):
+    """Record that someone checked a version's signatures (its page or the API)."""
+    audit.record("approval.verify", version, unit_id=version.employee.unit_id,
+                 details={"employee_id": version.employee_id, "number": version.number})
+
+
+def verification_report(data):
+    """What an uploaded PDF's signatures say, against the province's trusted CAs."""
+    if not data.startswith(b"%PDF"):
+        raise DomainError(_("This is not a PDF file."))
+    return verify_pdf(data, keys.trusted_roots())
 
 
 # --- the queue ----------------------------------------------------------------------------

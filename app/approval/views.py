@@ -3,42 +3,37 @@ one version's review (diff, documents, approve with a signature or reject),
 signing outside the server, the signatures of a version, delegations, the
 signed export of a record, and the verification of an uploaded PDF.
 
-Rules live in app/approval/services.py and friends; these views read forms,
-call a service and show what it said.
+Rules live in app/approval/services.py and friends, what a page shows comes
+from app/approval/queries.py; these views read forms, call one of them and show
+what it said. They run no query of their own. The REST APIs are in
+app/approval/api.py.
 """
 import base64
 import binascii
 
-from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask import flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.api import BaseApi
-from flask_appbuilder.api import expose as api_expose
-from flask_appbuilder.security.decorators import has_access, protect
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
 from app.approval import (
-    authority, delegations, exports, keys, month_seal, services, window,
+    authority, delegations, exports, keys, month_seal, queries, services,
 )
 from app.approval.models import (
     BASIS_DELEGATE, BASIS_DEPUTY, BASIS_HEAD, BASIS_SO_NOI_VU, BASIS_UPPER_HEAD, KIND_EXTERNAL,
     STEP_SO_NOI_VU, STEP_UNIT,
 )
-from app.audit import services as audit
 from app.core.dates import parse_date_or_none
 from app.core.exceptions import DomainError
-from app.extensions import db
 from app.org.models import Unit
 from app.records import attachments
-from app.records import services as records
 from app.org.models import Employee
 from app.records.models import RecordVersion
 from app.records.views import change_label, label, status_label
 from app.security import roles, scope
 from app.signing import pki
-from app.signing.pdf import verify_pdf
 
 BASIS_LABELS = {BASIS_HEAD: _l("Head of the unit"), BASIS_DEPUTY: _l("Deputy, for the head's "
                                                                      "own record"),
@@ -50,15 +45,11 @@ PREVIEWABLE = ("image/jpeg", "image/png", "application/pdf")
 
 
 def _version_or_404(pk):
-    version = db.session.scalar(scope.restrict(select(RecordVersion).where(
-        RecordVersion.id == pk), g.user, "read", model=RecordVersion))
-    if version is None:
-        abort(404)
-    return version
+    return scope.get_or_404(RecordVersion, pk, g.user, "read")
 
 
-def _may(action):
-    return bool(scope.user_scopes(g.user, action, roles.APPROVAL))
+def _unit_or_404(pk):
+    return scope.get_or_404(Unit, pk, g.user, "read")
 
 
 def _signer_from_form():
@@ -91,33 +82,15 @@ class ApprovalView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        second_step = _may("second_step") and services.second_step_required()
-        entries = services.queue(g.user, second_step=second_step)
-        audit.record("approval.queue", object_type="RecordVersion",
-                     details={"count": len(entries), "second_step": second_step})
-        db.session.commit()
-        return self._render("approval/queue.html", entries=entries, second_step=second_step,
-                            window=window.current(), in_window=window.in_window(),
-                            may_approve=_may("approve") or second_step,
-                            headed_units=delegations.units_headed(g.user))
+        return self._render("approval/queue.html", **queries.queue_page(g.user))
 
     @expose("/version/<int:pk>")
     @has_access
     def review(self, pk):
         version = _version_or_404(pk)
-        employee = version.employee
-        approved = records.approved_version(employee)
-        base = approved if approved is not None and approved.id != version.id else None
-        changes = records.diff(records.read_content(base), records.read_content(version))
-        records.audit_read(version, "record.read")
-        db.session.commit()
         return self._render(
-            "approval/review.html", version=version, employee=employee, changes=changes,
-            documents=attachments.of_versions([version]),
-            previewable=PREVIEWABLE, kind_labels=attachments.KIND_LABELS,
-            authority=services.authority_for(g.user, version),
-            verdicts=services.verdicts(version), window=window.current(),
-            overdue=window.is_overdue(version))
+            "approval/review.html", version=version, previewable=PREVIEWABLE,
+            kind_labels=attachments.KIND_LABELS, **queries.review_page(g.user, version))
 
     @expose("/approve", methods=["POST"])
     @has_access
@@ -196,10 +169,7 @@ class ApprovalView(BaseView):
     @has_access
     def signatures(self, pk):
         version = _version_or_404(pk)
-        verdicts = services.verdicts(version)
-        audit.record("approval.verify", version, unit_id=version.employee.unit_id,
-                     details={"employee_id": version.employee_id, "number": version.number})
-        db.session.commit()
+        verdicts = queries.checked_signatures(version)
         return self._render("approval/signatures.html", version=version,
                             employee=version.employee, verdicts=verdicts, describe=pki.describe,
                             load_cert=pki.load_cert)
@@ -237,10 +207,7 @@ class ApprovalView(BaseView):
     def seals(self, pk):
         """The unit's signed monthly lists, each checked, and the next one to sign."""
         unit = _unit_or_404(pk)
-        return self._render("approval/seals.html", unit=unit,
-                            checks=month_seal.verify_chain(unit),
-                            closed=month_seal.last_closed_window(),
-                            may_seal=_may("approve") and month_seal.may_seal(g.user, unit))
+        return self._render("approval/seals.html", unit=unit, **queries.seals_page(g.user, unit))
 
     @expose("/unit/<int:pk>/seals", methods=["POST"])
     @has_access
@@ -264,14 +231,12 @@ class ApprovalView(BaseView):
     @has_access
     def seal_pdf(self, pk):
         unit = _unit_or_404(pk)
-        seal = next((s for s in month_seal.seals_of(unit)
-                     if s.month == request.args.get("month")), None)
-        if seal is None:
+        found = queries.sealed_list(unit, request.args.get("month"))
+        if found is None:
             flash(_("This month has no signed list."), "warning")
             return redirect(url_for("ApprovalView.seals", pk=pk))
-        audit.record("approval.seal_read", seal, unit_id=unit.id, details={"month": seal.month})
-        db.session.commit()
-        response = make_response(month_seal.content_of(seal))
+        seal, body = found
+        response = make_response(body)
         response.headers["Content-Type"] = "application/pdf"
         response.headers["Content-Disposition"] = (
             'attachment; filename="tong-hop-phe-duyet-%s-%s.pdf"' % (unit.id, seal.month))
@@ -280,10 +245,7 @@ class ApprovalView(BaseView):
     @expose("/person/<int:pk>/sign", methods=["POST"])
     @has_access
     def sign_export(self, pk):
-        employee = db.session.scalar(scope.restrict(select(Employee).where(Employee.id == pk),
-                                                    g.user, "read", model=Employee))
-        if employee is None:
-            abort(404)
+        employee = scope.get_or_404(Employee, pk, g.user, "read")
         try:
             signer, _kind = _signer_from_form()
             with signer:
@@ -293,14 +255,6 @@ class ApprovalView(BaseView):
             return redirect(url_for("RecordView.person", pk=pk))
         # the download is the answer; the record's page lists the signed copy
         return redirect(url_for("RecordView.signed_pdf", pk=pk, export=export.id))
-
-
-def _unit_or_404(pk):
-    unit = db.session.scalar(scope.restrict(select(Unit).where(Unit.id == pk), g.user, "read",
-                                            model=Unit))
-    if unit is None:
-        abort(404)
-    return unit
 
 
 def _der(data):
@@ -314,13 +268,6 @@ def _der(data):
         return base64.b64decode(text, validate=False)
     except (binascii.Error, ValueError):
         raise DomainError(_("The signature file is not a CMS signature.")) from None
-
-
-def verification_report(data):
-    """What an uploaded PDF's signatures say, against the province's trusted CAs."""
-    if not data.startswith(b"%PDF"):
-        raise DomainError(_("This is not a PDF file."))
-    return verify_pdf(data, keys.trusted_roots())
 
 
 class SigningView(BaseView):
@@ -378,85 +325,9 @@ class SigningView(BaseView):
             if upload is None or not upload.filename:
                 raise DomainError(_("Choose the signed PDF to verify."))
             name = upload.filename
-            results = verification_report(upload.read())
+            results = services.verification_report(upload.read())
         except DomainError as exc:
             flash(str(exc), "danger")
         return self.render_template("approval/verify.html", csrf=generate_csrf(),
                                     results=results, name=name)
 
-
-def _signature_json(result):
-    return {"field": result.field_name, "signer": result.signer_name,
-            "signed_at": result.signed_at.isoformat() if result.signed_at else None,
-            "chain": result.chain, "intact": result.intact, "trusted": result.trusted,
-            "valid": result.valid, "covers_whole_document": result.covers_whole_document,
-            "problems": [str(p) for p in result.problems]}
-
-
-class SigningApi(BaseApi):
-    resource_name = "signing"
-    class_permission_name = roles.SIGNING
-    method_permission_name = {"verify": "verify"}
-    base_permissions = roles.base_permissions(roles.SIGNING)
-    allow_browser_login = True
-
-    @api_expose("/verify", methods=["POST"])
-    @protect()
-    def verify(self):
-        """Check each signature of a PDF sent as the request body (or as "document")
-        ---
-        post:
-          responses:
-            200:
-              description: one entry per signature
-            400:
-              description: not a PDF
-        """
-        upload = request.files.get("document")
-        data = upload.read() if upload else request.get_data()
-        try:
-            results = verification_report(data)
-        except DomainError as exc:
-            return self.response_400(message=str(exc))
-        return self.response(200, signatures=[_signature_json(r) for r in results],
-                             valid=bool(results) and all(r.valid for r in results))
-
-
-class ApprovalApi(BaseApi):
-    resource_name = "approval"
-    class_permission_name = roles.APPROVAL
-    method_permission_name = {"verify_version": "read"}
-    base_permissions = roles.base_permissions(roles.APPROVAL)
-    allow_browser_login = True
-
-    @api_expose("/version/<int:pk>/verify", methods=["GET"])
-    @protect()
-    def verify_version(self, pk):
-        """Whether a version's stored data is still what its approvers signed
-        ---
-        get:
-          parameters:
-          - in: path
-            name: pk
-            schema:
-              type: integer
-          responses:
-            200:
-              description: one entry per approval
-            404:
-              description: no such version in your scope
-        """
-        version = db.session.scalar(scope.restrict(select(RecordVersion).where(
-            RecordVersion.id == pk), g.user, "read", model=RecordVersion))
-        if version is None:
-            return self.response_404()
-        verdicts = services.verdicts(version)
-        audit.record("approval.verify", version, unit_id=version.employee.unit_id,
-                     details={"employee_id": version.employee_id, "number": version.number})
-        db.session.commit()
-        return self.response(200, version=version.number, status=version.status, approvals=[
-            {"step": v.approval.step, "signer": v.approval.signer_name,
-             "signed_at": v.approval.signed_at.isoformat(), "in_window": v.approval.in_window,
-             "intact": v.intact, "valid": v.valid, "problems": [str(p) for p in v.problems]}
-            for v in verdicts],
-            altered=any(not v.intact for v in verdicts))

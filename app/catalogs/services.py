@@ -93,3 +93,12 @@ def entries(name, on=None, include_retired=False):
     if not include_retired:
         query = query.where(CatalogEntry.holds_on(on))
     return list(db.session.scalars(query.order_by(CatalogEntry.code)))
+
+
+def code_taken(catalog, code, except_id=None):
+    """Whether an entry of ``catalog`` other than ``except_id`` already bears ``code``."""
+    with db.session.no_autoflush:
+        # a new entry may already be in the session (its catalog's entries cascade it)
+        return db.session.scalar(select(CatalogEntry.id).where(
+            CatalogEntry.catalog_id == catalog.id, CatalogEntry.code == code,
+            CatalogEntry.id != (except_id or 0))) is not None

@@ -2,9 +2,9 @@
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.audit import services as audit
+from app.catalogs import services
 from app.catalogs.models import CatalogEntry
 from app.core.dates import date_field
 from app.core.exceptions import DomainError
@@ -96,12 +96,7 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
 
     def pre_add(self, item):
         _check(item)
-        with db.session.no_autoflush:
-            # the new entry may already be flushed (its catalog's entries cascade it)
-            taken = db.session.scalar(select(CatalogEntry.id).where(
-                CatalogEntry.catalog_id == item.catalog.id, CatalogEntry.code == item.code,
-                CatalogEntry.id != (item.id or 0)))
-        if taken is not None:
+        if services.code_taken(item.catalog, item.code, except_id=item.id):
             db.session.rollback()
             raise DomainError(str(_l("This catalog already has the code %(code)s.",
                                      code=item.code)))

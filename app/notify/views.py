@@ -3,13 +3,11 @@
 Nobody reaches another account's notice: every look-up goes through
 scope.restrict, whose rule for notices is "the account's own" in every role.
 """
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
-from app.extensions import db
 from app.notify import services
 from app.notify.models import Notice
 from app.security import roles, scope
@@ -41,10 +39,7 @@ class NoticeView(BaseView):
     @expose("/<int:pk>/read", methods=["POST"])
     @has_access
     def mark_read(self, pk):
-        notice = db.session.scalar(scope.restrict(select(Notice).where(Notice.id == pk),
-                                                  g.user, "read", model=Notice))
-        if notice is None:
-            abort(404)
+        notice = scope.get_or_404(Notice, pk, g.user, "read")
         services.mark_read(g.user, notice)
         target = in_app(request.form.get("next"))
         return redirect(target or url_for("NoticeView.index"))

@@ -355,6 +355,12 @@ def staff_of(unit):
                                    .order_by(Employee.full_name, Employee.id)))
 
 
+def staff_count(unit):
+    """How many people work in ``unit`` itself (not its subtree), counted in SQL."""
+    return db.session.scalar(select(func.count()).select_from(Employee).where(
+        Employee.unit_id == unit.id))
+
+
 def _move_staff(employees, to_unit, event, reason):
     on = event.effective_on
     for employee in employees:

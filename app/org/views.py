@@ -1,29 +1,28 @@
 """Unit screens: the list and forms (FAB), the tree, a unit's history and
-leaders, restructuring under a decision; and the units REST resource.
+leaders, restructuring under a decision (the units REST resource is in org.api).
 
-Every screen is scoped like everything else; the rules live in org.services.
+Every screen is scoped like everything else; the rules live in org.services,
+what the pages read in org.queries.
 """
 import contextlib
 
-from flask import abort, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView, ModelRestApi, ModelView, expose
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
 from app.audit import services as audit
 from app.core.dates import date_field, parse_date
 from app.core.exceptions import DomainError
-from app.audit.views import AuditedApiReadsMixin, AuditedReadsMixin
-from app.core.views import DomainErrorsApiMixin, VietnameseFormatsMixin, submit_form
+from app.audit.views import AuditedReadsMixin
+from app.core.views import VietnameseFormatsMixin, submit_form
 from app.extensions import db
-from app.org import forms, services
-from app.org.models import UNIT_TYPES, OrgRestructuring, Unit, UnitCode, UnitState
-from app.org.models import Employee, EmployeePlacement
+from app.org import forms, queries, services
+from app.org.models import UNIT_TYPES, Employee, Unit
 from app.security import roles, scope
 
 UNIT_LABELS = {
@@ -121,20 +120,6 @@ class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelVie
                                             ["valid_to", OpenUnitsFilter, None]]}
 
 
-class UnitApi(UnitResource, DomainErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
-    resource_name = "unit"
-    allow_browser_login = True
-    # units are never deleted: dissolving one is a restructuring with history
-    include_route_methods = {"get", "get_list", "post", "put", "info"}
-    list_columns = show_columns = ["id", "name", "unit_type", "code", "parent_id",
-                                   "is_employing", "valid_from", "valid_to", "successor_id"]
-    add_columns = ["name", "parent", "unit_type", "is_employing", "code", "valid_from"]
-    # a parent sent here is refused with the reason (a move is a restructuring)
-    edit_columns = ["name", "parent", "unit_type", "is_employing", "code"]
-    add_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
-                                       ["valid_to", OpenUnitsFilter, None]]}
-
-
 # ---------------------------------------------------------------- the tree
 
 def _date_or_none(text):
@@ -142,15 +127,6 @@ def _date_or_none(text):
         return parse_date(text or "")
     except ValueError:
         return None
-
-
-def _readable_unit(pk, action="read"):
-    unit = db.session.get(Unit, pk)
-    if unit is None:
-        abort(404)
-    if not scope.allows(g.user, action, unit):
-        abort(403)
-    return unit
 
 
 TREE_DEPTH = 2  # levels shown below the top before a click loads more
@@ -210,31 +186,20 @@ class UnitTreeView(BaseView):
     @expose("/unit/<int:pk>")
     @has_access
     def unit(self, pk):
-        unit = _readable_unit(pk)
+        unit = scope.get_or_404(Unit, pk, g.user, "read")
         audit.record("unit.read", unit, unit_id=unit.id)
         db.session.commit()
         return self._unit_page(unit, forms.LeaderForm(), [])
 
     def _unit_page(self, unit, form, errors):
-        can_write = scope.allows(g.user, "write", unit)
-        if can_write:
+        page = queries.unit_page(g.user, unit)
+        if page["can_write"]:
             self._leader_choices(form, unit)
-        states = _periods(UnitState, unit)
-        parent_ids = [state.parent_id for state in states if state.parent_id]
-        return self.render_template(
-            "org/unit.html", unit=unit, form=form, errors=errors, can_write=can_write,
-            leaders=services.leaders(unit),
-            all_leaders=_periods(services.UnitLeader, unit),
-            codes=_periods(UnitCode, unit), states=states,
-            events=services.history(unit), staff_count=len(services.staff_of(unit)),
-            placements_in=_placements_in(unit), type_labels=UNIT_TYPES,
-            names=dict(db.session.execute(select(Unit.id, Unit.name).where(
-                Unit.id.in_(parent_ids))).all()))
+        return self.render_template("org/unit.html", unit=unit, form=form, errors=errors,
+                                    type_labels=UNIT_TYPES, **page)
 
     def _leader_choices(self, form, unit):
-        people = db.session.scalars(scope.restrict(
-            select(Employee).where(Employee.unit_path.startswith(unit.path)), g.user, "read",
-            model=Employee).order_by(Employee.full_name, Employee.id).limit(500))
+        people = queries.leader_candidates(g.user, unit)
         form.employee_id.choices = [("", _("(choose)"))] + [
             (person.id, "%s (%s)" % (person.full_name, person.unit.name)) for person in people]
         form.position.choices = forms.position_choices()
@@ -242,13 +207,14 @@ class UnitTreeView(BaseView):
     @expose("/unit/<int:pk>/appoint", methods=["POST"])
     @has_access
     def appoint(self, pk):
-        unit = _readable_unit(pk, "write")
+        unit = scope.get_or_404(Unit, pk, g.user, "write")
         form = forms.LeaderForm()
         self._leader_choices(form, unit)
         response, errors = submit_form(
             form,
             lambda: services.appoint_leader(
-                g.user, unit, db.session.get(Employee, form.employee_id.data or 0),
+                g.user, unit, scope.get_in_scope(Employee, form.employee_id.data, g.user,
+                                                 "read"),
                 form.position.data, form.since.data, form.decision_number.data),
             lambda row: _done(_("%(person)s appointed.", person=row.employee.full_name),
                               url_for("UnitTreeView.unit", pk=unit.id)))
@@ -257,9 +223,8 @@ class UnitTreeView(BaseView):
     @expose("/unit/<int:pk>/end-appointment", methods=["POST"])
     @has_access
     def end_appointment(self, pk):
-        unit = _readable_unit(pk, "write")
-        leader = db.session.get(services.UnitLeader, request.form.get("leader_id", type=int)
-                                or 0)
+        unit = scope.get_or_404(Unit, pk, g.user, "write")
+        leader = queries.leader_of(unit, request.form.get("leader_id", type=int))
         on = _date_or_none(request.form.get("on"))
         try:
             if leader is None or leader.unit_id != unit.id:
@@ -279,21 +244,6 @@ def _done(message, target):
     return redirect(target)
 
 
-def _periods(model, unit):
-    return list(db.session.scalars(select(model).where(model.unit_id == unit.id)
-                                   .order_by(model.valid_from.is_not(None), model.valid_from,
-                                             model.id)))
-
-
-def _placements_in(unit):
-    """People who came to the unit through a restructuring or transfer, newest first."""
-    return list(db.session.scalars(
-        select(EmployeePlacement).where(EmployeePlacement.unit_id == unit.id,
-                                        EmployeePlacement.reason.is_not(None))
-        .order_by(EmployeePlacement.valid_from.desc(), EmployeePlacement.id.desc())
-        .limit(100)))
-
-
 # ---------------------------------------------------------------- restructuring
 
 class RestructureView(BaseView):
@@ -309,17 +259,11 @@ class RestructureView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        events = db.session.scalars(select(OrgRestructuring).order_by(
-            OrgRestructuring.effective_on.desc(), OrgRestructuring.id.desc()).limit(50))
-        visible = [event for event in events
-                   if all(scope.allows(g.user, "read", part.unit) for part in event.parts)]
-        return self.render_template("org/restructurings.html", events=visible)
+        return self.render_template("org/restructurings.html",
+                                    events=queries.restructurings(g.user))
 
     def _choices(self):
-        units = db.session.scalars(scope.restrict(
-            select(Unit).where(Unit.valid_to.is_(None)), g.user, "restructure",
-            model=Unit).order_by(Unit.path))
-        return [(unit.id, _indented(unit)) for unit in units]
+        return [(unit.id, _indented(unit)) for unit in queries.restructurable_units(g.user)]
 
     def _page(self, form, title, intro, operation):
         choices = self._choices()
@@ -405,16 +349,14 @@ class RestructureView(BaseView):
         parts and say where each person and unit below goes (POST)."""
         start = forms.SplitStartForm(request.args if request.method == "GET" else request.form)
         start.unit_id.choices = self._choices()
-        source = _unit(start.unit_id.data) if start.unit_id.data else None
-        if source is None or not scope.allows(g.user, "restructure", source) \
-                or not source.is_open:
+        source = scope.get_in_scope(Unit, start.unit_id.data, g.user, "restructure")
+        if source is None or not source.is_open:
             return self.render_template("org/split.html", start=start, step=1)
         parts = max(1, min(6, start.parts.data or 2))
         keep = bool(start.keep.data)
         form = forms.SplitForm()
         people = services.staff_of(source)
-        children = list(db.session.scalars(select(Unit).where(
-            Unit.parent_id == source.id, Unit.valid_to.is_(None)).order_by(Unit.name)))
+        children = queries.open_children(source)
         values = request.form if request.method == "POST" else {}
 
         def build(decision):
@@ -442,7 +384,8 @@ class RestructureView(BaseView):
 
 
 def _unit(pk):
-    return db.session.get(Unit, pk) if pk else None
+    """A unit chosen on a restructuring form; 404 outside what the user may restructure."""
+    return scope.get_or_404(Unit, pk, g.user, "restructure") if pk else None
 
 
 def _indented(unit):

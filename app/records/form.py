@@ -8,7 +8,8 @@ them verbatim); ``label_en`` is the English screen's label.
 Source: ../shared/data-standards.md §1A (items 1–38, the tables' columns).
 
 Each field and table has
-- a *kind* (how it is typed and checked, see ``app/records/validation.py``),
+- a *kind* (how it is typed and checked: ``app/records/values.py`` parses and
+  displays each kind, ``app/records/services.py`` validates a whole save),
 - a *privacy class* (DESIGN §9: public, internal, sensitive — sensitive values
   are stored encrypted),
 - an *owner group*: the profile's ``records.field_owners`` says whether the

@@ -3,6 +3,7 @@ PIN (tests/approval/test_approval.py), a PKCS#11 token (SoftHSM2 stands in
 for a USB token or an HSM), and a signer outside the server (a desktop
 plugin or a remote signing service), here a stand-in that sees only the
 digest."""
+import contextlib
 import datetime as dt
 
 import pytest
@@ -66,14 +67,23 @@ def external_key(app, province, approvers, test_ca):
     return credential_id, p12
 
 
-def test_an_external_signer_completes_the_approval(app, province, people, approvers,
-                                                   external_key):
-    credential_id, p12 = external_key
+@contextlib.contextmanager
+def external_request(app, province, people, credential_id):
+    """canhan's record submitted and the head's external signing prepared, in the
+    window: yields (head, version id, the signing request)."""
     version_id = submitted(app, province, people, "canhan")
     with app.app_context(), clock.freeze(IN_WINDOW):
         head = account(province, "thutruong")
-        credential = db.session.get(keys.SigningCredential, credential_id)
-        request = services.prepare_external(head, version_id, credential)
+        request = services.prepare_external(
+            head, version_id, db.session.get(keys.SigningCredential, credential_id))
+        yield head, version_id, request
+
+
+def test_an_external_signer_completes_the_approval(app, province, people, approvers,
+                                                   external_key):
+    credential_id, p12 = external_key
+    with external_request(app, province, people, credential_id) as (head, version_id,
+                                                                     request):
         token, digest = request.token, request.canonical_sha256
         # what the plugin receives is the digest only; it returns a detached CMS
         cms = sign_digest({"algorithm": "sha256", "digest": digest}, p12, PIN)
@@ -90,11 +100,8 @@ def test_an_external_signer_completes_the_approval(app, province, people, approv
 def test_an_external_signature_of_something_else_is_refused(app, province, people, approvers,
                                                             external_key):
     credential_id, p12 = external_key
-    version_id = submitted(app, province, people, "canhan")
-    with app.app_context(), clock.freeze(IN_WINDOW):
-        head = account(province, "thutruong")
-        credential = db.session.get(keys.SigningCredential, credential_id)
-        request = services.prepare_external(head, version_id, credential)
+    with external_request(app, province, people, credential_id) as (head, version_id,
+                                                                     request):
         # the plugin signed another digest
         wrong = sign_digest({"algorithm": "sha256", "digest": "ab" * 32}, p12, PIN)
         with pytest.raises(DomainError, match="không hợp lệ"):
@@ -112,11 +119,8 @@ def test_an_external_signature_of_something_else_is_refused(app, province, peopl
 def test_the_record_changed_after_the_digest_left(app, province, people, approvers,
                                                   external_key):
     credential_id, p12 = external_key
-    version_id = submitted(app, province, people, "canhan")
-    with app.app_context(), clock.freeze(IN_WINDOW):
-        head = account(province, "thutruong")
-        request = services.prepare_external(
-            head, version_id, db.session.get(keys.SigningCredential, credential_id))
+    with external_request(app, province, people, credential_id) as (head, version_id,
+                                                                     request):
         token, digest = request.token, request.canonical_sha256
         # the data officer attaches a document while the head's plugin is signing
         from app.records.models import Attachment

@@ -31,10 +31,11 @@ def tree_ids(client, query=""):
 def test_each_role_sees_its_part_of_the_tree(app, province, client, actor, visible):
     login(client, actor, w.PASSWORD)
     assert tree_ids(client) == {province.units[key] for key in visible}
-    # a unit page outside the scope is refused, inside it is shown
+    # a unit page outside the scope is not there (404, as for every object out of
+    # scope: a guessed id tells nothing), inside it is shown
     outside = set(province.units) - visible
     for key in outside:
-        assert client.get("/unit-tree/unit/%d" % province.units[key]).status_code == 403
+        assert client.get("/unit-tree/unit/%d" % province.units[key]).status_code == 404
     for key in visible:
         assert client.get("/unit-tree/unit/%d" % province.units[key]).status_code == 200
 
