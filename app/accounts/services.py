@@ -177,6 +177,14 @@ def hash_password(password):
                                   method=current_app.config["FAB_PASSWORD_HASH_METHOD"])
 
 
+def first_sign_in_changes_password():
+    """Whether a new account's (or a reset's) password must be changed at the first
+    sign-in: the profile's accounts.first_login_password_change (Điều 6.2 HN says
+    so). Where the text is silent (null) the safe default holds: the temporary
+    password was made by the server and seen by the officer, so it is changed."""
+    return rule("accounts.first_login_password_change") is not False
+
+
 def _new_account(actor, kind, data, unit, role_names):
     cleaned = validate_details(data)
     password = data.get("password") or temporary_password()
@@ -188,7 +196,8 @@ def _new_account(actor, kind, data, unit, role_names):
         username=cleaned["username"], first_name=cleaned["first_name"],
         last_name=cleaned["last_name"], email=cleaned["email"], active=True,
         password=hash_password(password), kind=kind, status=STATUS_ACTIVE,
-        unit=unit, must_change_password=True, access_restricted=False,
+        unit=unit, must_change_password=first_sign_in_changes_password(),
+        access_restricted=False,
         access_expires_on=data.get("access_expires_on"), roles=sm_roles,
         created_by_fk=getattr(actor, "id", None), changed_by_fk=getattr(actor, "id", None),
     )
@@ -283,11 +292,12 @@ def unlock(actor, account):
 
 @_atomic
 def reset_password(actor, account):
-    """A new temporary password, changed at next sign-in; a lockout is lifted."""
+    """A new temporary password, changed at next sign-in where the profile says
+    so; a lockout is lifted."""
     _require(actor, "manage", account)
     password = temporary_password()
     account.password = hash_password(password)
-    account.must_change_password = True
+    account.must_change_password = first_sign_in_changes_password()
     account.fail_login_count = 0
     if account.status == STATUS_LOCKED:
         account.status = STATUS_ACTIVE

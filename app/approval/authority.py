@@ -3,11 +3,13 @@
 A person's approver is the head of the nearest employing unit (đơn vị trực
 tiếp sử dụng) at or above the person's unit: a phòng or bộ phận never
 approves, and a Sở's head approves the Sở's own staff, not its subordinate
-units' (Điều 5 HP). The head's own record goes to a deputy of that unit
-(Điều 7.1 ĐN), and with no deputy to the head of the next employing unit
-above. A written delegation lets a named person approve for the head during
-its period, where the profile allows delegation. Nobody approves their own
-record.
+units' (Điều 5 HP). The head's own record goes where the profile's
+``approval.head_record_approver`` says: under ``deputy`` (Điều 7.1 ĐN) and
+where the text is silent (null), to a deputy of that unit, and with no deputy
+to the head of the next employing unit above; under ``superior_head``,
+straight to the head of the next employing unit above. A written delegation
+lets a named person approve for the head during its period, where the
+profile allows delegation. Nobody approves their own record.
 """
 from dataclasses import dataclass
 
@@ -22,6 +24,9 @@ from app.org.models import LEADER_DEPUTY, LEADER_HEAD, UnitLeader
 from app.policy.profiles import rule
 
 DELEGATING = "head_or_delegate"
+# approval.head_record_approver's first choice for the head's own record (also when null);
+# "superior_head" sends it to the head above
+DEPUTY = "deputy"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,11 @@ class Authority:
 
 def delegation_allowed():
     return rule("approval.approver") == DELEGATING
+
+
+def deputies_approve_the_head():
+    """Whether the head's own record goes to a deputy of the unit first."""
+    return (rule("approval.head_record_approver") or DEPUTY) == DEPUTY
 
 
 def employing_unit(unit):
@@ -70,6 +80,7 @@ def approvers_of(employee, on=None):
     on = on or clock.today()
     unit = employing_unit(employee.unit)
     climbed = False
+    to_deputies = deputies_approve_the_head()
     while unit is not None:
         head = head_of(unit, on)
         if head is not None and head != employee.id:
@@ -77,11 +88,12 @@ def approvers_of(employee, on=None):
             found.extend(Authority(d.delegate_id, BASIS_DELEGATE, unit.id, d.id)
                          for d in active_delegations(unit, on) if d.delegate_id != employee.id)
             return found
-        if head == employee.id:
+        if head == employee.id and to_deputies:
             deputies = [d for d in _leaders(unit.id, LEADER_DEPUTY, on) if d != employee.id]
             if deputies:
                 return [Authority(d, BASIS_DEPUTY, unit.id) for d in deputies]
-        # no head, or the head's own record without a deputy: the next unit above
+        # no head, the head's own record without a deputy, or under superior_head:
+        # the next unit above
         unit = employing_unit(unit.parent)
         climbed = True
     return []

@@ -44,8 +44,8 @@ def _enum(*values, nullable=False):
     return _rule({"enum": list(values) + ([None] if nullable else [])})
 
 
-def _boolean():
-    return _rule({"type": "boolean"})
+def _boolean(nullable=False):
+    return _rule({"type": ["boolean", "null"] if nullable else "boolean"})
 
 
 DAY_MONTH = {"type": "string", "pattern": r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])$"}
@@ -57,11 +57,11 @@ RULES = {
         "account_after_hiring_working_days": _days(),
         "lockout_after_failures": _rule({"type": "integer", "minimum": 1}),
         "password_min_length": _rule({"type": "integer", "minimum": 8}),
-        "first_login_password_change": _boolean(),
+        # null: the text is silent, and the system's safe default applies (forced change)
+        "first_login_password_change": _boolean(nullable=True),
     },
     "records": {
         "who_enters": _enum("individual", "unit_officer"),
-        "record_key": _enum("so_dinh_danh", "so_hieu_cbccvc"),
         "first_entry_working_days": _days(),
         "update_after_change_working_days": _days(),
         "personal_yearly_update": _boolean(),

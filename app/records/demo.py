@@ -12,7 +12,7 @@ from app.core import clock, crypto
 from app.extensions import db
 from app.records import services
 from app.org.models import Employee
-from app.records.models import APPROVED, RecordVersion, SelfServiceWindow
+from app.records.models import SUBMITTED, RecordVersion, SelfServiceWindow
 
 PROVINCE_CODE = "25"          # Phú Thọ, into which Vĩnh Phúc merged on 01/07/2025
 ID_PROVINCE_PREFIX = "026"    # the số định danh's birth-place digits of the old Vĩnh Phúc
@@ -151,11 +151,10 @@ def seed_records(people):
             bumped = "%012d" % (int(content["fields"]["so_dinh_danh"]) + 1)
             content["fields"]["so_dinh_danh"] = content["fields"]["so_cccd"] = bumped
         taken.add(crypto.identity_hash(content["fields"]["so_dinh_danh"]))
-        version = RecordVersion(employee=person, number=1, status=APPROVED, lock=0,
-                                created_at=now, updated_at=now, submitted_at=now,
-                                decided_at=now)
+        version = RecordVersion(employee=person, number=1, status=SUBMITTED, lock=0,
+                                created_at=now, updated_at=now, submitted_at=now)
         services.store(version, content)
-        number = content["fields"]["so_dinh_danh"]
-        person.national_id_hash = crypto.identity_hash(number)
-        person.national_id_enc = crypto.encrypt_text(number)
         db.session.add(version)
+        # approved as an approval does (the employee's name and số định danh, the
+        # audit entry), by nobody: the demo's records come approved, unsigned
+        services.mark_approved(None, version, seeded="demo")

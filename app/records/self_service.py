@@ -14,7 +14,7 @@ from app.core import clock
 from app.core.exceptions import DomainError
 from app.core.transactions import atomic
 from app.extensions import db
-from app.policy.profiles import active_profile
+from app.policy.profiles import rule
 from app.records import form
 from app.org.models import Employee
 from app.records.models import SelfServiceWindow
@@ -25,7 +25,7 @@ LONGEST_DAYS = 366
 
 def person_groups():
     """The owner groups the profile lets a person change at all."""
-    owners = active_profile()["records"]["field_owners"]["value"]
+    owners = rule("records.field_owners")
     return [group for group in form.OWNER_GROUPS if owners[group] in ("individual", "both")]
 
 

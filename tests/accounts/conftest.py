@@ -1,6 +1,19 @@
 """Helpers of the account tests."""
+import pytest
+
 from app.accounts.models import Account
 from app.extensions import db
+
+
+@pytest.fixture
+def app(make_app, request):
+    """The tests' app, under the profile a test names with
+    ``@pytest.mark.parametrize("app", ["ha_noi"], indirect=True)`` (else the default)."""
+    from tests.conftest import reset_data
+
+    app = make_app(**({"PROVINCE_PROFILE": request.param} if hasattr(request, "param") else {}))
+    yield app
+    reset_data(app)
 
 
 def account(username):

@@ -34,6 +34,8 @@ def test_so_noi_vu_creates_personal_accounts_under_vinh_phuc(app, province):
     with app.app_context():
         created, password = services.create_account(
             account("sonoivu"), KIND_PERSONAL, _person(province.units["A1"]))
+        # Vĩnh Phúc's text is silent on the first sign-in: the safe default forces
+        # the temporary password's change
         assert created.kind == KIND_PERSONAL and created.must_change_password
         assert [r.name for r in created.roles] == [roles.ROLE_PERSONAL]
         assert check_password_hash(created.password, password)
@@ -92,10 +94,13 @@ def test_only_the_administrator_creates_staff_accounts(app, province):
                     "email": "st.%s@x.vn" % other})
 
 
+@pytest.mark.parametrize("app", ["ha_noi"], indirect=True)
 def test_first_sign_in_forces_a_password_change(app, province, client):
+    """Điều 6.2 HN: the person replaces the default password before entering data."""
     with app.app_context():
+        assert services.rule("accounts.first_login_password_change") is True
         _created, temporary = services.create_account(
-            account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
+            account("canbo"), KIND_PERSONAL, _person(province.units["A"]))
     page = login(client, "hang.nt", temporary)
     assert "thay mật khẩu tạm" in page.get_data(as_text=True)
     # every other page sends her back to the password change
@@ -120,10 +125,11 @@ def test_first_sign_in_forces_a_password_change(app, province, client):
         assert len(_entries("account.change_password", account("hang.nt").id)) == 1
 
 
+@pytest.mark.parametrize("app", ["ha_noi"], indirect=True)
 def test_the_api_gives_no_token_before_the_first_password_change(app, province, client):
     with app.app_context():
         _created, temporary = services.create_account(
-            account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
+            account("canbo"), KIND_PERSONAL, _person(province.units["A"]))
     refused = client.post("/api/v1/security/login", json={
         "username": "hang.nt", "password": temporary, "provider": "db"})
     assert refused.status_code == 401
@@ -152,6 +158,7 @@ def test_repeated_failures_lock_the_account_until_the_unit_unlocks_it(app, provi
     assert client.get("/units/list/").status_code == 200
 
 
+@pytest.mark.parametrize("app", ["ha_noi"], indirect=True)
 def test_reset_password_gives_a_temporary_password_and_lifts_a_lockout(app, province, client):
     with app.app_context():
         officer, teacher = account("canbo"), account("giaovien_truong")
@@ -160,6 +167,36 @@ def test_reset_password_gives_a_temporary_password_and_lifts_a_lockout(app, prov
         assert teacher.status == "active" and teacher.must_change_password
     login(client, "giaovien_truong", temporary)
     assert "/my-account/password" in client.get("/units/list/").headers["Location"]
+
+
+def test_where_the_profile_says_no_change_the_first_password_is_kept(
+        app, province, client, monkeypatch):
+    """accounts.first_login_password_change false (no shipped text says so: set on
+    the profile for this test): neither a new account nor a reset one is sent to the
+    password change."""
+    from app.policy import profiles
+
+    monkeypatch.setitem(profiles.rule_entry("accounts.first_login_password_change", app),
+                        "value", False)
+    with app.app_context():
+        assert services.rule("accounts.first_login_password_change") is False
+        created, temporary = services.create_account(
+            account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
+        assert not created.must_change_password
+    page = login(client, "hang.nt", temporary).get_data(as_text=True)
+    assert "thay mật khẩu tạm" not in page
+    assert client.get("/units/list/").status_code == 200
+    client.get("/logout/")
+    token = client.post("/api/v1/security/login", json={
+        "username": "hang.nt", "password": temporary, "provider": "db"}).get_json()
+    assert "access_token" in token
+    with app.app_context():
+        officer, teacher = account("canbo"), account("giaovien_truong")
+        services.lock(officer, teacher)
+        reset = services.reset_password(officer, teacher)
+        assert teacher.status == "active" and not teacher.must_change_password
+    login(client, "giaovien_truong", reset)
+    assert client.get("/units/list/").status_code == 200
 
 
 def test_access_expires_is_extended_restricted_and_revoked(app, province, client):
@@ -225,3 +262,16 @@ def test_accounts_are_never_deleted(app):
     assert not [r for r in rules if "delete" in r]
     assert not [r for r in app.url_map.iter_rules()
                 if "DELETE" in r.methods and r.rule.startswith("/api/v1/account")]
+
+
+def test_where_the_text_is_silent_the_first_password_is_changed(app, province):
+    """vinh_phuc's text says nothing on it (the rule is null): the safe default
+    holds, for a new account and for a reset."""
+    with app.app_context():
+        assert services.rule("accounts.first_login_password_change") is None
+        created, _password = services.create_account(
+            account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
+        assert created.must_change_password
+        teacher = account("giaovien_truong")
+        services.reset_password(account("canbo"), teacher)
+        assert teacher.must_change_password

@@ -113,4 +113,12 @@ def test_every_demo_person_has_a_complete_valid_approved_record(app):
             numbers.add(content["fields"]["so_dinh_danh"])
             assert version.employee.national_id_hash
         assert len(numbers) == TOTAL_STAFF
+        # approved as an approval approves (records.mark_approved): decided, and audited
+        from app.audit.models import AuditEntry
+
+        assert all(version.decided_at is not None for version in versions)
+        audited = db.session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "record.approve", AuditEntry.object_type == "RecordVersion",
+            AuditEntry.object_id.in_([str(version.id) for version in versions])))
+        assert audited == TOTAL_STAFF
         db.session.remove()

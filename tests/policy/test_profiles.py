@@ -51,7 +51,8 @@ def test_the_nd27_overlay_replaces_rules_and_can_be_switched_off():
     assert rule["value"] == 3 and rule["overlay"] == "nd27_2026"
     assert rule["document"].startswith("Nghị định 27/2026") and rule["status"] == "enacted"
     assert rule["replaces"] == without["records"]["update_after_change_working_days"]
-    assert with_overlay["records"]["record_key"]["value"] == "so_dinh_danh"
+    assert [key for key, entry in with_overlay["records"].items() if "overlay" in entry] == [
+        "update_after_change_working_days"]
     assert [o["name"] for o in with_overlay["active_overlays"]] == ["nd27_2026"]
     assert without["active_overlays"] == []
 

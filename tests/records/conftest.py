@@ -9,7 +9,8 @@ from app.catalogs.services import load_shipped
 from app.extensions import db
 from app.core import clock
 from app.org.models import Employee
-from app.records.models import SelfServiceWindow
+from app.records import services as records
+from app.records.models import SUBMITTED, SelfServiceWindow
 
 # the catalogs the form's required fields use
 FORM_CATALOGS = ["dan_toc", "ton_giao", "tinh_thanh", "giao_duc_pho_thong",
@@ -54,6 +55,18 @@ def people(app, province):
 
 def account(province, username):
     return db.session.get(Account, province.accounts[username])
+
+
+def mark_approved(approver, version):
+    """A submitted version made the record's approved state, committed, by the one
+    state change the signed approval makes (records.mark_approved, which
+    app.approval.services.approve calls after signing): for tests that need an
+    approved version, not its signature. Who may approve, and the signature, are
+    tested through the signed approval (tests/approval)."""
+    assert version.status == SUBMITTED, version.status
+    records.mark_approved(approver, version)
+    db.session.commit()
+    return version
 
 
 # What a person types to complete the form's required fields (the screen's text).

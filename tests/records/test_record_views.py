@@ -13,7 +13,7 @@ from app.records import services
 from app.org.models import Employee
 from app.records.models import APPROVED, RecordVersion
 from tests.conftest import login
-from tests.records.conftest import CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED
+from tests.records.conftest import CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, mark_approved
 from tests.security import world as w
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -133,8 +133,8 @@ def test_officer_list_head_decision_diff_and_pdf(app, province, people, client):
 
     # the signed approval has its own tests (tests/approval); here the record is approved
     with app.app_context():
-        services.approve(db.session.get(Account, province.accounts["thutruong"]),
-                         db.session.get(RecordVersion, draft_id))
+        mark_approved(db.session.get(Account, province.accounts["thutruong"]),
+                      db.session.get(RecordVersion, draft_id))
         assert db.session.scalar(select(RecordVersion.status).where(
             RecordVersion.id == draft_id)) == APPROVED
     login(client, "thutruong", w.PASSWORD)
@@ -182,7 +182,7 @@ def test_any_two_versions_compare(app, province, people, client):
                           draft.lock)
             services.save(officer, draft, OFFICER_OWNED, {}, draft.lock)
             services.submit(actor, draft, draft.lock)
-            services.approve(head, draft)
+            mark_approved(head, draft)
             numbers.append(draft.id)
     login(client, "canbo", w.PASSWORD)
     page = client.get("/records/person/%d" % me).get_data(as_text=True)

@@ -3,13 +3,16 @@ validation that changes nothing, submit, approve or reject, the diff."""
 import pytest
 from sqlalchemy import func, select, text
 
+from app.approval import services as approval
+from app.approval.models import KIND_PKCS12
 from app.core.exceptions import DomainError
 from app.extensions import db
 from app.records import services
 from app.org.models import Employee
 from app.records.models import APPROVED, DRAFT, REJECTED, SUBMITTED, RecordVersion
+from tests.approval.conftest import approvers, key_files, test_ca  # noqa: F401  (fixtures)
 from tests.records.conftest import (
-    CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, account,
+    CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, account, mark_approved,
 )
 
 
@@ -129,7 +132,8 @@ def test_periods_and_dates_in_order(app, province, people):
         assert (row["tu"], row["den"]) == ("2008", "2009-05")
 
 
-def test_submit_needs_a_complete_record_then_approve_or_reject(app, province, people):
+def test_submit_needs_a_complete_record_then_approve_or_reject(app, province, people,
+                                                                approvers):
     with app.app_context():
         person = _employee(people, "canhan")
         draft = services.open_draft(account(province, "canhan"), person)
@@ -144,20 +148,25 @@ def test_submit_needs_a_complete_record_then_approve_or_reject(app, province, pe
         assert draft.status == SUBMITTED
         with pytest.raises(DomainError, match="chờ phê duyệt"):
             services.open_draft(account(province, "canhan"), person)
-        # only the head decides, and a reason is required to reject
+        # only the head decides (through the signed approval), and a reason is
+        # required to reject
         with pytest.raises(DomainError):
-            services.approve(account(province, "canbo"), draft)
+            approval.approve(account(province, "canbo"), draft.id, approvers.signer("thutruong"),
+                             KIND_PKCS12)
+        assert db.session.get(RecordVersion, draft.id).status == SUBMITTED
         with pytest.raises(DomainError, match="lý do"):
-            services.reject(account(province, "thutruong"), draft, "  ")
-        services.reject(account(province, "thutruong"), draft, "Thiếu quê quán của mẹ")
+            approval.reject(account(province, "thutruong"), draft.id, "  ")
+        approval.reject(account(province, "thutruong"), draft.id, "Thiếu quê quán của mẹ")
+        draft = db.session.get(RecordVersion, draft.id)
         assert draft.status == REJECTED and draft.reason == "Thiếu quê quán của mẹ"
         # the correction starts from the rejected content
         again = services.open_draft(account(province, "canhan"), person)
         assert again.number == 2
         assert services.read_content(again)["fields"]["noi_o"].startswith("Phường Vĩnh Yên")
         services.submit(account(province, "canhan"), again, again.lock)
-        services.approve(account(province, "thutruong"), again)
-        assert again.status == APPROVED
+        approval.approve(account(province, "thutruong"), again.id,
+                         approvers.signer("thutruong"), KIND_PKCS12)
+        assert db.session.get(RecordVersion, again.id).status == APPROVED
         db.session.expire_all()
         person = _employee(people, "canhan")
         assert person.national_id_hash and "001085012345" not in person.national_id_enc
@@ -167,7 +176,7 @@ def test_the_national_id_is_unique_across_the_province(app, province, people):
     with app.app_context():
         draft = _complete(province, people)
         services.submit(account(province, "canhan"), draft, draft.lock)
-        services.approve(account(province, "thutruong"), draft)
+        mark_approved(account(province, "thutruong"), draft)
         other = services.open_draft(account(province, "giaovien"),
                                     _employee(people, "giaovien"))
         with pytest.raises(services.RecordInvalid) as refused:
@@ -194,7 +203,7 @@ def test_the_diff_follows_fields_and_rows_with_the_form_labels(app, province, pe
     with app.app_context():
         first = _complete(province, people)
         services.submit(account(province, "canhan"), first, first.lock)
-        services.approve(account(province, "thutruong"), first)
+        mark_approved(account(province, "thutruong"), first)
         second = services.open_draft(account(province, "canhan"), _employee(people, "canhan"))
         rows = services.read_content(second)["tables"]["gia_dinh_ban_than"]
         mother = {**rows[0], "thong_tin": "Nghỉ hưu, ở Vĩnh Phúc"}
@@ -224,7 +233,7 @@ def test_a_retired_catalog_code_already_in_the_record_stays_valid(app, province,
     with app.app_context():
         draft = _complete(province, people)
         services.submit(account(province, "canhan"), draft, draft.lock)
-        services.approve(account(province, "thutruong"), draft)
+        mark_approved(account(province, "thutruong"), draft)
         entry = db.session.scalar(select(CatalogEntry).join(Catalog).where(
             Catalog.name == "trinh_do_chuyen_mon", CatalogEntry.code == "DH"))
         entry.valid_to = date(2026, 1, 1)
