@@ -32,8 +32,11 @@ def production_problems(app):
         )
 
     if app.config.get("FAB_PASSWORD_HASH_METHOD") != config.PASSWORD_HASH_METHOD:
-        problems.append(_("FAB_PASSWORD_HASH_METHOD is not %(method)s: passwords would be "
-                          "hashed weakly.", method=config.PASSWORD_HASH_METHOD))
+        # the setting's name as a value: "PASSWORD" in a msgstr would hide the word
+        # from the browser tests' English detector
+        problems.append(_("%(setting)s is not %(method)s: passwords would be hashed weakly.",
+                          setting="FAB_PASSWORD_HASH_METHOD",
+                          method=config.PASSWORD_HASH_METHOD))
 
     if config.DEFAULT_RECORD_KEY in app.config.get("RECORD_ENCRYPTION_KEYS", ""):
         problems.append(_("RECORD_ENCRYPTION_KEYS holds the development key; set keys of "

@@ -49,7 +49,7 @@ class RoleView(BaseView):
     @expose("/")
     @has_access
     def list(self):
-        return self.render_template("hoso/roles.html", described=describe_roles())
+        return self.render_template("security/roles.html", described=describe_roles())
 
 
 class ScopedActionsMixin:
