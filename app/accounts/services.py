@@ -27,7 +27,7 @@ from app.org import services as org_services
 from app.org.models import Unit
 from app.org.services import is_within
 from app.policy.profiles import rule
-from app.security import roles, scope
+from app.security import roles, scope, standing
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 CREATE_ACTION = {KIND_PERSONAL: "create_personal", KIND_AGENCY: "create_agency",
@@ -82,10 +82,44 @@ def unit_reachable(actor, action, unit):
 
 
 def _require(actor, action, account=None):
+    """The actor's roles grant ``action``; on an account, it lies in their scope and
+    stands below them (app/security/standing.py)."""
     if not may(actor, action):
         _fail(_("You are not allowed to do this."))
-    if account is not None and not scope.allows(actor, action, account):
-        _fail(_("This account is outside your unit's scope."))
+    if account is not None:
+        if not scope.allows(actor, action, account):
+            _fail(_("This account is outside your unit's scope."))
+        refusal = standing.refusal_to_act_on(actor, account)
+        if refusal:
+            # an attempt on an account that stands as high: kept in the log, whatever the
+            # caller had pending is dropped as the refusal would drop it
+            db.session.rollback()
+            audit.record("account.refused", account, actor=actor, details={"action": action})
+            db.session.commit()
+            _fail(refusal)
+
+
+def _require_grantable(actor, account, role_names):
+    refusal = standing.refusal_to_grant(actor, account, role_names)
+    if refusal:
+        _fail(refusal, "roles")
+
+
+# Where a temporary password goes when the account has an e-mail on file, registered
+# by app.notify (above us): send(account, password) -> whether it was sent, and
+# available() -> whether mail goes out at all.
+_PASSWORD_COURIER = {}
+
+
+def use_password_courier(send, available):
+    _PASSWORD_COURIER.update(send=send, available=available)
+
+
+def _password_courier(account):
+    """The courier that can take this account's password to its owner, or None."""
+    if not (account.email or "").strip() or "send" not in _PASSWORD_COURIER:
+        return None
+    return _PASSWORD_COURIER["send"] if _PASSWORD_COURIER["available"]() else None
 
 
 # -------------------------------------------------------------- validation
@@ -191,6 +225,7 @@ def _new_account(actor, kind, data, unit, role_names):
     problems = password_problems(password, cleaned["username"])
     if problems:
         _fail(" ".join(problems), "password")
+    _require_grantable(actor, None, role_names)
     sm_roles = [_role(name) for name in role_names]
     account = Account(
         username=cleaned["username"], first_name=cleaned["first_name"],
@@ -293,7 +328,13 @@ def unlock(actor, account):
 @_atomic
 def reset_password(actor, account):
     """A new temporary password, changed at next sign-in where the profile says
-    so; a lockout is lifted."""
+    so; a lockout is lifted.
+
+    The password goes to its owner: mailed to the e-mail on file once the reset is
+    committed, and then None is returned. Without an address or mail, or when the
+    mail fails, it is returned to be shown once to the actor, and the audit log says
+    so (whoever saw it could sign in as the owner until it is changed).
+    """
     _require(actor, "manage", account)
     password = temporary_password()
     account.password = hash_password(password)
@@ -302,7 +343,16 @@ def reset_password(actor, account):
     if account.status == STATUS_LOCKED:
         account.status = STATUS_ACTIVE
         account.locked_at = None
-    audit.record("account.reset_password", account, actor=actor)
+    send = _password_courier(account)
+    audit.record("account.reset_password", account, actor=actor,
+                 details={"password_to": "owner_email" if send else "actor"})
+    db.session.commit()
+    if send is None:
+        return password
+    if send(account, password):
+        return None
+    audit.record("account.password_shown", account, actor=actor,
+                 details={"reason": "mail_failed"})
     db.session.commit()
     return password
 
@@ -340,6 +390,7 @@ def assign_roles(actor, account, role_names):
     unknown = [name for name in role_names if name not in roles.ROLE_NAMES]
     if unknown or not role_names:
         _fail(_("Choose one or more of the five roles."), "roles")
+    _require_grantable(actor, account, role_names)
     before = sorted(role.name for role in account.roles)
     account.roles = [_role(name) for name in role_names]
     audit.record("account.assign_roles", account, actor=actor,

@@ -129,9 +129,14 @@ class AccountView(ScopedActionsMixin, AuditedReadsMixin, VietnameseFormatsMixin,
         except services.AccountError as exc:
             flash(exc.message, "danger")
         else:
-            flash(_("New temporary password of %(user)s: %(password)s (shown once; it must "
-                    "be changed at the next sign-in).", user=account.username,
-                    password=password), "success")
+            if password is None:
+                flash(_("A new temporary password of %(user)s was sent to the account's own "
+                        "e-mail address; it must be changed at the next sign-in.",
+                        user=account.username), "success")
+            else:
+                flash(_("New temporary password of %(user)s: %(password)s (shown once; it "
+                        "must be changed at the next sign-in).", user=account.username,
+                        password=password), "success")
         return redirect(url_for("AccountView.show", pk=account.id))
 
 

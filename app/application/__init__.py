@@ -11,8 +11,10 @@ def register_hooks():
     """Each domain registers what the lower layers call back (idempotent)."""
     from app.accounts import services as accounts
     from app.approval import queries as approval
+    from app.notify import services as notify
     from app.org import services as org
 
     org.register_hooks()
     accounts.register_hooks()
+    notify.register_hooks()
     approval.register_hooks()

@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "account.lock": _l("Account locked"),
     "account.unlock": _l("Account unlocked"),
     "account.reset_password": _l("Password reset"),
+    "account.refused": _l("Refused: the account stands as high as the actor's"),
+    "account.password_shown": _l("Temporary password shown to the one who reset it"),
     "account.change_password": _l("Own password changed"),
     "account.sign_in": _l("Signed in"),
     "account.sign_in_failed": _l("Failed sign-in"),

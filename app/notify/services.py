@@ -137,3 +137,32 @@ def _after_transaction_end(session, transaction):
 if not event.contains(db.session, "after_commit", _after_commit):
     event.listen(db.session, "after_commit", _after_commit)
     event.listen(db.session, "after_transaction_end", _after_transaction_end)
+
+
+# --- temporary passwords -------------------------------------------------------------------
+
+def send_temporary_password(account, password):
+    """Mail a temporary password to the account's own address, now (the reset has
+    committed); never stored as a notice. Whether it was sent; a failure is logged
+    with the account's id only."""
+    if not mail.enabled() or not (account.email or "").strip():
+        return False
+    subject, body = render_mail(
+        "temporary_password", person_name=" ".join(
+            part for part in (account.last_name, account.first_name) if part),
+        username=account.username, password=password, link="/login/")
+    try:
+        with mail.Mailer() as mailer:
+            mailer.send(account.email.strip(), subject, body)
+    except mail.MailError as exc:
+        log.warning("account %s: temporary password not mailed: %s", account.id, exc)
+        return False
+    return True
+
+
+def register_hooks():
+    """Temporary passwords go to their owner's address (app.accounts' courier)."""
+    from app.accounts import services as accounts
+
+    accounts.use_password_courier(send_temporary_password, mail.enabled)
+
