@@ -15,6 +15,7 @@ DEFAULT_SECRET_KEY = "hoso-dev-secret-not-for-production"
 # the keyed hash of the số định danh (DESIGN §9). The production guard refuses both.
 DEFAULT_RECORD_KEY = "aG9zby1kZXYtcmVjb3JkLWtleS1ub3QtZm9yLXByb2Q="
 DEFAULT_IDENTITY_HASH_KEY = "hoso-dev-identity-hash-key-not-for-production"
+DEFAULT_AUDIT_CHAIN_KEY = "hoso-dev-audit-chain-key-not-for-production"
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -61,6 +62,11 @@ def from_environ(environ=None):
         "RECORD_ENCRYPTION_KEYS": env.get("RECORD_ENCRYPTION_KEYS", DEFAULT_RECORD_KEY),
         # HMAC key of the số định danh's look-up hash; separate from the encryption key.
         "IDENTITY_HASH_KEY": env.get("IDENTITY_HASH_KEY", DEFAULT_IDENTITY_HASH_KEY),
+        # HMAC key of the audit log's chain, kept outside the database, and the file
+        # (outside the database too) that anchors the chain's head (app/audit/services.py)
+        "AUDIT_CHAIN_KEY": env.get("AUDIT_CHAIN_KEY", DEFAULT_AUDIT_CHAIN_KEY),
+        "AUDIT_ANCHOR_FILE": env.get("AUDIT_ANCHOR_FILE") or os.path.join(
+            BASE_DIR, "instance", "audit", "anchors.jsonl"),
         # Digitized documents: kept by SHA-256 outside the database (app/files/store.py).
         "FILE_STORE": env.get("FILE_STORE") or "folder:" + os.path.join(BASE_DIR, "instance",
                                                                         "files"),
@@ -76,6 +82,8 @@ def from_environ(environ=None):
             env.get("DATABASE_URL") or default_sqlite_url()
         ),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # a database error names its statement, never its values (people's names, numbers)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "PROVINCE_PROFILE": env.get("PROVINCE_PROFILE", "vinh_phuc"),
         # overlays the profile switches on but this deployment does not want, e.g. "nd27_2026"
         "OVERLAYS_OFF": env.get("HOSO_OVERLAYS_OFF", ""),

@@ -18,6 +18,7 @@ TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 # keys of the tests' own, so that an app built as production passes the guard
 TEST_RECORD_KEY = "L55OC7VU5M-SMGd8Hn41pSqfAg9QQcbRqA508Vbfv_0="
 TEST_IDENTITY_HASH_KEY = "test-identity-hash-key-0123456789"
+TEST_AUDIT_CHAIN_KEY = "test-audit-chain-key-0123456789"
 # Tables whose rows are the schema's own furniture, kept between tests.
 KEPT_TABLES = {"alembic_version", "ab_permission", "ab_view_menu",
                "ab_permission_view", "ab_role", "ab_permission_view_role",
@@ -74,6 +75,8 @@ def database_url(pg_server_url):
 
 # the tests' file store: a folder of their own, never the checkout's instance/
 FILE_STORE_DIR = tempfile.mkdtemp(prefix="hoso-files-")
+# the audit chain's anchors: a file of the run's own, never the checkout's instance/
+AUDIT_ANCHOR_FILE = os.path.join(tempfile.mkdtemp(prefix="hoso-audit-"), "anchors.jsonl")
 # the CAs the tests' signatures chain to (tests/approval adds its own; the demo its demo CA)
 SIGNING_TRUST_FILE = os.path.join(tempfile.mkdtemp(prefix="hoso-signing-"), "trusted-ca.pem")
 
@@ -87,6 +90,8 @@ def environ_for(database_url, **extra):
         "IDENTITY_HASH_KEY": TEST_IDENTITY_HASH_KEY,
         "FILE_STORE": "folder:" + FILE_STORE_DIR,
         "SIGNING_TRUST_FILE": SIGNING_TRUST_FILE,
+        "AUDIT_CHAIN_KEY": TEST_AUDIT_CHAIN_KEY,
+        "AUDIT_ANCHOR_FILE": AUDIT_ANCHOR_FILE,
         # mail off unless a test starts its own SMTP server (tests/smtp_server.py)
         "MAIL_SERVER": "",
     }

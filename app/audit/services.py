@@ -1,16 +1,29 @@
 """Writing and verifying the audit log.
 
-Each entry carries the SHA-256 of its own content and of the entry before it,
-so an altered, removed or inserted entry breaks the chain (`flask audit
-verify`). Entries are written in the transaction of the action they record:
-an action that rolls back leaves no entry, and no entry exists without it.
+Each entry carries an HMAC-SHA256 of its own content and of the entry before it,
+keyed with AUDIT_CHAIN_KEY, a key kept outside the database: an altered, removed
+or inserted entry breaks the chain (`flask audit verify`), and whoever can write
+the table cannot compute a chain that verifies. Entries written before the chain
+was keyed (plain SHA-256) are accepted only as the log's first entries.
+
+Anchors (`flask audit anchor`, at least daily) write the head of the chain to a
+file outside the database (AUDIT_ANCHOR_FILE), each line with its own HMAC: a log
+cut short before its last anchor, or recomputed, no longer reaches the anchored
+entry.
+
+Entries are written in the transaction of the action they record: an action that
+rolls back leaves no entry, and no entry exists without it.
 """
 import datetime
 import hashlib
+import hmac
 import json
+import os
+import threading
 
-from flask import g, has_request_context, request
-from sqlalchemy import select, text
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.core import clock
@@ -27,7 +40,17 @@ def _utc(moment):
     return moment.astimezone(datetime.timezone.utc)
 
 
-def entry_digest(entry):
+# SQLite has no advisory lock: the appends of one process (the development server's
+# threads) are serialised here, from the append to the end of its transaction, so
+# that two requests never chain to the same entry
+_SQLITE_APPENDS = threading.Lock()
+
+
+def _chain_key():
+    return current_app.config["AUDIT_CHAIN_KEY"].encode("utf-8")
+
+
+def _canonical(entry):
     content = {
         "at": _utc(entry.at).isoformat(timespec="microseconds"),
         "actor_id": entry.actor_id,
@@ -40,8 +63,18 @@ def entry_digest(entry):
         "details": entry.details,
         "prev_hash": entry.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def entry_digest(entry):
+    """The entry's keyed hash (HMAC-SHA256 with AUDIT_CHAIN_KEY)."""
+    return hmac.new(_chain_key(), _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def legacy_digest(entry):
+    """The unkeyed SHA-256 of the entries written before the chain was keyed."""
+    return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
 def _current_actor():
@@ -61,6 +94,23 @@ def record(action, obj=None, object_type=None, object_id=None, unit_id=None,
         unit_id = unit_id if unit_id is not None else getattr(obj, "unit_id", None)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+        return _append(actor, action, object_type, object_id, unit_id, details)
+    session = db.session()
+    if not session.info.get("audit_append_lock"):
+        # held until this transaction ends (below), so that the entry is committed
+        # before another transaction of this process reads the head
+        _SQLITE_APPENDS.acquire()
+        session.info["audit_append_lock"] = True
+    return _append(actor, action, object_type, object_id, unit_id, details)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_sqlite_appends(session, transaction):
+    if transaction.parent is None and session.info.pop("audit_append_lock", False):
+        _SQLITE_APPENDS.release()
+
+
+def _append(actor, action, object_type, object_id, unit_id, details):
     previous = db.session.scalar(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     )
@@ -83,11 +133,18 @@ def record(action, obj=None, object_type=None, object_id=None, unit_id=None,
 
 
 def verify_chain(batch_size=5000):
-    """Walk the whole log; returns (number of entries, list of problems)."""
+    """Walk the whole log and check it against the anchors; returns (number of
+    entries, list of (entry id, problem)): "hash" (content altered, or an entry
+    recomputed without the key), "prev_hash" (an entry removed or inserted before
+    it), "anchor" (the log no longer reaches an anchored entry: cut short or
+    rewritten)."""
     problems = []
     expected_prev = GENESIS_HASH
     count = 0
     last_id = 0
+    keyed_seen = False
+    hashes_at = {}
+    anchors = {anchor["last_id"]: anchor for anchor in read_anchors()}
     while True:
         batch = db.session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id)
@@ -99,9 +156,70 @@ def verify_chain(batch_size=5000):
             count += 1
             if entry.prev_hash != expected_prev:
                 problems.append((entry.id, "prev_hash"))
-            if entry_digest(entry) != entry.hash:
+            if entry_digest(entry) == entry.hash:
+                keyed_seen = True
+            elif keyed_seen or legacy_digest(entry) != entry.hash:
                 problems.append((entry.id, "hash"))
+            if entry.id in anchors:
+                hashes_at[entry.id] = (entry.hash, count)
             expected_prev = entry.hash
             last_id = entry.id
         db.session.expunge_all()
+    for anchor_id, anchor in anchors.items():
+        if hashes_at.get(anchor_id) != (anchor["last_hash"], anchor["count"]):
+            problems.append((anchor_id, "anchor"))
     return count, problems
+
+
+# --- anchors outside the database -----------------------------------------------------------
+
+def _anchor_mac(anchor):
+    fields = "%(at)s|%(last_id)d|%(last_hash)s|%(count)d" % anchor
+    return hmac.new(_chain_key(), fields.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def anchor_head():
+    """Append the chain's head (its last entry and the number of entries) to the
+    anchor file; returns the anchor, or None for an empty log."""
+    head = db.session.execute(select(AuditEntry.id, AuditEntry.hash)
+                              .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if head is None:
+        return None
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.id <= head.id))
+    anchor = {"at": clock.now().astimezone(datetime.timezone.utc).isoformat(),
+              "last_id": head.id, "last_hash": head.hash, "count": count}
+    anchor["mac"] = _anchor_mac(anchor)
+    path = current_app.config["AUDIT_ANCHOR_FILE"]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(anchor, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return anchor
+
+
+class AnchorFileAltered(RuntimeError):
+    """A line of the anchor file does not carry its own HMAC."""
+
+
+def read_anchors():
+    """The anchors of the file (none when it does not exist yet); raises
+    AnchorFileAltered for a line whose HMAC does not match."""
+    path = current_app.config["AUDIT_ANCHOR_FILE"]
+    if not os.path.exists(path):
+        return []
+    anchors = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                anchor = json.loads(line)
+                valid = hmac.compare_digest(anchor["mac"], _anchor_mac(anchor))
+            except (ValueError, KeyError, TypeError):
+                valid = False
+            if not valid:
+                raise AnchorFileAltered(number)
+            anchors.append(anchor)
+    return anchors

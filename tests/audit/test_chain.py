@@ -123,3 +123,118 @@ def test_the_log_has_no_edit_or_delete_screen(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
     assert {e for e in endpoints if e.startswith("AuditLogView.")} == {
         "AuditLogView.list", "AuditLogView.show"}
+
+
+def _entry_row(app, entry_id):
+    with app.app_context():
+        row = dict(db.session.execute(text("SELECT * FROM audit_entry WHERE id = :id"),
+                                      {"id": entry_id}).mappings().one())
+        db.session.remove()
+    return row
+
+
+def _reinsert(app, rows):
+    for row in rows:
+        columns = ", ".join(row)
+        _as_superuser(app, "INSERT INTO audit_entry (%s) VALUES (%s)" % (
+            columns, ", ".join(":" + k for k in row)), **row)
+
+
+def test_a_removed_entry_with_the_chain_recomputed_is_detected(app):
+    """Whoever deletes an entry and recomputes the following hashes has no key: the
+    recomputed entries no longer carry the keyed hash."""
+    import hashlib
+
+    ids = _write_entries(app)
+    originals = [_entry_row(app, i) for i in ids[1:]]
+    _as_superuser(app, "DELETE FROM audit_entry WHERE id = :id", id=ids[1])
+    # the attacker's chain: the entry after the removed one linked to the one before,
+    # rehashed the only way they can (the unkeyed SHA-256 of the old scheme)
+    with app.app_context():
+        before = db.session.get(AuditEntry, ids[0]).hash
+        later = db.session.get(AuditEntry, ids[2])
+        later.prev_hash = before
+        forged = hashlib.sha256(audit._canonical(later)).hexdigest()
+        db.session.rollback()
+        db.session.remove()
+    _as_superuser(app, "UPDATE audit_entry SET prev_hash = :p, hash = :h WHERE id = :id",
+                  p=before, h=forged, id=ids[2])
+    try:
+        _count, problems = _verify(app)
+        assert (ids[2], "hash") in problems
+    finally:
+        _as_superuser(app, "DELETE FROM audit_entry WHERE id = :id", id=ids[2])
+        _reinsert(app, originals)
+    assert _verify(app)[1] == []
+
+
+def test_the_last_entries_cut_off_after_an_anchor_are_detected(app):
+    ids = _write_entries(app, 5)
+    runner = app.test_cli_runner()
+    anchored = runner.invoke(args=["audit", "anchor"])
+    assert anchored.exit_code == 0 and "%d" % ids[-1] in anchored.output
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    tail = [_entry_row(app, i) for i in ids[-3:]]
+    _as_superuser(app, "DELETE FROM audit_entry WHERE id >= :first", first=ids[-3])
+    try:
+        _count, problems = _verify(app)
+        assert problems == [(ids[-1], "anchor")]
+        result = runner.invoke(args=["audit", "verify"])
+        assert result.exit_code == 1 and "bị cắt bớt hoặc bị viết lại" in result.output
+    finally:
+        _reinsert(app, tail)
+    assert _verify(app)[1] == []
+
+
+def test_an_altered_anchor_file_is_reported(app, tmp_path):
+    _write_entries(app, 1)
+    with app.app_context():
+        anchor = audit.anchor_head()
+        db.session.remove()
+    path = app.config["AUDIT_ANCHOR_FILE"]
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.readlines()
+    try:
+        lines[-1] = lines[-1].replace('"count": %d' % anchor["count"],
+                                      '"count": %d' % (anchor["count"] - 1))
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 1 and "tệp neo" in result.output
+    finally:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(lines[:-1])
+
+
+def test_simultaneous_requests_on_sqlite_keep_one_chain(database_url, tmp_path):
+    """make run's SQLite: the development server's threads append at once (a page and
+    its favicon) and each entry still links to the one before."""
+    import threading
+
+    from app import create_app
+    from tests.conftest import environ_for, migrate_to_head
+
+    url = "sqlite:///%s" % (tmp_path / "chain.db")
+    migrate_to_head(url)
+    sqlite_app = create_app(environ=environ_for(
+        url, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")))
+    start = threading.Barrier(4)
+
+    def append(n):
+        with sqlite_app.app_context():
+            start.wait()
+            for i in range(15):
+                audit.record("unit.read", object_type="Unit", object_id="%d-%d" % (n, i))
+                db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    with sqlite_app.app_context():
+        count, problems = audit.verify_chain()
+        db.session.remove()
+        db.engine.dispose()
+    assert count >= 60 and problems == []
