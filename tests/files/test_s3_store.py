@@ -78,7 +78,59 @@ def test_documents_go_to_the_bucket_once_by_sha256(make_app, s3_server):
             assert [item["Key"] for item in listing] == ["%s/%s/%s" % (
                 digest[:2], digest[2:4], digest)]
             assert attachments.content_of(first) == PDF
+            # encrypted in the bucket, read back as the document
+            stored = store.client.get_object(Bucket=BUCKET, Key=listing[0]["Key"])["Body"].read()
+            assert stored != PDF and b"/Catalog" not in stored
             assert not store.exists(hashlib.sha256(b"nothing").hexdigest())
             db.session.remove()
     finally:
         reset_data(app)
+
+
+def test_objects_in_the_bucket_are_encrypted_and_checked(make_app, s3_server):
+    from app.files.store import MAGIC, StoredFileError, encrypt_clear_files, rotate_data_keys
+    from tests.files.test_encryption import DOCUMENT, KEY_A, KEY_B, PHRASE
+
+    def on_s3(app, keys):
+        app.config.update(FILE_STORE="s3://" + BUCKET, S3_ENDPOINT_URL=s3_server,
+                          RECORD_ENCRYPTION_KEYS=keys)
+        return app
+
+    app = on_s3(make_app(), KEY_A)
+    with app.app_context():
+        store = file_store()
+        digest = store.put(DOCUMENT)
+        assert store.put(DOCUMENT) == digest == hashlib.sha256(DOCUMENT).hexdigest()
+        raw = store._read(digest)
+        assert raw.startswith(MAGIC) and raw != DOCUMENT and PHRASE not in raw
+        assert store.get(digest) == DOCUMENT
+        # an object written before encryption reads, and `flask files encrypt` converts it
+        clear = hashlib.sha256(b"an old scan " + PHRASE).hexdigest()
+        store.client.put_object(Bucket=BUCKET, Key=store._key(clear),
+                                Body=b"an old scan " + PHRASE)
+        assert store.get(clear) == b"an old scan " + PHRASE
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["files", "encrypt"]).exit_code == 0
+    with app.app_context():
+        store = file_store()
+        assert PHRASE not in store._read(clear)
+        assert store.get(clear) == b"an old scan " + PHRASE
+        counts, failures = encrypt_clear_files(store)
+        assert (counts["encrypted"], counts["already"], failures) == (0, 2, [])
+        assert sorted(store.digests()) == sorted([digest, clear])
+    # rotation to key B, then an app with only B reads both
+    app.config["RECORD_ENCRYPTION_KEYS"] = KEY_B + "," + KEY_A
+    assert runner.invoke(args=["files", "rotate"]).exit_code == 0
+    with app.app_context():
+        counts, failures = rotate_data_keys(file_store())
+        assert (counts["rewrapped"], counts["current"], failures) == (0, 2, [])
+    only_b = on_s3(make_app(RECORD_ENCRYPTION_KEYS=KEY_B), KEY_B)
+    with only_b.app_context():
+        store = file_store()
+        assert store.get(digest) == DOCUMENT
+        assert store.get(clear) == b"an old scan " + PHRASE
+        # a tampered object is refused, not returned
+        raw = store._read(digest)
+        store._write(digest, raw[:-30] + bytes([raw[-30] ^ 1]) + raw[-29:])
+        with pytest.raises(StoredFileError):
+            store.get(digest)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from app.accounts.models import Account
 from app.core.exceptions import DomainError
 from app.extensions import db
+from app.files.store import file_store
 from app.records import attachments, services
 from app.org.models import Employee
 from app.records.models import Attachment
@@ -81,7 +82,10 @@ def test_stored_once_by_sha256_outside_the_database(app, province, people):
         assert first.sha256 == second.sha256 == digest
         path = os.path.join(FILE_STORE_DIR, digest[:2], digest[2:4], digest)
         with open(path, "rb") as f:
-            assert f.read() == PDF
+            stored = f.read()
+        # encrypted at rest (app/files/store.py), read back as the document
+        assert stored != PDF and b"/Catalog" not in stored
+        assert file_store().get(digest) == PDF
         # no column of the table holds the bytes
         columns = db.session.execute(text(
             "SELECT column_name, data_type FROM information_schema.columns "
