@@ -49,13 +49,28 @@ def normalize_database_url(url):
     return url
 
 
+LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
+
+
+def is_loopback(host):
+    """Whether a bind address reaches only this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (host or "").strip().lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
 def from_environ(environ=None):
     """Build the app's configuration mapping from an environment mapping."""
     env = os.environ if environ is None else environ
+    environment = env.get("HOSO_ENV", PRODUCTION)
+    # cookies only over HTTPS in production (a development checkout runs on plain HTTP)
+    secure_cookies = _flag(env.get("SESSION_COOKIE_SECURE"), environment == PRODUCTION)
     return {
         # production unless told otherwise: a deployment that forgets to say
         # what it is gets the guard, not the development shortcuts.
-        "HOSO_ENV": env.get("HOSO_ENV", PRODUCTION),
+        "HOSO_ENV": environment,
+        # the address run.py (or `flask run`) listens on: anything but loopback runs
+        # the production guard's checks, whatever HOSO_ENV says
+        "BIND_HOST": env.get("HOST") or env.get("FLASK_RUN_HOST") or "127.0.0.1",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         # Encrypts the sensitive fields of records. Several keys, comma-separated, newest
         # first: older ones still decrypt while records are re-encrypted (key rotation).
@@ -124,4 +139,31 @@ def from_environ(environ=None):
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # Strict-Transport-Security in production (app/application/headers.py)
+        "HSTS_SECONDS": int(env.get("HSTS_SECONDS") or str(365 * 24 * 3600)),
+        # Failed sign-ins (Flask-Limiter's syntax), per account named and per address;
+        # the limiter counts in this process's memory
+        "SIGN_IN_LIMIT_PER_ACCOUNT": env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute"),
+        "SIGN_IN_LIMIT_PER_ADDRESS": env.get("SIGN_IN_LIMIT_PER_ADDRESS", "30 per minute"),
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # An automatic lockout (after the profile's accounts.lockout_after_failures)
+        # lasts this long, twice as long each time in a row, at most the maximum.
+        "LOCKOUT_MINUTES": int(env.get("LOCKOUT_MINUTES") or "15"),
+        "LOCKOUT_MAX_MINUTES": int(env.get("LOCKOUT_MAX_MINUTES") or str(24 * 60)),
+        # Wrong signing PINs: this many within the window, and the account's keys
+        # unlock nothing until the oldest of them is older than the window.
+        "PIN_MAX_FAILURES": int(env.get("PIN_MAX_FAILURES") or "5"),
+        "PIN_FAILURE_WINDOW_MINUTES": int(env.get("PIN_FAILURE_WINDOW_MINUTES") or "15"),
+        # Backups (app/backup/services.py): the key that encrypts the archives (base64 of
+        # 32 bytes; several comma-separated, newest first: older ones still open old
+        # archives), kept apart from the record keys and never inside an archive. The
+        # default is the development key, which `flask backup` refuses in production.
+        "BACKUP_KEY": env.get("BACKUP_KEY") or "aG9zby1kZXYtYmFja3VwLWtleS1ub3QtZm9yLXByb2Q=",
+        # where `flask backup create` writes and `flask backup prune` thins the archives
+        "BACKUP_DIR": env.get("BACKUP_DIR") or os.path.join(BASE_DIR, "instance", "backups"),
     }

@@ -43,10 +43,11 @@ def seed_demo_command():
 def init_app(app):
     from app.approval import cli as approval_cli
     from app.audit import cli as audit_cli
+    from app.backup import cli as backup_cli
     from app.catalogs import cli as catalogs_cli
     from app.files import cli as files_cli
 
-    for domain_cli in (approval_cli, audit_cli, catalogs_cli, files_cli):
+    for domain_cli in (approval_cli, audit_cli, backup_cli, catalogs_cli, files_cli):
         domain_cli.init_app(app)
     app.cli.add_command(sync_roles_command)
     app.cli.add_command(seed_demo_command)
