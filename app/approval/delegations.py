@@ -3,12 +3,15 @@
 The head of an employing unit names a person of the unit (or below it) who
 approves for the head from one day to another; the signed delegation letter
 is attached. A delegation ends by itself after its last day, and only where
-the profile's approver rule allows delegation.
+the profile's approver rule allows delegation. The head may withdraw it
+before then; a delegation is written with the version it was read at
+(``Delegation.version``), so a withdrawal over a change made meanwhile is refused.
 """
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Account
 from app.approval import authority
@@ -103,3 +106,30 @@ def delegate(actor, unit_id, delegate_id, valid_from, last_day, document_number,
                  details={"delegate_id": person.id, "from": valid_from.isoformat(),
                           "last_day": last_day.isoformat(), "sha256": row.document_sha256})
     return row
+
+
+def _stale():
+    return DomainError(_("Someone changed this delegation after you opened it; nothing was "
+                         "saved. Reload the page to see it as it is now."))
+
+
+@atomic
+def revoke(actor, delegation, seen_version):
+    """The head who may delegate for the unit withdraws a delegation before its
+    last day. ``seen_version``: the delegation's version the screen showed; the
+    row is locked (``SELECT … FOR UPDATE``) and refused when it moved on."""
+    if delegation.unit_id not in {unit.id for unit in units_headed(actor)}:
+        raise DomainError(_("Only the head of a unit delegates its approvals."))
+    db.session.refresh(delegation, with_for_update=True)
+    if seen_version is None or seen_version != delegation.version:
+        raise _stale()
+    if delegation.revoked_at is not None:
+        raise DomainError(_("This delegation has already been withdrawn."))
+    delegation.revoked_at = clock.now()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _stale() from None
+    audit.record("approval.delegation_revoke", delegation, unit_id=delegation.unit_id,
+                 details={"delegate_id": delegation.delegate_id})
+    return delegation

@@ -62,6 +62,8 @@ class Delegation(DatedPeriod, Model):
     revoked_at = Column(DateTime(timezone=True), nullable=True)
     created_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    # bumped by every UPDATE, which names the version it read: a stale write fails
+    version = Column(Integer, nullable=False, default=1, server_default="1")
 
     unit = relationship("Unit")
     delegator = relationship("Employee", foreign_keys=[delegator_id])
@@ -69,6 +71,7 @@ class Delegation(DatedPeriod, Model):
 
     __table_args__ = (Index("ix_approval_delegation_unit", "unit_id", "valid_to"),
                       Index("ix_approval_delegation_delegate", "delegate_id"))
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def last_day(self):

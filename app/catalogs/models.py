@@ -42,6 +42,8 @@ class CatalogEntry(DatedPeriod, Model):
     source = Column(String(512), nullable=True)   # when it differs from the catalog's
     # valid_to: retired from this day (DatedPeriod); None: in use
     attrs = Column(JSON, nullable=False, default=dict)
+    # bumped by every UPDATE, which names the version it read: a stale write fails
+    version = Column(Integer, nullable=False, default=1, server_default="1")
 
     catalog = relationship("Catalog", back_populates="entries")
 
@@ -49,6 +51,7 @@ class CatalogEntry(DatedPeriod, Model):
         UniqueConstraint("catalog_id", "code", name="uq_catalog_entry_code"),
         Index("ix_catalog_entry_catalog_id", "catalog_id", "valid_to"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self):
         return "%s – %s" % (self.code, self.name)

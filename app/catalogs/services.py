@@ -3,11 +3,13 @@ import datetime
 import os
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit import services as audit
 from app.catalogs.models import Catalog, CatalogEntry
 from app.core import clock
+from app.core.exceptions import DomainError
 from app.extensions import db
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -93,6 +95,21 @@ def entries(name, on=None, include_retired=False):
     if not include_retired:
         query = query.where(CatalogEntry.holds_on(on))
     return list(db.session.scalars(query.order_by(CatalogEntry.code)))
+
+
+def require_unchanged(entry):
+    """Nobody changed the entry since its form was shown: the form carried the
+    version it showed into ``entry.version``; the entry's row is locked until the
+    transaction ends (``SELECT … FOR UPDATE``) and its version compared. Refused,
+    nothing of the form stays in the session."""
+    with db.session.no_autoflush:
+        current = db.session.scalar(select(CatalogEntry.version).where(
+            CatalogEntry.id == entry.id).with_for_update())
+    if entry.version is None or entry.version != current:
+        db.session.rollback()
+        raise DomainError(_("Someone changed this catalog entry after you opened it; nothing "
+                            "was saved. Reload the page to see their change, then make yours "
+                            "again."))
 
 
 def code_taken(catalog, code, except_id=None):

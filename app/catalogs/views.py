@@ -2,6 +2,7 @@
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
 
 from app.audit import services as audit
 from app.catalogs import services
@@ -65,6 +66,13 @@ def format_attrs(attrs):
                      for key, value in sorted(attrs.items()))
 
 
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     route_base = "/catalogs"
     datamodel = SQLAInterface(CatalogEntry)
@@ -82,8 +90,9 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     list_columns = ["catalog", "code", "name", "valid_from", "valid_to"]
     show_columns = ["catalog", "code", "name", "source", "valid_from", "valid_to", "attrs"]
     add_columns = ["catalog", "code", "name", "source", "valid_from", "valid_to"]
-    # never deleted: an entry is retired by its "retired from" date
-    edit_columns = ["name", "source", "valid_from", "valid_to"]
+    # never deleted: an entry is retired by its "retired from" date; the version the
+    # form showed comes back with it (a save over someone else's change is refused)
+    edit_columns = ["name", "source", "valid_from", "valid_to", "version"]
     search_columns = ["catalog", "code", "name"]
     order_columns = ["code", "name", "valid_to"]
     base_order = ("code", "asc")
@@ -92,7 +101,8 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
     add_form_extra_fields = {"valid_from": date_field(_l("Valid from")),
                              "valid_to": date_field(_l("Retired from"))}
     edit_form_extra_fields = {"valid_from": date_field(_l("Valid from")),
-                              "valid_to": date_field(_l("Retired from"))}
+                              "valid_to": date_field(_l("Retired from")),
+                              "version": HiddenField(filters=[_as_int])}
 
     def pre_add(self, item):
         _check(item)
@@ -108,6 +118,7 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
         db.session.commit()
 
     def pre_update(self, item):
+        services.require_unchanged(item)
         _check(item)
 
     def post_update(self, item):

@@ -90,6 +90,8 @@ class Unit(Model):
     valid_to = Column(Date, nullable=True)
     # where a closed unit's staff and duties went
     successor_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
+    # bumped by every UPDATE, which names the version it read: a stale write fails
+    version = Column(Integer, nullable=False, default=1, server_default="1")
 
     parent = relationship("Unit", remote_side=[id], foreign_keys=[parent_id],
                           backref="children")
@@ -104,6 +106,7 @@ class Unit(Model):
               postgresql_where=valid_to.is_(None), sqlite_where=valid_to.is_(None)),
         {"extend_existing": True},
     )
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_open(self):

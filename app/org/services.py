@@ -12,17 +12,19 @@ History queries (``tree_as_of``, ``subtree_ids_as_of``, ``staff_as_of``,
 ``code_as_of``) read the dated periods, so a report for a past date sees the
 tree, the codes and the staff as they were.
 """
+import functools
 from dataclasses import dataclass
 
 from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
 from app.core.text import fold
-from app.core.transactions import atomic as _atomic
+from app.core.transactions import atomic
 from app.extensions import db
 from app.org import codes
 from app.org.models import (
@@ -50,6 +52,23 @@ class OrgError(DomainError):
 
 def _fail(message, **values):
     raise OrgError(message % values if values else message)
+
+
+def _atomic(operation):
+    """One transaction (core.transactions.atomic). A unit is written with the
+    version it was read at (``Unit.version``): when another change to it
+    committed in between, the whole operation is refused with a message."""
+    run = atomic(operation)
+
+    @functools.wraps(operation)
+    def guarded(*args, **kwargs):
+        try:
+            return run(*args, **kwargs)
+        except StaleDataError:
+            raise OrgError(_("Someone changed one of these units at the same moment; nothing "
+                             "was saved. Look at the units again, then try again.")) from None
+
+    return guarded
 
 
 @dataclass
@@ -179,10 +198,24 @@ def _open_period(model, unit_id, **filters):
             getattr(model, key) == value for key, value in filters.items()]))
 
 
+def require_unchanged(unit):
+    """Nobody changed the unit since its form was shown: the form carried the
+    version it showed into ``unit.version``; the unit's row is locked until the
+    transaction ends (``SELECT … FOR UPDATE``) and its version compared."""
+    with db.session.no_autoflush:
+        current = db.session.scalar(select(Unit.version).where(Unit.id == unit.id)
+                                    .with_for_update())
+    if unit.version is None or unit.version != current:
+        _fail(_("Someone changed this unit after you opened it; nothing was saved. Reload "
+                "the page to see their change, then make yours again."))
+
+
 def correct_unit(unit):
     """Check a fix of what was entered wrong (a form has set the new values on
-    ``unit``): no decision, no new period; the caller commits. A change that
-    law makes (a new name, a new code) is a restructuring."""
+    ``unit``, the version it showed included): no decision, no new period; the
+    caller commits. A change that law makes (a new name, a new code) is a
+    restructuring."""
+    require_unchanged(unit)
     with db.session.no_autoflush:
         state = _open_period(UnitState, unit.id)
         current = _open_period(UnitCode, unit.id)

@@ -13,7 +13,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField
 
 from app.audit import services as audit
 from app.core.dates import date_field, parse_date
@@ -34,6 +34,19 @@ UNIT_LABELS = {
 PERMISSIONS = {"list": "read", "show": "read", "add": "write", "edit": "write",
                "get": "read", "get_list": "read", "post": "write", "put": "write",
                "info": "read"}
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def version_field():
+    """The row's version, carried through the edit form (hidden) so that a save
+    over someone else's change is refused (org.services.require_unchanged)."""
+    return HiddenField(filters=[_as_int])
 
 
 class OpenUnitsFilter(BaseFilter):
@@ -111,11 +124,11 @@ class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelVie
                     "valid_to", "successor"]
     add_columns = ["name", "parent", "unit_type", "is_employing", "code", "valid_from"]
     # corrections only; a new name, code or parent is a restructuring
-    edit_columns = ["name", "unit_type", "is_employing", "code"]
+    edit_columns = ["name", "unit_type", "is_employing", "code", "version"]
     search_columns = ["name", "code"]
     formatters_columns = {"unit_type": lambda value: UNIT_TYPES.get(value, value)}
     add_form_extra_fields = _form_fields()
-    edit_form_extra_fields = _form_fields()
+    edit_form_extra_fields = dict(_form_fields(), version=version_field())
     add_form_query_rel_fields = {"parent": [["id", scope.ScopeFilter, "write"],
                                             ["valid_to", OpenUnitsFilter, None]]}
 

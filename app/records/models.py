@@ -37,8 +37,10 @@ class RecordVersion(Model):
     ``content`` holds the public and internal fields and tables as canonical
     strings (app/records/form.py names them); ``sensitive`` the sensitive
     ones, encrypted (DESIGN §9). Versions are never deleted; one record has
-    at most one open (draft or submitted) version, and ``lock`` counts saves
-    so that a stale save is refused.
+    at most one open (draft or submitted) version, and ``lock`` counts its
+    writes (the mapper's version column: every UPDATE names the ``lock`` it
+    read and bumps it, so a write over a newer one fails instead of winning)
+    so that a stale save or submit is refused.
     """
 
     __tablename__ = "record_version"
@@ -75,6 +77,9 @@ class RecordVersion(Model):
               sqlite_where=text("status IN ('draft', 'submitted')")),
         Index("ix_record_version_status", "status", "employee_id"),
     )
+
+    # UPDATE … SET lock = :seen + 1 WHERE id = :id AND lock = :seen; StaleDataError if none
+    __mapper_args__ = {"version_id_col": lock}
 
     @property
     def is_open(self):

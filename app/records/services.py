@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
 from app.catalogs import services as catalogs
@@ -121,13 +122,36 @@ def editable_groups(actor, employee):
 
 def _require_current_draft(actor, version, lock):
     """The actor may write the record, the version is a draft, and nobody
-    saved it since the actor loaded it (``lock``)."""
+    saved it since the actor loaded it (``lock``).
+
+    The version's row is locked first and read again (``SELECT … FOR UPDATE``):
+    a save or a submit of the same draft at the same moment waits until this
+    transaction ends, then reads its outcome and is refused here."""
+    _lock_row(version)
     _require(actor, version.employee, "write")
     if version.status != DRAFT:
         raise DomainError(_("This version is no longer a draft."))
     if lock != version.lock:
-        raise DomainError(_("Someone saved this record after you opened it; reload the page "
-                            "to see their changes, then make yours again."))
+        raise _stale()
+
+
+def _stale():
+    return DomainError(_("Someone saved this record after you opened it; reload the page "
+                         "to see their changes, then make yours again."))
+
+
+def _lock_row(version):
+    """Hold the version's row until the transaction ends, its values re-read."""
+    db.session.refresh(version, with_for_update=True)
+
+
+def _write(version):
+    """Flush the version's UPDATE, which names the ``lock`` it read: a write that
+    got in between (where the database has no row locks, as SQLite) refuses it."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _stale() from None
 
 
 def _require(actor, employee, action):
@@ -171,7 +195,7 @@ def open_draft_in_transaction(actor, employee):
         RecordVersion.employee_id == employee.id)) or 0) + 1
     now = clock.now()
     base = approved_version(employee)
-    version = RecordVersion(employee=employee, number=number, status=DRAFT, lock=0,
+    version = RecordVersion(employee=employee, number=number, status=DRAFT,
                             base_id=base.id if base else None, created_by=actor.id,
                             created_at=now, updated_by=actor.id, updated_at=now)
     store(version, _initial_content(employee))
@@ -352,9 +376,10 @@ def save_in_transaction(actor, version, raw_fields, raw_tables, lock, append=Non
                             items=", ".join(label_of(key) for key in refused)))
     _check_national_id(employee, content)
     if changed:
+        # the mapper bumps ``lock`` in the UPDATE (RecordVersion's version column)
         store(version, content)
-        version.lock += 1
         version.updated_by, version.updated_at = actor.id, clock.now()
+        _write(version)
     audit.record("record.draft_save", version, unit_id=employee.unit_id,
                  details={"employee_id": employee.id, "changed": sorted(changed)})
     return changed
@@ -437,6 +462,7 @@ def submit(actor, version, lock):
         raise DomainError(_("The record is not complete yet: %(items)s.", items="; ".join(
             ("%s. %s" % (m.item, m.label)) if m.item else m.label for m in missing)))
     version.status, version.submitted_at = SUBMITTED, clock.now()
+    _write(version)
     audit.record("record.submit", version, unit_id=employee.unit_id,
                  details={"employee_id": employee.id, "number": version.number})
     return version

@@ -1,6 +1,7 @@
 """Catalogs in the database: loaded from the shipped files once, kept when Sở
 Nội vụ edits them, retired entries still readable for old records; the screen
 for the roles that read them and the form for Sở Nội vụ."""
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -64,9 +65,12 @@ def test_so_noi_vu_adds_and_retires_entries_in_the_screen(app, province, client)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CatalogEntry)) == count + 1
         entry_id = _entry("tin_hoc", "IC3").id
-    token = csrf_token(client.get("/catalogs/edit/%d" % entry_id).get_data(as_text=True))
+    page = client.get("/catalogs/edit/%d" % entry_id).get_data(as_text=True)
+    token = csrf_token(page)
+    # the form carries the version it shows (a save over someone else's change is refused)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     client.post("/catalogs/edit/%d" % entry_id, data={
-        "csrf_token": token, "name": "Chứng chỉ tin học quốc tế IC3",
+        "csrf_token": token, "version": version, "name": "Chứng chỉ tin học quốc tế IC3",
         "source": "Chứng chỉ quốc tế", "valid_from": "01/01/2015", "valid_to": "01/01/2026"},
         follow_redirects=True)
     with app.app_context():
