@@ -16,7 +16,8 @@ def main():
     except ProfileError as exc:
         print("The province profile is not valid:\n%s" % exc, file=sys.stderr)
         sys.exit(1)
-    host = os.environ.get("HOST", "127.0.0.1")
+    # the guard has checked this address: anything but loopback gets the production checks
+    host = app.config["BIND_HOST"]
     port = int(os.environ.get("PORT", "8080"))
     app.run(host=host, port=port, debug=False, use_reloader=False)
 

@@ -38,7 +38,7 @@ def create_app(overrides=None, environ=None):
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.accounts.security_manager import HoSoSecurityManager
-    from app.application import cli, errors, register_hooks
+    from app.application import cli, errors, headers, register_hooks
     from app.application.guard import check_production_readiness
     from app.application.home import HoSoIndexView
     from app.application.menu import register_menu
@@ -61,6 +61,7 @@ def create_app(overrides=None, environ=None):
         i18n.init_app(app)
         cli.init_app(app)
         errors.init_app(app)
+        headers.init_app(app)
         check_production_readiness(app)
         sync_security_if_migrated(appbuilder)
     return app

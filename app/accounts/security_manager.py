@@ -4,14 +4,67 @@ Only the views the regulations need are registered: sign-in, the JWT login
 of the REST API, and our own account, unit, role and audit views (menu.py).
 FAB's generic user, group and permission editors are left out: roles are
 declared in app.security.roles and synced, never edited in the UI.
+
+Sessions end on the server's word: an account's ``session_generation`` is written
+into the browser's session at sign-in and into its API tokens, and a session or
+token whose generation is not the account's current one no longer signs anyone in
+(logout, a password change or reset, a lock, a revocation and new roles raise it).
+Sign-ins are rate-limited per account and per address (failures only), and every
+refused sign-in is audited, unknown user names included.
 """
-from flask import g, has_request_context, redirect, request, url_for
+from flask import (
+    current_app, flash, g, has_request_context, jsonify, make_response, redirect,
+    render_template, request, session, url_for,
+)
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from app.accounts.models import Account
 from app.security import roles
+
+# the key of the session generation in the browser's session and in API tokens
+SESSION_GENERATION_KEY = "_hoso_generation"
+TOKEN_GENERATION_CLAIM = "hoso_generation"
+LOGIN_KEYS = ("_user_id", "_fresh", "_id", SESSION_GENERATION_KEY)
+
+
+def keep_session(generation):
+    """After the account's own password change: this session goes on, the others end."""
+    session[SESSION_GENERATION_KEY] = generation
+
+
+def _session_ended_message():
+    return _("Your session has ended; sign in again.")
+
+
+def _attempted_account():
+    """The limiter's key of the account a sign-in names (form or JSON)."""
+    name = request.form.get("username")
+    if name is None:
+        payload = request.get_json(silent=True)
+        name = payload.get("username") if isinstance(payload, dict) else None
+    return "account:" + str(name or "").strip().lower()[:64]
+
+
+def _sign_in_failed(_response):
+    """Only failed sign-ins count against the limits."""
+    return bool(g.get("hoso_sign_in_failed"))
+
+
+def _too_many_sign_ins(_limit):
+    message = _("Too many failed sign-ins; wait a minute and try again.")
+    if request.path.startswith("/api/"):
+        return make_response(jsonify(message=message), 429)
+    if not hasattr(g, "user"):
+        from flask_login import current_user
+        g.user = current_user
+    appbuilder = current_app.appbuilder
+    return make_response(render_template(
+        "hoso/error.html", title=_("Sign-in refused"), message=message,
+        appbuilder=appbuilder, base_template=appbuilder.base_template), 429)
 
 
 class HoSoSecurityApi(SecurityApi):
@@ -29,17 +82,86 @@ class HoSoSecurityManager(SecurityManager):
     security_api = HoSoSecurityApi
 
     def register_views(self):
-        self.appbuilder.add_api(self.security_api)
+        api = self.appbuilder.add_api(self.security_api)
         self.auth_view = self.authdbview()
         self.appbuilder.add_view_no_menu(self.auth_view)
+        self._limit_sign_ins(self.auth_view.blueprint, api.blueprint)
         # user_view is set by app/application/menu.py to the "my account" view, whose
         # userinfo page FAB links from the navbar.
 
+    def _limit_sign_ins(self, *blueprints):
+        """Failed sign-ins per account and per address, the limits from the
+        configuration (SIGN_IN_LIMIT_PER_ACCOUNT, SIGN_IN_LIMIT_PER_ADDRESS)."""
+        config = current_app.config
+        for setting, key_func in (("SIGN_IN_LIMIT_PER_ACCOUNT", _attempted_account),
+                                  ("SIGN_IN_LIMIT_PER_ADDRESS", get_remote_address)):
+            # shared: the browser's sign-in and the API's count together
+            limit = self.limiter.shared_limit(
+                lambda setting=setting: config[setting], setting.lower(), key_func=key_func,
+                methods=["POST"], deduct_when=_sign_in_failed, on_breach=_too_many_sign_ins)
+            for blueprint in blueprints:
+                limit(blueprint)
+
     def auth_user_db(self, username, password):
+        g.hoso_sign_in_counted = False
         user = super().auth_user_db(username, password)
-        if user is not None and user.must_change_password and g.get("hoso_api_login"):
+        if user is None:
+            g.hoso_sign_in_failed = True
+            if not g.hoso_sign_in_counted:
+                # FAB checked no password: unknown name, or an account that may not
+                # sign in now; audited all the same
+                from app.accounts.services import register_refused_sign_in
+
+                register_refused_sign_in(username)
+            return None
+        if user.must_change_password and g.get("hoso_api_login"):
             return None
         return user
+
+    # ---------------------------------------------------------------- sessions
+
+    def load_user(self, pk):
+        """Flask-Login's user of a browser session: only while the session carries the
+        account's current generation."""
+        user = super().load_user(pk)
+        if user is None or not has_request_context():
+            return user
+        if session.get(SESSION_GENERATION_KEY) != user.session_generation:
+            for key in LOGIN_KEYS:
+                session.pop(key, None)
+            flash(_session_ended_message(), "warning")
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = super().load_user(jwt_data["sub"])
+        if user is not None:
+            g.user = user
+        return user
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._token_claims)
+        jwt_manager.token_in_blocklist_loader(self._token_revoked)
+        jwt_manager.revoked_token_loader(
+            lambda _header, _payload: (jsonify(message=_session_ended_message()), 401))
+        return jwt_manager
+
+    def _token_claims(self, identity):
+        user = self.get_user_by_id(int(identity))
+        return {TOKEN_GENERATION_CLAIM: user.session_generation if user else None}
+
+    def _token_revoked(self, _jwt_header, jwt_payload):
+        try:
+            user = self.get_user_by_id(int(jwt_payload["sub"]))
+        except (KeyError, TypeError, ValueError):
+            return True
+        return user is None or jwt_payload.get(TOKEN_GENERATION_CLAIM) != user.session_generation
+
+    def on_user_logout(self, user):
+        from app.accounts.services import sign_out
+
+        sign_out(user)
 
     def has_access(self, permission_name, view_name):
         """FAB's check, plus: a restricted account keeps only its reading rights."""
@@ -70,7 +192,10 @@ class HoSoSecurityManager(SecurityManager):
     def update_user_auth_stat(self, user, success=True):
         from app.accounts.services import register_sign_in
 
+        g.hoso_sign_in_counted = True
         register_sign_in(user, success)
+        if success and not g.get("hoso_api_login"):
+            session[SESSION_GENERATION_KEY] = user.session_generation
 
     def before_request(self):
         super().before_request()

@@ -4,6 +4,7 @@ Views, the REST API, the CLI and tests call these functions; each checks the
 actor's permission and scope, writes its audit entry and commits once, or
 raises AccountError with a Vietnamese message and changes nothing.
 """
+import datetime
 import functools
 import re
 import secrets
@@ -202,6 +203,40 @@ def _unit(unit_or_id):
         return None
 
 
+# ------------------------------------------------------------------ sessions
+
+def end_sessions(account):
+    """Every session and API token of the account stops working (the security
+    manager compares the generation they carry with this one on every request)."""
+    account.session_generation = (account.session_generation or 0) + 1
+
+
+def sign_out(account):
+    """The person signed out: this session and every other one of theirs ends."""
+    end_sessions(account)
+    audit.record("account.sign_out", account, actor=account)
+    db.session.commit()
+
+
+def _utc_now():
+    return clock.now().astimezone(datetime.timezone.utc)
+
+
+def lockout_duration(lockouts):
+    """How long the ``lockouts``-th automatic lockout in a row lasts: the configured
+    minutes, doubled each time, never more than the configured maximum."""
+    config = current_app.config
+    base = int(config.get("LOCKOUT_MINUTES", 15))
+    longest = int(config.get("LOCKOUT_MAX_MINUTES", 24 * 60))
+    return datetime.timedelta(minutes=min(base * 2 ** max(lockouts - 1, 0), longest))
+
+
+def _lift_lockout(account):
+    account.status = STATUS_ACTIVE
+    account.locked_at = None
+    account.locked_until = None
+
+
 # -------------------------------------------------------------- operations
 
 def hash_password(password):
@@ -309,6 +344,8 @@ def lock(actor, account, reason="officer"):
         _fail(_("A revoked account cannot be locked or unlocked; grant access first."))
     account.status = STATUS_LOCKED
     account.locked_at = clock.now().replace(tzinfo=None)
+    account.locked_until = None          # an officer's lock lasts until an officer unlocks
+    end_sessions(account)
     audit.record("account.lock", account, actor=actor, details={"reason": reason})
     db.session.commit()
 
@@ -318,9 +355,9 @@ def unlock(actor, account):
     _require(actor, "manage", account)
     if account.status == STATUS_REVOKED:
         _fail(_("A revoked account cannot be locked or unlocked; grant access first."))
-    account.status = STATUS_ACTIVE
-    account.locked_at = None
+    _lift_lockout(account)
     account.fail_login_count = 0
+    account.lockout_count = 0
     audit.record("account.unlock", account, actor=actor)
     db.session.commit()
 
@@ -340,9 +377,10 @@ def reset_password(actor, account):
     account.password = hash_password(password)
     account.must_change_password = first_sign_in_changes_password()
     account.fail_login_count = 0
+    account.lockout_count = 0
     if account.status == STATUS_LOCKED:
-        account.status = STATUS_ACTIVE
-        account.locked_at = None
+        _lift_lockout(account)
+    end_sessions(account)
     send = _password_courier(account)
     audit.record("account.reset_password", account, actor=actor,
                  details={"password_to": "owner_email" if send else "actor"})
@@ -378,6 +416,7 @@ def set_access(actor, account, mode, expires_on=None):
         account.access_expires_on = expires_on
     else:
         account.status = STATUS_REVOKED
+        end_sessions(account)
     audit.record("account.access_" + mode, account, actor=actor,
                  details={"expires_on": expires_on.isoformat() if expires_on else None})
     db.session.commit()
@@ -393,6 +432,8 @@ def assign_roles(actor, account, role_names):
     _require_grantable(actor, account, role_names)
     before = sorted(role.name for role in account.roles)
     account.roles = [_role(name) for name in role_names]
+    if sorted(role_names) != before:
+        end_sessions(account)
     audit.record("account.assign_roles", account, actor=actor,
                  details={"before": before, "after": sorted(role_names)})
     db.session.commit()
@@ -412,17 +453,28 @@ def change_own_password(account, current_password, new_password, confirm_passwor
     account.password = hash_password(new_password)
     account.must_change_password = False
     account.password_changed_at = clock.now().replace(tzinfo=None)
+    # the other sessions end; the caller keeps its own one (security_manager.keep_session)
+    end_sessions(account)
     audit.record("account.change_password", account, actor=account)
     db.session.commit()
+    return account.session_generation
 
 
 def register_sign_in(account, success):
-    """Count a sign-in attempt; lock the account after the profile's limit."""
+    """Count a sign-in attempt with the right or a wrong password. The profile's
+    accounts.lockout_after_failures failures lock the account for a while
+    (lockout_duration: 15 minutes, then 30, … by default); the lockout ends by itself,
+    or earlier by an officer's unlock or a password reset."""
     account.login_count = account.login_count or 0
     account.fail_login_count = account.fail_login_count or 0
+    account.lockout_count = account.lockout_count or 0
+    if account.lockout_expired:
+        _lift_lockout(account)
+        audit.record("account.lockout_ended", account, actor=None)
     if success:
         account.login_count += 1
         account.fail_login_count = 0
+        account.lockout_count = 0
         account.last_login = clock.now().replace(tzinfo=None)
         audit.record("account.sign_in", account, actor=account)
     else:
@@ -431,9 +483,39 @@ def register_sign_in(account, success):
                      details={"failures": account.fail_login_count})
         if (account.status == STATUS_ACTIVE
                 and account.fail_login_count >= rule("accounts.lockout_after_failures")):
+            account.lockout_count += 1
+            duration = lockout_duration(account.lockout_count)
             account.status = STATUS_LOCKED
             account.locked_at = clock.now().replace(tzinfo=None)
-            audit.record("account.lock", account, actor=None, details={"reason": "lockout"})
+            account.locked_until = _utc_now() + duration
+            # the next lockout needs as many failures again, and lasts twice as long
+            account.fail_login_count = 0
+            end_sessions(account)
+            audit.record("account.lock", account, actor=None, details={
+                "reason": "lockout", "minutes": int(duration.total_seconds() // 60),
+                "lockouts": account.lockout_count})
+    db.session.commit()
+
+
+ATTEMPTED_NAME_LENGTH = 64
+
+
+def register_refused_sign_in(username):
+    """A sign-in refused before any password was checked: an unknown user name, or
+    an account that may not sign in now (locked, revoked, expired). Audited; the
+    attempted name is kept (cut to 64 characters), the password never."""
+    name = (username or "").strip()[:ATTEMPTED_NAME_LENGTH]
+    found = None
+    if name:
+        found = db.session.scalar(select(Account).where(
+            (func.lower(Account.username) == name.lower())
+            | (func.lower(Account.email) == name.lower())).limit(1))
+    if found is None:
+        audit.record("account.sign_in_unknown", object_type="Account", actor=None,
+                     details={"username": name})
+    else:
+        audit.record("account.sign_in_failed", found, actor=None,
+                     details={"status": found.status, "refused": "inactive"})
     db.session.commit()
 
 
@@ -454,6 +536,7 @@ def _settle_accounts_of_closed_unit(unit, successor, restructuring, actor):
         if account.kind == KIND_AGENCY:
             if account.status != STATUS_REVOKED:
                 account.status = STATUS_REVOKED
+                end_sessions(account)
                 audit.record("account.access_revoke", account, unit_id=unit.id,
                              details=details, actor=actor)
         elif successor is not None:

@@ -17,6 +17,7 @@ from app.accounts.forms import (
     RolesForm,
 )
 from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
+from app.accounts.security_manager import keep_session
 from app.audit import services as audit
 from app.audit.views import AuditedReadsMixin
 from app.core.views import VietnameseFormatsMixin, submit_form
@@ -34,7 +35,9 @@ def _saved(message, account):
     return redirect(url_for("AccountView.show", pk=account.id))
 
 
-def _changed():
+def _changed(generation):
+    # the account's other sessions have ended; this one goes on
+    keep_session(generation)
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("HoSoIndexView.index"))
 
@@ -310,7 +313,7 @@ class MyAccountView(BaseView):
             lambda: services.change_own_password(account, form.current_password.data,
                                                  form.new_password.data,
                                                  form.confirm_password.data),
-            lambda _r: _changed())
+            _changed)
         if response:
             return response
         intro = None

@@ -1,4 +1,10 @@
-"""Refuse to run a production deployment that still carries development shortcuts."""
+"""Refuse to run a deployment that still carries development shortcuts.
+
+Every check runs in production and on any bind address other than loopback,
+whatever HOSO_ENV says: only a developer's own machine (development, listening on
+127.0.0.1) may run with the public development keys and the demo. HOSO_ENV=test
+checks the keys alone (the test suite gives keys of its own, and builds apps that
+trust a demo CA, load the demo and hash passwords cheaply on purpose)."""
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
@@ -13,15 +19,15 @@ MIN_SECRET_KEY_LENGTH = 32
 class ProductionGuardError(RuntimeError):
     """Raised by create_app() when production settings are unsafe."""
 
-    def __init__(self, reasons):
+    def __init__(self, reasons, title=None):
         self.reasons = list(reasons)
-        lines = [_("HoSo CBCCVC refuses to start in production:")]
+        lines = [title or _("HoSo CBCCVC refuses to start in production:")]
         lines += ["  - " + reason for reason in self.reasons]
         super().__init__("\n".join(lines))
 
 
-def production_problems(app):
-    """What makes this app unfit for production (empty when it is fit)."""
+def key_problems(app):
+    """The development (public) or weak keys among the app's secrets."""
     problems = []
     secret = app.config.get("SECRET_KEY") or ""
     if secret == config.DEFAULT_SECRET_KEY:
@@ -30,20 +36,24 @@ def production_problems(app):
         problems.append(
             _("SECRET_KEY is shorter than %(n)d characters.", n=MIN_SECRET_KEY_LENGTH)
         )
-
-    if app.config.get("FAB_PASSWORD_HASH_METHOD") != config.PASSWORD_HASH_METHOD:
-        # the setting's name as a value: "PASSWORD" in a msgstr would hide the word
-        # from the browser tests' English detector
-        problems.append(_("%(setting)s is not %(method)s: passwords would be hashed weakly.",
-                          setting="FAB_PASSWORD_HASH_METHOD",
-                          method=config.PASSWORD_HASH_METHOD))
-
     if config.DEFAULT_RECORD_KEY in app.config.get("RECORD_ENCRYPTION_KEYS", ""):
         problems.append(_("RECORD_ENCRYPTION_KEYS holds the development key; set keys of "
                           "your own."))
     if app.config.get("IDENTITY_HASH_KEY") == config.DEFAULT_IDENTITY_HASH_KEY:
         problems.append(_("IDENTITY_HASH_KEY is the development default; set a key of your "
                           "own."))
+    return problems
+
+
+def production_problems(app):
+    """What makes this app unfit for production (empty when it is fit)."""
+    problems = key_problems(app)
+    if app.config.get("FAB_PASSWORD_HASH_METHOD") != config.PASSWORD_HASH_METHOD:
+        # the setting's name as a value: "PASSWORD" in a msgstr would hide the word
+        # from the browser tests' English detector
+        problems.append(_("%(setting)s is not %(method)s: passwords would be hashed weakly.",
+                          setting="FAB_PASSWORD_HASH_METHOD",
+                          method=config.PASSWORD_HASH_METHOD))
 
     from app.approval.keys import trusted_roots
     from app.signing import pki
@@ -71,10 +81,28 @@ def production_problems(app):
     return problems
 
 
+def checks_for(app):
+    """Which checks this app gets: "all", "keys" or None (a developer's machine)."""
+    environment = app.config["HOSO_ENV"]
+    if environment == config.PRODUCTION or not config.is_loopback(app.config.get("BIND_HOST")):
+        return "all"
+    if environment == config.TEST:
+        return "keys"
+    return None
+
+
 def check_production_readiness(app):
-    """Raise ProductionGuardError outside development when something is unsafe."""
-    if app.config["HOSO_ENV"] != config.PRODUCTION:
+    """Raise ProductionGuardError when something is unsafe, everywhere but on a
+    developer's machine (development on a loopback address)."""
+    checks = checks_for(app)
+    if checks is None:
         return
-    problems = production_problems(app)
-    if problems:
+    problems = production_problems(app) if checks == "all" else key_problems(app)
+    if not problems:
+        return
+    if app.config["HOSO_ENV"] == config.PRODUCTION:
         raise ProductionGuardError(problems)
+    raise ProductionGuardError(problems, title=_(
+        "HoSo CBCCVC refuses to start with HOSO_ENV=%(env)s on %(host)s: outside a "
+        "developer's own machine the production checks apply:",
+        env=app.config["HOSO_ENV"], host=app.config.get("BIND_HOST")))

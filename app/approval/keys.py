@@ -6,16 +6,19 @@ signer (a USB token through a desktop plugin, or a remote signing service).
 An agency's seal is held by the server: its passphrase is encrypted with the
 record keys. Only the CAs in ``SIGNING_TRUST_FILE`` are trusted.
 """
+import datetime
 import os
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.accounts.models import Account
 from app.approval.models import (
     KIND_EXTERNAL, KIND_PKCS11, KIND_PKCS12, SigningCredential,
 )
 from app.audit import services as audit
+from app.audit.models import AuditEntry
 from app.core import clock, crypto
 from app.core.exceptions import DomainError
 from app.core.transactions import atomic
@@ -158,17 +161,57 @@ def revoke_own_key(account, credential_id):
     return credential
 
 
+PIN_FAILED = "signing.pin_failed"
+PIN_REFUSED = "signing.pin_refused"
+
+
+def _pin_failures_since(account_id, since):
+    """The account's wrong PINs since ``since``: (how many, the oldest one's time)."""
+    return db.session.execute(select(func.count(AuditEntry.id), func.min(AuditEntry.at)).where(
+        AuditEntry.action == PIN_FAILED, AuditEntry.actor_id == account_id,
+        AuditEntry.at >= since)).one()
+
+
+def _refuse_pin_guessing(credential):
+    """PIN_MAX_FAILURES wrong PINs within PIN_FAILURE_WINDOW_MINUTES and the account's
+    keys unlock nothing until the oldest of them leaves the window; the refusal is
+    audited too."""
+    config = current_app.config
+    window = datetime.timedelta(minutes=config["PIN_FAILURE_WINDOW_MINUTES"])
+    now = clock.now().astimezone(datetime.timezone.utc)
+    failures, oldest = _pin_failures_since(credential.account_id, now - window)
+    if failures < config["PIN_MAX_FAILURES"]:
+        return failures
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=datetime.timezone.utc)
+    minutes = max(1, -(-int((oldest + window - now).total_seconds()) // 60))
+    audit.record(PIN_REFUSED, credential, actor=db.session.get(Account, credential.account_id),
+                 details={"kind": credential.kind, "failures": failures})
+    db.session.commit()
+    raise DomainError(_("Too many wrong PINs: your keys are blocked for %(minutes)d more "
+                        "minutes.", minutes=minutes))
+
+
 def signer_for(credential, pin):
-    """Unlock the credential with the signer's PIN for this one request."""
+    """Unlock the credential with the signer's PIN for this one request. Every wrong
+    PIN is audited (and committed: the caller's refusal does not undo it), and too
+    many in a row block the account's keys for a while (_refuse_pin_guessing)."""
+    if credential.kind not in (KIND_PKCS12, KIND_PKCS11):
+        raise DomainError(_("This key signs outside the server: use your signing plugin."))
+    personal = credential.account_id is not None
+    failures = _refuse_pin_guessing(credential) if personal else 0
     try:
         if credential.kind == KIND_PKCS12:
             return Pkcs12Signer.load(crypto.decrypt_bytes(credential.pkcs12), pin or "")
-        if credential.kind == KIND_PKCS11:
-            return Pkcs11Signer(current_app.config["PKCS11_LIBRARY"], credential.token_label,
-                                pin or "", credential.key_label)
+        return Pkcs11Signer(current_app.config["PKCS11_LIBRARY"], credential.token_label,
+                            pin or "", credential.key_label)
     except SigningError as error:
+        if personal:
+            audit.record(PIN_FAILED, credential,
+                         actor=db.session.get(Account, credential.account_id),
+                         details={"kind": credential.kind, "failures": failures + 1})
+            db.session.commit()
         raise DomainError(str(error)) from None
-    raise DomainError(_("This key signs outside the server: use your signing plugin."))
 
 
 def seal_credential(unit):

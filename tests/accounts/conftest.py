@@ -12,8 +12,16 @@ def app(make_app, request):
     from tests.conftest import reset_data
 
     app = make_app(**({"PROVINCE_PROFILE": request.param} if hasattr(request, "param") else {}))
+    forget_sign_in_failures(app)
     yield app
+    forget_sign_in_failures(app)
     reset_data(app)
+
+
+def forget_sign_in_failures(app):
+    """The sign-in limiter counts in the (shared) app's memory: each test starts afresh."""
+    with app.app_context():
+        app.appbuilder.sm.limiter.reset()
 
 
 def account(username):

@@ -10,7 +10,7 @@ from app.audit.models import AuditEntry
 from app.core import clock
 from app.extensions import db
 from app.security import roles
-from tests.accounts.conftest import account
+from tests.accounts.conftest import account, forget_sign_in_failures
 from tests.conftest import csrf_token, login
 from tests.security import world as w
 
@@ -139,6 +139,8 @@ def test_the_api_gives_no_token_before_the_first_password_change(app, province, 
 
 
 def test_repeated_failures_lock_the_account_until_the_unit_unlocks_it(app, province, client):
+    """The lockout is temporary (tests/accounts/test_throttling.py lets it expire); the
+    unit's officer lifts it before its time."""
     with app.app_context():
         limit = services.rule("accounts.lockout_after_failures")
     for _attempt in range(limit):
@@ -146,8 +148,11 @@ def test_repeated_failures_lock_the_account_until_the_unit_unlocks_it(app, provi
     with app.app_context():
         locked = account("giaovien")
         assert locked.status == "locked" and not locked.is_active
+        assert locked.locked_until is not None
         assert len(_entries("account.lock", locked.id)) == 1
+    # the sign-in limiter forgotten, the lockout holds on its own:
     # the right password no longer opens it
+    forget_sign_in_failures(app)
     page = login(client, "giaovien", w.PASSWORD).get_data(as_text=True)
     assert "Đăng nhập không thành công" in page
     with app.app_context():

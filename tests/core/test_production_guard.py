@@ -89,10 +89,59 @@ def test_every_problem_is_named_at_once(app, make_app, make_user):
     assert "SECRET_KEY" in str(refusal) and "quantri" in str(refusal)
 
 
-def test_development_and_test_allow_all_of_it(app, make_app, make_user):
+def test_development_on_loopback_allows_all_of_it(app, make_app, make_user):
+    """A developer's own machine: the development keys, the demo accounts."""
     make_user("quantri")
-    for environment in ("development", "test"):
-        make_app(HOSO_ENV=environment, SECRET_KEY=config.DEFAULT_SECRET_KEY)
+    for host in (None, "127.0.0.1", "localhost", "::1"):
+        environ = {"HOST": host} if host else {}
+        make_app(HOSO_ENV="development", SECRET_KEY=config.DEFAULT_SECRET_KEY,
+                 RECORD_ENCRYPTION_KEYS=config.DEFAULT_RECORD_KEY, **environ)
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_a_reachable_address_gets_the_production_checks(make_app, environment):
+    """The public development SECRET_KEY on 0.0.0.0 would let anyone forge a session."""
+    with pytest.raises(ProductionGuardError) as raised:
+        make_app(HOSO_ENV=environment, HOST="0.0.0.0", SECRET_KEY=config.DEFAULT_SECRET_KEY,
+                 SIGNING_TRUST_FILE=PRODUCTION_TRUST)
+    assert any("SECRET_KEY" in reason for reason in raised.value.reasons)
+    assert "0.0.0.0" in str(raised.value)
+    # the same settings on a loopback address start (development only: see below)
+    if environment == "development":
+        make_app(HOSO_ENV=environment, HOST="127.0.0.1",
+                 SECRET_KEY=config.DEFAULT_SECRET_KEY, SIGNING_TRUST_FILE=PRODUCTION_TRUST)
+
+
+def test_a_reachable_development_app_is_refused_even_with_its_keys_set(make_app):
+    """Every check, not the keys alone: the tests' cheap hashing is refused there."""
+    with pytest.raises(ProductionGuardError) as raised:
+        make_app(HOSO_ENV="development", HOST="10.0.0.5",
+                 SIGNING_TRUST_FILE=PRODUCTION_TRUST)
+    assert [reason for reason in raised.value.reasons if "FAB_PASSWORD_HASH_METHOD" in reason]
+
+
+def test_test_checks_the_keys_and_allows_the_suites_shortcuts(app, make_app, make_user):
+    """HOSO_ENV=test is no way round the guard: the development keys are refused. The
+    demo accounts, a demo CA and cheap hashing (what the suite builds on purpose)
+    are allowed on loopback."""
+    make_user("quantri")
+    for setting, value in (("SECRET_KEY", config.DEFAULT_SECRET_KEY),
+                           ("RECORD_ENCRYPTION_KEYS", config.DEFAULT_RECORD_KEY),
+                           ("IDENTITY_HASH_KEY", config.DEFAULT_IDENTITY_HASH_KEY)):
+        with pytest.raises(ProductionGuardError) as raised:
+            make_app(HOSO_ENV="test", **{setting: value})
+        assert len(raised.value.reasons) == 1 and setting in raised.value.reasons[0]
+    assert make_app(HOSO_ENV="test").config["FAB_PASSWORD_HASH_METHOD"] != "scrypt"
+
+
+def test_run_py_refuses_the_development_key_on_a_reachable_address(database_url):
+    environ = dict(os.environ, **environ_for(database_url, HOSO_ENV="development",
+                                              HOST="0.0.0.0",
+                                              SECRET_KEY=config.DEFAULT_SECRET_KEY))
+    result = subprocess.run([sys.executable, "run.py"], cwd=ROOT, env=environ,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "SECRET_KEY" in result.stderr and "0.0.0.0" in result.stderr
 
 
 def test_run_py_says_why_and_exits_non_zero(database_url):

@@ -43,8 +43,10 @@ def test_malformed_codes_say_what_is_wrong_in_vietnamese(text, message):
 
     from app import create_app
 
-    app = create_app(environ={"HOSO_ENV": "test", "DATABASE_URL": "sqlite://",
-                              "SECRET_KEY": "x" * 40})
+    from tests.conftest import environ_for
+
+    # an app of its own on an empty in-memory database, with the tests' keys
+    app = create_app(environ=environ_for("sqlite://"))
     with app.app_context(), force_locale("vi"):
         with pytest.raises(codes.CodeError) as error:
             codes.parse(text)
