@@ -5,10 +5,11 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.accounts.models import Account
 from app.audit.views import AuditedApiReadsMixin
+from app.core.views import FilterErrorsApiMixin
 from app.security import roles, scope
 
 
-class AccountApi(AuditedApiReadsMixin, ModelRestApi):
+class AccountApi(FilterErrorsApiMixin, AuditedApiReadsMixin, ModelRestApi):
     """Accounts over REST, read-only, in the same scope as the screens."""
 
     resource_name = "account"

@@ -5,23 +5,25 @@ from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Optional
 
+from app.accounts.models import Account
 from app.core.dates import DATE_FORMAT
+from app.core.views import fits
 
 
 class AccountCreateForm(FlaskForm):
-    last_name = StringField(_l("Family and middle name"))
-    first_name = StringField(_l("Given name"))
-    username = StringField(_l("Username"))
-    email = StringField(_l("Email"))
+    last_name = StringField(_l("Family and middle name"), validators=[fits(Account.last_name)])
+    first_name = StringField(_l("Given name"), validators=[fits(Account.first_name)])
+    username = StringField(_l("Username"), validators=[fits(Account.username)])
+    email = StringField(_l("Email"), validators=[fits(Account.email)])
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
     access_expires_on = DateField(_l("Access expires on (dd/mm/yyyy)"), format=DATE_FORMAT,
                                   validators=[Optional()])
 
 
 class AccountEditForm(FlaskForm):
-    last_name = StringField(_l("Family and middle name"))
-    first_name = StringField(_l("Given name"))
-    email = StringField(_l("Email"))
+    last_name = StringField(_l("Family and middle name"), validators=[fits(Account.last_name)])
+    first_name = StringField(_l("Given name"), validators=[fits(Account.first_name)])
+    email = StringField(_l("Email"), validators=[fits(Account.email)])
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
 
 

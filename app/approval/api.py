@@ -11,6 +11,7 @@ from flask_appbuilder.security.decorators import protect
 
 from app.approval import queries, services
 from app.core.exceptions import DomainError
+from app.core.views import api_error
 from app.records.models import RecordVersion
 from app.security import roles, scope
 
@@ -47,7 +48,7 @@ class SigningApi(BaseApi):
         try:
             results = services.verification_report(data)
         except DomainError as exc:
-            return self.response_400(message=str(exc))
+            return api_error(str(exc), 400)
         return self.response(200, signatures=[_signature_json(r) for r in results],
                              valid=bool(results) and all(r.valid for r in results))
 

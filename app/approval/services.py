@@ -211,9 +211,16 @@ def approve_many(actor, version_ids, signer, provider, second_step=False):
 
 # --- rejecting ----------------------------------------------------------------------------
 
+# a reason is a few sentences the person reads in a notice and a mail
+REJECT_REASON_MAX = 2000
+
+
 @atomic
 def reject(actor, version_id, reason):
     """Reject with a reason the person reads in the app and by e-mail."""
+    if len((reason or "").strip()) > REJECT_REASON_MAX:
+        raise DomainError(_("The reason is too long: at most %(n)d characters.",
+                            n=REJECT_REASON_MAX))
     version = _locked(version_id)
     _require_unit_step(actor, version)
     records.mark_rejected(actor, version, reason)

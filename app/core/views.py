@@ -61,6 +61,16 @@ class VietnameseFormatsMixin:
         )
 
 
+def api_error(message, status, **extra):
+    """A REST API's refusal in the one shape of the API's errors, {"message": ..., "code":
+    <status>} (app/application/errors.py puts Flask-AppBuilder's own in it too)."""
+    from flask import jsonify
+
+    response = jsonify(dict(extra, message=message, code=status))
+    response.status_code = status
+    return response
+
+
 class DomainErrorsApiMixin:
     """A DomainError raised by a REST API's hooks is a 422 with its message
     (FAB's @safe would turn it into a bare 500)."""
@@ -73,13 +83,60 @@ class DomainErrorsApiMixin:
             return call(*args)
         except DomainError as error:
             db.session.rollback()
-            return self.response_422(message=str(error))
+            # in the one shape of the API's errors (app/application/errors.py)
+            return api_error(str(error), 422)
 
     def post_headless(self):
         return self._refusing(super().post_headless)
 
     def put_headless(self, pk):
         return self._refusing(super().put_headless, pk)
+
+
+class FilterErrorsApiMixin:
+    """A REST API's list, item and _info with a filter value the column's type refuses
+    (Flask-AppBuilder hands rison values to SQL as they come: a number for a boolean, a
+    list for a name) answer 400, not a bare 500: the request is wrong, not the server."""
+
+    def _filtered(self, call, *args, **kwargs):
+        from sqlalchemy.exc import DataError, ProgrammingError
+
+        from app.extensions import db
+
+        try:
+            return call(*args, **kwargs)
+        except (DataError, ProgrammingError, TypeError):
+            db.session.rollback()
+            return api_error(_("The request could not be understood."), 400)
+
+    def get_list_headless(self, **kwargs):
+        return self._filtered(super().get_list_headless, **kwargs)
+
+    def get_headless(self, pk, **kwargs):
+        return self._filtered(super().get_headless, pk, **kwargs)
+
+    def info_headless(self, **kwargs):
+        return self._filtered(super().info_headless, **kwargs)
+
+
+def column_length(column):
+    """The characters a String(n) column holds (a model's attribute or a table's column)."""
+    mapped = getattr(column, "property", None)
+    if mapped is not None:
+        column = mapped.columns[0]
+    return column.type.length
+
+
+def fits(column=None, limit=None):
+    """A WTForms validator: at most what ``column`` (String(n)) holds, or ``limit``
+    characters (a Text column), with the Vietnamese message at save."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms.validators import Length
+
+    limit = limit or column_length(column)
+    validator = Length(max=limit, message=_l("At most %(n)d characters.", n=limit))
+    validator.column = column      # for the test that walks forms against columns
+    return validator
 
 
 def submit_form(form, operation, done):

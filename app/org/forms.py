@@ -7,9 +7,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from app.core.dates import DATE_FORMAT
-from app.org.models import LEADER_POSITIONS, UNIT_TYPES
+from app.core.views import fits
+from app.org.models import (
+    LEADER_POSITIONS, UNIT_TYPES, OrgRestructuring, UnitCode, UnitLeader, UnitState,
+)
 
 _DATE_MESSAGE = _l("Enter the date as dd/mm/yyyy.")
+# a restructuring's note is a Text column: a few paragraphs at most
+NOTE_MAX = 2000
 
 
 def _date(label, required=True):
@@ -27,20 +32,22 @@ def _optional_int(value):
 
 
 class DecisionForm(FlaskForm):
-    decision_number = StringField(_l("Decision number"))
+    decision_number = StringField(_l("Decision number"),
+                                  validators=[fits(OrgRestructuring.decision_number)])
     decision_date = _date(_l("Decision date (dd/mm/yyyy)"))
     effective_on = _date(_l("Effective from (dd/mm/yyyy)"))
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), validators=[fits(OrgRestructuring.note, NOTE_MAX)])
 
 
 class RenameForm(DecisionForm):
     unit_id = _unit(_l("Unit"))
-    new_name = StringField(_l("New name"))
+    new_name = StringField(_l("New name"), validators=[fits(UnitState.name)])
 
 
 class RecodeForm(DecisionForm):
     unit_id = _unit(_l("Unit"))
-    code = StringField(_l("New identifier code (e.g. 000.00.00.H62 or H62.14)"))
+    code = StringField(_l("New identifier code (e.g. 000.00.00.H62 or H62.14)"),
+                       validators=[fits(UnitCode.code)])
 
 
 class MoveForm(DecisionForm):
@@ -57,10 +64,10 @@ class MergeForm(DecisionForm):
 class ConsolidateForm(DecisionForm):
     unit_ids = SelectMultipleField(_l("Units consolidated (they close)"), choices=[],
                                    coerce=int)
-    name = StringField(_l("Name of the new unit"))
+    name = StringField(_l("Name of the new unit"), validators=[fits(UnitState.name)])
     unit_type = SelectField(_l("Type of the new unit"), choices=[])
     parent_id = _unit(_l("Parent of the new unit"))
-    code = StringField(_l("Identifier code of the new unit"))
+    code = StringField(_l("Identifier code of the new unit"), validators=[fits(UnitCode.code)])
     is_employing = BooleanField(_l("Employs staff and has a head"), default=True)
 
 
@@ -91,7 +98,8 @@ class LeaderForm(FlaskForm):
                               validators=[InputRequired(_l("Choose a person."))])
     position = SelectField(_l("Position"), choices=[])
     since = _date(_l("From (dd/mm/yyyy)"))
-    decision_number = StringField(_l("Decision number"))
+    decision_number = StringField(_l("Decision number"),
+                                  validators=[fits(UnitLeader.decision_number)])
 
 
 def type_choices():

@@ -40,6 +40,9 @@ CHOICE = "choice"              # a short fixed list (giới tính, nhóm máu)
 
 PUBLIC, INTERNAL, SENSITIVE = "public", "internal", "sensitive"
 
+# the most characters a text field holds (the version keeps them in its JSON content)
+TEXT_LIMIT, LONGTEXT_LIMIT = 500, 4000
+
 GENDERS = (("nam", "Nam", "Male"), ("nu", "Nữ", "Female"))
 BLOOD_GROUPS = tuple((g, g, g) for g in ("O", "A", "B", "AB"))
 FORMS_OF_PAY = (("he_so", "Theo hệ số", "Coefficient"), ("phan_tram", "Theo phần trăm",
@@ -58,6 +61,7 @@ class Field:
     choices: tuple = ()
     privacy: str = INTERNAL
     owner: str = None          # None: the item's
+    max_length: int = None     # text kinds: None is the kind's (TEXT_LIMIT, LONGTEXT_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ HEADER = (
 ITEMS = (
     Item("1", "Họ và tên khai sinh (viết chữ in hoa)", "Full name at birth (capitals)", IDENTITY,
          fields=(F("ho_ten", "Họ và tên khai sinh", "Full name at birth", required=True,
-                   privacy=PUBLIC),
+                   privacy=PUBLIC, max_length=128),
                  F("gioi_tinh", "Giới tính", "Sex", CHOICE, required=True, choices=GENDERS,
                    privacy=PUBLIC))),
     Item("2", "Các tên gọi khác", "Other names", IDENTITY,
@@ -430,6 +434,18 @@ CONTRACT = Item(
     ))
 CONTRACT_CATEGORY = "nguoi_lao_dong"
 
+# The fields an approval copies into a column (records.services.mark_approved): (model,
+# column) in app.org.models; each field's max_length must fit every column it lands in
+# (search_name holds the folded name: tests/records/test_form.py walks them).
+STORED_IN = {"ho_ten": (("Employee", "full_name"), ("Employee", "search_name"))}
+
+
+def max_length(field):
+    """The most characters a text field holds."""
+    if field.max_length is not None:
+        return field.max_length
+    return LONGTEXT_LIMIT if field.kind == LONGTEXT else TEXT_LIMIT
+
 
 def all_items():
     """Every item in the form's order, 30's sub-items after 30."""
@@ -461,6 +477,10 @@ def all_tables():
 
 
 FIELDS = {f.key: (f, owner, privacy) for f, owner, privacy in all_fields()}
+# the form's item number of each field ("" for the header's), the labour contract's too
+ITEM_NUMBERS = dict({f.key: "" for f in HEADER},
+                    **{f.key: item.number for item in tuple(all_items()) + (CONTRACT,)
+                       for f in item.fields})
 TABLES = {t.key: (t, owner, privacy) for t, owner, privacy in all_tables()}
 ITEM_BY_NUMBER = {item.number: item for item in tuple(all_items()) + (CONTRACT,)}
 

@@ -489,6 +489,12 @@ def mark_approved(actor, version, **details):
     (nobody's decision), go through it too."""
     employee = version.employee
     content = read_content(version)
+    name = content["fields"].get("ho_ten", employee.full_name)
+    if name and len(name) > form.max_length(form.FIELDS["ho_ten"][0]):
+        # a draft saved before the form knew the column's length: refused for this
+        # person alone (a batch carries on with the others)
+        raise DomainError(_("The name is longer than a record can hold; the person must "
+                            "correct it before approval."))
     version.status = APPROVED
     version.decided_by, version.decided_at = getattr(actor, "id", None), clock.now()
     employee.full_name = content["fields"].get("ho_ten", employee.full_name)
@@ -537,9 +543,8 @@ def diff(before, after):
     in the form's order, with the form's labels and displayed values."""
     name = _catalog_name({})
     changes = []
-    numbers = {f.key: "" for f in form.HEADER}
-    for item in form.all_items():
-        numbers.update({f.key: item.number for f in item.fields})
+    # the item number of every field, the labour contract's included
+    numbers = form.ITEM_NUMBERS
     for key, (field, _owner, _privacy) in form.FIELDS.items():
         old, new = before["fields"].get(key), after["fields"].get(key)
         if old != new:

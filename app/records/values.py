@@ -7,11 +7,13 @@ the call) that names what is expected; nothing is guessed: "2015" stays a
 year, never 01/01/2015.
 """
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.text import fold
 from app.records import form
 
 _FULL = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -20,7 +22,8 @@ _YEAR = re.compile(r"(\d{4})")
 _ISO = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
 _PHONE = re.compile(r"(?:\+84|0)\d{9,10}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_DIGITS12 = re.compile(r"\d{12}")
+# ASCII digits only: \d also matches ٠١٢ (Arabic-Indic) and ０１２ (full-width)
+_DIGITS12 = re.compile(r"[0-9]{12}", re.ASCII)
 _DECIMAL = re.compile(r"\d{1,9}(?:[.,]\d{1,4})?")
 _INTEGER = re.compile(r"\d{1,12}")
 _EARLIEST_YEAR = 1900
@@ -78,6 +81,14 @@ def _checked_year(year):
     return year
 
 
+def ascii_digits(text):
+    """``text`` with every Unicode digit (Arabic-Indic ٠١٢, full-width ０１２, …) as its
+    ASCII digit, after NFKC, so that one number has one spelling (and one look-up hash)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c if c.isascii() or unicodedata.decimal(c, None) is None
+                   else str(unicodedata.decimal(c)) for c in text)
+
+
 def parse_full_date(text):
     m = _FULL.fullmatch(text)
     if not m:
@@ -116,10 +127,13 @@ def parse(field, text, catalog_codes=None):
         return None
     kind = field.kind
     if kind in (form.TEXT, form.LONGTEXT):
-        limit = 4000 if kind == form.LONGTEXT else 500
-        if len(text) > limit:
+        limit = form.max_length(field)
+        # folded (search_name), a few scripts' letters decompose into several
+        if len(text) > limit or len(fold(text)) > limit:
             raise ValueError(_l("At most %(n)d characters.", n=limit))
         return text
+    # numbers, dates, codes: in ASCII digits whatever digits were typed
+    text = ascii_digits(text)
     if kind == form.DATE:
         return parse_full_date(text).isoformat()
     if kind == form.PARTIAL_DATE:

@@ -141,7 +141,7 @@ def test_verify_passes_on_a_good_archive_and_fails_on_one_changed_byte(
 
     result = runner.invoke(args=["backup", "verify", path])
     assert result.exit_code == 0, result.output
-    assert "restores identically" in result.output
+    assert "phục hồi nguyên vẹn" in result.output
     assert _server_databases(pg_server_url) == before  # the scratch database is dropped
 
     altered = str(tmp_path / "altered.hosobak")
@@ -150,7 +150,7 @@ def test_verify_passes_on_a_good_archive_and_fails_on_one_changed_byte(
     open(altered, "wb").write(bytes(data))
     result = runner.invoke(args=["backup", "verify", altered])
     assert result.exit_code == 1
-    assert "does not decrypt" in result.output
+    assert "Không giải mã được bản sao lưu" in result.output
     assert _server_databases(pg_server_url) == before
     assert _actions(backup_app)[-3:] == ["backup.create", "backup.verify", "backup.verify"]
 
@@ -173,7 +173,7 @@ def test_verify_fails_when_the_restored_database_differs(backup_app, fresh_datab
     result = backup_app.test_cli_runner().invoke(
         args=["backup", "verify", str(tmp_path / "wrong.hosobak")])
     assert result.exit_code == 1, result.output
-    assert "Table org_unit" in result.output and "does not restore identically" in result.output
+    assert "Bảng org_unit" in result.output and "không phục hồi được nguyên vẹn" in result.output
 
     # a restored database changed afterwards no longer matches the manifest
     target = fresh_database()
@@ -197,7 +197,7 @@ def test_restore_refuses_a_database_or_folder_that_is_not_empty(
     result = runner.invoke(args=["backup", "restore", path, "--database-url", database_url,
                                  "--files-dir", str(tmp_path / "empty")])
     assert result.exit_code == 1
-    assert "is not empty" in result.output and "database" in result.output
+    assert "Cơ sở dữ liệu đích không trống" in result.output
 
     target = fresh_database()
     full = tmp_path / "full"
@@ -206,7 +206,7 @@ def test_restore_refuses_a_database_or_folder_that_is_not_empty(
     result = runner.invoke(args=["backup", "restore", path, "--database-url", target,
                                  "--files-dir", str(full)])
     assert result.exit_code == 1
-    assert "is not empty" in result.output
+    assert "không trống" in result.output
     assert services.is_empty_database(target)
 
 
@@ -273,7 +273,7 @@ def test_retention_keeps_what_the_profile_says(make_app, tmp_path):
         other = make_app(PROVINCE_PROFILE="vinh_phuc", BACKUP_DIR=str(directory))
         result = other.test_cli_runner().invoke(args=["backup", "prune"])
         assert result.exit_code == 0, result.output
-        assert "4 archives kept, 0 deleted" in result.output
+        assert "Giữ lại 4 bản sao lưu, đã xóa 0" in result.output
     finally:
         reset_data(app)
 
@@ -284,11 +284,11 @@ def test_the_key_is_required_and_never_the_development_one_in_production(
     runner = backup_app.test_cli_runner()
     backup_app.config["BACKUP_KEY"] = "L55OC7VU5M-SMGd8Hn41pSqfAg9QQcbRqA508Vbfv_0="
     result = runner.invoke(args=["backup", "verify", path])
-    assert result.exit_code == 1 and "another key" in result.output
+    assert result.exit_code == 1 and "khóa khác" in result.output
     # an old key after the new one still opens the archive (rotation)
     backup_app.config["BACKUP_KEY"] += ",aG9zby1kZXYtYmFja3VwLWtleS1ub3QtZm9yLXByb2Q="
     assert runner.invoke(args=["backup", "verify", path]).exit_code == 0
     backup_app.config.update(HOSO_ENV="production",
                              BACKUP_KEY="aG9zby1kZXYtYmFja3VwLWtleS1ub3QtZm9yLXByb2Q=")
     result = runner.invoke(args=["backup", "create"])
-    assert result.exit_code == 1 and "development key" in result.output
+    assert result.exit_code == 1 and "khóa dùng cho phát triển" in result.output

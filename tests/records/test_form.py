@@ -3,6 +3,8 @@ every kind known, catalogs that exist, the privacy classes of DESIGN §9."""
 import re
 from pathlib import Path
 
+import pytest
+
 from app.records import form
 from app.records import values
 
@@ -86,3 +88,65 @@ def test_numbers_are_stored_plainly():
     assert values.display(decimal, "2.34") == "2,34"
     assert values.parse(integer, "12.500.000") == "12500000"
     assert values.display(integer, "12500000") == "12.500.000"
+
+
+def test_field_lengths_agree_with_the_columns_they_are_stored_in():
+    """The record form against the columns an approval copies it into (issue 14: a name
+    of 129 characters was saved, then broke the approval of Employee.full_name)."""
+    from app.org import models as org_models
+
+    assert form.STORED_IN, "the approval copies the name into the employee"
+    for key, columns in form.STORED_IN.items():
+        field = form.FIELDS[key][0]
+        assert field.kind in (form.TEXT, form.LONGTEXT), key
+        for model, column in columns:
+            length = getattr(org_models, model).__table__.c[column].type.length
+            assert length is not None and form.max_length(field) <= length, (key, column)
+    for field, _owner, _privacy in form.all_fields():
+        if field.kind in (form.TEXT, form.LONGTEXT):
+            limit = form.max_length(field)
+            assert limit <= form.LONGTEXT_LIMIT, field.key
+            assert values.parse(field, "a" * limit) == "a" * limit
+            with pytest.raises(ValueError):
+                values.parse(field, "a" * (limit + 1))
+    assert form.max_length(form.FIELDS["ho_ten"][0]) == 128
+
+
+def test_the_other_forms_refuse_more_than_their_columns_hold():
+    """Every text field of the unit, restructuring and account forms carries a length
+    check: the column's length, or a stated maximum for a Text column."""
+    from wtforms import StringField, TextAreaField
+    from wtforms.validators import Length
+
+    from app.accounts import forms as account_forms
+    from app.core.views import column_length
+    from app.org import forms as org_forms
+
+    checked = 0
+    for module in (org_forms, account_forms):
+        for name in dir(module):
+            cls = getattr(module, name)
+            if not (isinstance(cls, type) and hasattr(cls, "_unbound_fields")) or \
+                    cls.__module__ != module.__name__:
+                continue
+            for attr in dir(cls):
+                unbound = getattr(cls, attr)
+                if getattr(unbound, "field_class", None) not in (StringField, TextAreaField):
+                    continue
+                lengths = [v for v in unbound.kwargs.get("validators", [])
+                           if isinstance(v, Length)]
+                assert lengths, "%s.%s has no length check" % (name, attr)
+                column = getattr(lengths[0], "column", None)
+                if column is not None and column_length(column) is not None:
+                    assert lengths[0].max == column_length(column), (name, attr)
+                checked += 1
+    assert checked >= 10
+
+
+def test_national_ids_in_other_digits_are_ascii_before_the_check():
+    field = form.FIELDS["so_dinh_danh"][0]
+    assert values.parse(field, "٠٠١٠٨٥٠١٢٣٤٥") == "001085012345"   # Arabic-Indic
+    assert values.parse(field, "００１０８５０１２３４５") == "001085012345"   # full-width
+    assert values.parse(form.FIELDS["ngay_sinh"][0], "٠٥/٠٩/١٩٨٥") == "1985-09-05"
+    with pytest.raises(ValueError):
+        values.parse(field, "00108501234５x")
