@@ -1,38 +1,15 @@
 """No lost update on a catalog entry (issue 14, item 2): the edit form carries
 the version it showed; a save over someone else's change is refused with the
 Vietnamese message and changes nothing; of several saving at once one wins."""
-import re
 
-from flask_babel import force_locale, gettext
-from markupsafe import escape
 
 from app.catalogs.models import CatalogEntry
 from app.extensions import db
-from tests.conftest import csrf_token, login
-from tests.records.test_concurrent_saves import at_once
-from tests.security import world as w
+from tests.races import at_once, opened_edit_form, signed_in, stale_message
 
 STALE_MSGID = ("Someone changed this catalog entry after you opened it; nothing was saved. "
                "Reload the page to see their change, then make yours again.")
-VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 EDITORS = 4
-
-
-def _stale_message(app):
-    with app.test_request_context(), force_locale("vi"):
-        return str(escape(gettext(STALE_MSGID)))
-
-
-def _signed_in(app, count):
-    clients = [app.test_client() for _index in range(count)]
-    for client in clients:
-        login(client, "sonoivu", w.PASSWORD)
-    return clients
-
-
-def _opened(client, entry_id):
-    page = client.get("/catalogs/edit/%d" % entry_id).get_data(as_text=True)
-    return csrf_token(page), VERSION_RE.search(page).group(1)
 
 
 def _save(client, entry_id, form, name):
@@ -52,26 +29,26 @@ def _entry(app, entry_id):
 
 def test_a_stale_edit_of_a_catalog_entry_is_refused_and_changes_nothing(app, province):
     entry_id = province.catalog_entry
-    first, second = _signed_in(app, 2)
-    seen_first, seen_second = _opened(first, entry_id), _opened(second, entry_id)
+    first, second = signed_in(app, 2)
+    seen_first, seen_second = opened_edit_form(first, "/catalogs/edit/%d" % entry_id), opened_edit_form(second, "/catalogs/edit/%d" % entry_id)
     start = _entry(app, entry_id)[1]
     assert seen_first[1] == seen_second[1] == str(start)
     _save(first, entry_id, seen_first, "Kinh (Việt)")
     assert _entry(app, entry_id) == ("Kinh (Việt)", start + 1)
     body = _save(second, entry_id, seen_second, "Kinh")
-    assert _stale_message(app) in body
+    assert stale_message(app, STALE_MSGID) in body
     assert _entry(app, entry_id) == ("Kinh (Việt)", start + 1)
-    _save(second, entry_id, _opened(second, entry_id), "Kinh")
+    _save(second, entry_id, opened_edit_form(second, "/catalogs/edit/%d" % entry_id), "Kinh")
     assert _entry(app, entry_id) == ("Kinh", start + 2)
 
 
 def test_editors_saving_one_entry_at_once_exactly_one_gets_through(app, province):
     entry_id = province.catalog_entry
-    editors = _signed_in(app, EDITORS)
-    stale = _stale_message(app)
+    editors = signed_in(app, EDITORS)
+    stale = stale_message(app, STALE_MSGID)
     start = _entry(app, entry_id)[1]
     for number in range(3):
-        forms = [_opened(client, entry_id) for client in editors]
+        forms = [opened_edit_form(client, "/catalogs/edit/%d" % entry_id) for client in editors]
         names = ["Kinh %d.%d" % (number, index) for index in range(EDITORS)]
         bodies = at_once([
             (lambda c=client, f=form, n=name: _save(c, entry_id, f, n))

@@ -2,41 +2,18 @@
 version it showed; a save over someone else's change is refused with the
 Vietnamese message and changes nothing, and of several people saving the same
 unit at once exactly one gets through."""
-import re
 
 import pytest
-from flask_babel import force_locale, gettext
-from markupsafe import escape
 from sqlalchemy import select
 
 from app.extensions import db
 from app.org import services
 from app.org.models import Unit, UnitState
-from tests.conftest import csrf_token, login
-from tests.records.test_concurrent_saves import at_once
-from tests.security import world as w
+from tests.races import at_once, opened_edit_form, signed_in, stale_message
 
 STALE_MSGID = ("Someone changed this unit after you opened it; nothing was saved. Reload "
                "the page to see their change, then make yours again.")
-VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 EDITORS = 4
-
-
-def _stale_message(app):
-    with app.test_request_context(), force_locale("vi"):
-        return str(escape(gettext(STALE_MSGID)))
-
-
-def _signed_in(app, count):
-    clients = [app.test_client() for _index in range(count)]
-    for client in clients:
-        login(client, "sonoivu", w.PASSWORD)
-    return clients
-
-
-def _opened(client, unit_id):
-    page = client.get("/units/edit/%d" % unit_id).get_data(as_text=True)
-    return csrf_token(page), VERSION_RE.search(page).group(1)
 
 
 def _save(client, unit_id, form, name, **extra):
@@ -60,30 +37,30 @@ def _unit(app, unit_id):
 
 def test_a_stale_correction_of_a_unit_is_refused_and_changes_nothing(app, province):
     unit_id = province.units["A"]
-    first, second = _signed_in(app, 2)
-    seen_first, seen_second = _opened(first, unit_id), _opened(second, unit_id)
+    first, second = signed_in(app, 2)
+    seen_first, seen_second = opened_edit_form(first, "/units/edit/%d" % unit_id), opened_edit_form(second, "/units/edit/%d" % unit_id)
     start = _unit(app, unit_id)[1]
     assert seen_first[1] == seen_second[1] == str(start)
     _save(first, unit_id, seen_first, "Sở Giáo dục và Đào tạo")
     saved = ("Sở Giáo dục và Đào tạo", start + 1, "Sở Giáo dục và Đào tạo")
     assert _unit(app, unit_id) == saved
     body = _save(second, unit_id, seen_second, "Sở GD-ĐT")
-    assert _stale_message(app) in body
+    assert stale_message(app, STALE_MSGID) in body
     assert _unit(app, unit_id) == saved
     # a form without the version it showed is refused too; a fresh one saves
     body = _save(second, unit_id, seen_second, "Sở GD-ĐT", version="")
-    assert _stale_message(app) in body
-    _save(second, unit_id, _opened(second, unit_id), "Sở GD-ĐT")
+    assert stale_message(app, STALE_MSGID) in body
+    _save(second, unit_id, opened_edit_form(second, "/units/edit/%d" % unit_id), "Sở GD-ĐT")
     assert _unit(app, unit_id) == ("Sở GD-ĐT", start + 2, "Sở GD-ĐT")
 
 
 def test_editors_saving_one_unit_at_once_exactly_one_gets_through(app, province):
     unit_id = province.units["B"]
-    editors = _signed_in(app, EDITORS)
-    stale = _stale_message(app)
+    editors = signed_in(app, EDITORS)
+    stale = stale_message(app, STALE_MSGID)
     start = _unit(app, unit_id)[1]
     for number in range(3):
-        forms = [_opened(client, unit_id) for client in editors]
+        forms = [opened_edit_form(client, "/units/edit/%d" % unit_id) for client in editors]
         names = ["Sở Y tế %d.%d" % (number, index) for index in range(EDITORS)]
         bodies = at_once([
             (lambda c=client, f=form, n=name: _save(c, unit_id, f, n))

@@ -8,7 +8,6 @@ their screen, and the stored content is the one answer "saved" got. A save
 racing a submit: exactly one of them gets through, and the other is told why.
 """
 import re
-import threading
 
 from app.accounts.models import Account
 from app.extensions import db
@@ -17,6 +16,7 @@ from app.records import services
 from app.records.models import DRAFT, SUBMITTED
 from tests.conftest import login
 from tests.records.conftest import CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED
+from tests.races import at_once
 from tests.security import world as w
 
 ROUNDS, SAVERS = 6, 4
@@ -46,24 +46,6 @@ def _open_draft(client, employee_id):
     page = client.get("/records/person/%d" % employee_id).get_data(as_text=True)
     client.post("/records/person/%d/open" % employee_id,
                 data={"csrf_token": TOKEN_RE.search(page).group(1)})
-
-
-def at_once(requests):
-    """Run the callables in threads released together; their answers, in order."""
-    barrier = threading.Barrier(len(requests))
-    answers = [None] * len(requests)
-
-    def run(index, request):
-        barrier.wait()
-        answers[index] = request()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return answers
 
 
 def _stored(app, employee_id):
