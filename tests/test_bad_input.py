@@ -14,7 +14,9 @@ from app.org.models import Employee
 from app.records import services as records
 from tests.api.test_rest_api import _token
 from tests.conftest import csrf_token, login
-from tests.records.conftest import COMPLETE, account, people  # noqa: F401  (fixture)
+from tests.records.conftest import (  # noqa: F401  (people: a fixture)
+    COMPLETE, CONTRACT, account, contract_worker, people,
+)
 from tests.approval.conftest import approvers, key_files, test_ca  # noqa: F401  (fixtures)
 from tests.records.test_versions import _complete, _employee
 from tests.security import world as w
@@ -103,17 +105,12 @@ def test_a_name_longer_than_the_employee_column_is_refused_at_save(app, province
 
 
 def test_a_contract_workers_changed_contract_number_shows_in_the_diff(app, province, people):
-    contract = {"hd_so": "12/2025/HĐLĐ", "hd_loai": "khong_xac_dinh_thoi_han",
-                "hd_ngay_ky": "28/12/2024", "hd_tu_ngay": "01/01/2025",
-                "hd_dia_diem": "Trường THPT số 1", "hd_chuc_danh": "Nhân viên bảo vệ"}
     with app.app_context():
-        worker = _employee(people, "giaovien")
-        worker.category = "nguoi_lao_dong"
-        db.session.commit()
+        worker = contract_worker(people)
         officer = account(province, "canbo")
         draft = records.open_draft(officer, worker)
         before = records.read_content(draft)
-        records.save(officer, draft, contract, {}, draft.lock)
+        records.save(officer, draft, CONTRACT, {}, draft.lock)
         changes = records.diff(before, records.read_content(draft))
         assert ("HĐLĐ", "Số hợp đồng", "added") in {(c.item, c.label, c.what)
                                                      for c in changes}

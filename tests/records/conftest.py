@@ -85,3 +85,16 @@ CAREER_ROW = {"tu": "09/2008", "den": "", "don_vi": "Trường THPT số 1",
               "chuc_danh": "Giáo viên"}
 FAMILY_ROW = {"quan_he": "Mẹ", "ho_ten": "Trần Thị Lan", "nam_sinh": "1960",
               "thong_tin": "Nghỉ hưu, ở Phú Thọ"}
+# The labour contract of Phụ lục II TT 05/2023 as an officer types it (indefinite term).
+CONTRACT = {"hd_so": "12/2025/HĐLĐ", "hd_loai": "khong_xac_dinh_thoi_han",
+            "hd_ngay_ky": "28/12/2024", "hd_tu_ngay": "01/01/2025",
+            "hd_dia_diem": "Trường THPT số 1", "hd_chuc_danh": "Nhân viên bảo vệ"}
+
+
+def contract_worker(people, username="giaovien"):
+    """``username`` made a người lao động (committed); returns the employee."""
+    worker = db.session.get(Employee, people.ids[username])
+    worker.category = "nguoi_lao_dong"
+    db.session.commit()
+    return worker
+

@@ -12,7 +12,8 @@ from app.org.models import Employee
 from app.records.models import APPROVED, DRAFT, REJECTED, SUBMITTED, RecordVersion
 from tests.approval.conftest import approvers, key_files, test_ca  # noqa: F401  (fixtures)
 from tests.records.conftest import (
-    CAREER_ROW, COMPLETE, FAMILY_ROW, OFFICER_OWNED, account, mark_approved,
+    CAREER_ROW, COMPLETE, CONTRACT, FAMILY_ROW, OFFICER_OWNED, account, contract_worker,
+    mark_approved,
 )
 
 
@@ -284,13 +285,9 @@ def test_under_da_nang_the_officer_enters_everything(make_app):
 
 
 def test_a_contract_workers_record_carries_the_labour_contract(app, province, people):
-    contract = {"hd_so": "12/2025/HĐLĐ", "hd_loai": "xac_dinh_thoi_han",
-                "hd_ngay_ky": "28/12/2024", "hd_tu_ngay": "01/01/2025",
-                "hd_dia_diem": "Trường THPT số 1", "hd_chuc_danh": "Nhân viên bảo vệ"}
+    contract = dict(CONTRACT, hd_loai="xac_dinh_thoi_han")
     with app.app_context():
-        worker = _employee(people, "giaovien")
-        worker.category = "nguoi_lao_dong"
-        db.session.commit()
+        worker = contract_worker(people)
         officer = account(province, "canbo")
         draft = services.open_draft(officer, worker)
         missing = {m.label for m in services.missing_required(services.read_content(draft),
