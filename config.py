@@ -87,6 +87,10 @@ def from_environ(environ=None):
                                                                         "files"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # Pixels an attached image may declare (width × height, read from its header): a
+        # small file that declares more is a decompression bomb. 40 million holds an A3
+        # page scanned at 300 dpi (4961 × 7016); Pillow's own ceiling caps it anyway.
+        "ATTACHMENT_MAX_PIXELS": int(env.get("ATTACHMENT_MAX_PIXELS", "40000000")),
         # Signatures: the CA certificates (a PEM bundle) whose signatures count; nothing
         # else is trusted (no web roots). The demo writes its demo CA here.
         "SIGNING_TRUST_FILE": env.get("SIGNING_TRUST_FILE") or os.path.join(
@@ -96,6 +100,10 @@ def from_environ(environ=None):
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             env.get("DATABASE_URL") or default_sqlite_url()
         ),
+        # The schema's owner, for `flask db upgrade` and restores (docs/security.md): the
+        # app itself connects as DATABASE_URL's role, which owns nothing and cannot
+        # rewrite the audit log. Empty: the migrations run as DATABASE_URL (SQLite).
+        "DATABASE_OWNER_URL": normalize_database_url(env.get("DATABASE_OWNER_URL") or ""),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # a database error names its statement, never its values (people's names, numbers)
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},

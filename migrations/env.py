@@ -9,6 +9,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 from flask_appbuilder import Model
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 import app.models  # noqa: F401  (every table on the metadata)
 
@@ -22,6 +24,10 @@ target_metadata = Model.metadata
 
 
 def _engine():
+    # the schema's owner runs the migrations; the app's own role owns nothing
+    owner_url = current_app.config.get("DATABASE_OWNER_URL")
+    if owner_url:
+        return create_engine(owner_url, poolclass=NullPool)
     return current_app.extensions["migrate"].db.engine
 
 

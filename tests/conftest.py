@@ -6,7 +6,8 @@ import tempfile
 import pytest
 from flask_appbuilder import Model
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 import config
 from app import MIGRATIONS_DIR, create_app
@@ -53,7 +54,8 @@ def pg_server_url():
 
 
 def migrate_to_head(database_url):
-    app = create_app(environ=environ_for(database_url))
+    # as the owner throughout: the app's role exists once the migrations made it
+    app = create_app(environ=environ_for(database_url, DATABASE_URL=database_url))
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         sync_security(app.appbuilder)
@@ -81,10 +83,26 @@ AUDIT_ANCHOR_FILE = os.path.join(tempfile.mkdtemp(prefix="hoso-audit-"), "anchor
 SIGNING_TRUST_FILE = os.path.join(tempfile.mkdtemp(prefix="hoso-signing-"), "trusted-ca.pem")
 
 
+# The role the app connects as: it owns nothing and cannot rewrite the audit log (the
+# migration d6f8b0c2e4a6 creates it); the suite's own URL is the schema owner's.
+APP_ROLE = "hoso_app"
+
+
+def app_role_url(owner_url):
+    """The same database, as the app's role."""
+    if not owner_url.startswith("postgres"):
+        return owner_url
+    return make_url(owner_url).set(username=APP_ROLE, password=None).render_as_string(
+        hide_password=False)
+
+
 def environ_for(database_url, **extra):
+    """The app's settings on ``database_url`` (the owner's URL): the app connects as
+    APP_ROLE and migrates as the owner, as a deployment does."""
     environ = {
         "HOSO_ENV": "test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": app_role_url(database_url),
+        "DATABASE_OWNER_URL": database_url if database_url.startswith("postgres") else "",
         "SECRET_KEY": TEST_SECRET_KEY,
         "RECORD_ENCRYPTION_KEYS": TEST_RECORD_KEY,
         "IDENTITY_HASH_KEY": TEST_IDENTITY_HASH_KEY,
@@ -95,6 +113,8 @@ def environ_for(database_url, **extra):
         # mail off unless a test starts its own SMTP server (tests/smtp_server.py)
         "MAIL_SERVER": "",
     }
+    if "DATABASE_URL" in extra and "DATABASE_OWNER_URL" not in extra:
+        environ["DATABASE_OWNER_URL"] = ""   # another database: it migrates as itself
     environ.update(extra)
     return environ
 
@@ -204,16 +224,31 @@ def make_app(database_url):
             _dispose(app)
 
 
+_OWNER_ENGINES = {}
+
+
+def owner_engine(app):
+    """An engine on the app's database as the schema's owner (the app's own role may
+    not TRUNCATE, nor touch the audit log's triggers)."""
+    url = app.config["DATABASE_OWNER_URL"] or app.config["SQLALCHEMY_DATABASE_URI"]
+    engine = _OWNER_ENGINES.get(url)
+    if engine is None:
+        engine = _OWNER_ENGINES[url] = create_engine(url, poolclass=NullPool)
+    return engine
+
+
 def reset_data(app):
     """Empty every table but the schema's furniture (roles, permissions)."""
     with app.app_context():
         names = [t for t in Model.metadata.sorted_tables if t.name not in KEPT_TABLES]
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE %s CASCADE" % ", ".join(
-                '"%s"' % t.name for t in names)))
-        else:
-            for table in reversed(names):
-                db.session.execute(table.delete())
+            db.session.remove()
+            with owner_engine(app).begin() as connection:
+                connection.execute(text("TRUNCATE %s CASCADE" % ", ".join(
+                    '"%s"' % t.name for t in names)))
+            return
+        for table in reversed(names):
+            db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
 

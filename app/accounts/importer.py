@@ -90,7 +90,8 @@ def _find_unit(value):
 
 
 def import_personal_accounts(actor, content):
-    """Create one personal account per row; returns [(account, password)]."""
+    """Create one personal account per row; returns [(account, password)], the
+    password None where it was mailed to the owner (services.hand_over_password)."""
     rows = _read_rows(content)
     errors, created = [], []
     for number, row in rows:
@@ -113,4 +114,5 @@ def import_personal_accounts(actor, content):
         db.session.rollback()
         raise ImportFailed(errors)
     db.session.commit()
-    return created
+    return [(account, services.hand_over_password(actor, account, password, created=True))
+            for account, password in created]

@@ -1,6 +1,6 @@
 """What the account screens read: views call these and run no query themselves
 (tests/test_views_run_no_queries.py). One account by id is ``scope.get_or_404``."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts import services
 from app.accounts.models import Account
@@ -21,3 +21,9 @@ def unit_choices(actor, action):
 def own_account(user):
     """The signed-in user's own account (every role has its own)."""
     return db.session.get(Account, user.id)
+
+
+def account_named(username):
+    """The account of this username (in any case), or None."""
+    return db.session.scalar(select(Account).where(
+        func.lower(Account.username) == (username or "").strip().lower()))

@@ -13,8 +13,7 @@ Sign-ins are rate-limited per account and per address (failures only), and every
 refused sign-in is audited, unknown user names included.
 """
 from flask import (
-    current_app, flash, g, has_request_context, jsonify, make_response, redirect,
-    render_template, request, session, url_for,
+    current_app, flash, g, has_request_context, jsonify, redirect, request, session, url_for,
 )
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi
@@ -54,19 +53,6 @@ def _sign_in_failed(_response):
     return bool(g.get("hoso_sign_in_failed"))
 
 
-def _too_many_sign_ins(_limit):
-    message = _("Too many failed sign-ins; wait a minute and try again.")
-    if request.path.startswith("/api/"):
-        return make_response(jsonify(message=message), 429)
-    if not hasattr(g, "user"):
-        from flask_login import current_user
-        g.user = current_user
-    appbuilder = current_app.appbuilder
-    return make_response(render_template(
-        "hoso/error.html", title=_("Sign-in refused"), message=message,
-        appbuilder=appbuilder, base_template=appbuilder.base_template), 429)
-
-
 class HoSoSecurityApi(SecurityApi):
     """JWT login; an account that must still change its password gets no token."""
 
@@ -91,14 +77,15 @@ class HoSoSecurityManager(SecurityManager):
 
     def _limit_sign_ins(self, *blueprints):
         """Failed sign-ins per account and per address, the limits from the
-        configuration (SIGN_IN_LIMIT_PER_ACCOUNT, SIGN_IN_LIMIT_PER_ADDRESS)."""
+        configuration (SIGN_IN_LIMIT_PER_ACCOUNT, SIGN_IN_LIMIT_PER_ADDRESS). A breach
+        is Flask-Limiter's RateLimitExceeded, a 429 page of app/application/errors.py."""
         config = current_app.config
         for setting, key_func in (("SIGN_IN_LIMIT_PER_ACCOUNT", _attempted_account),
                                   ("SIGN_IN_LIMIT_PER_ADDRESS", get_remote_address)):
             # shared: the browser's sign-in and the API's count together
             limit = self.limiter.shared_limit(
                 lambda setting=setting: config[setting], setting.lower(), key_func=key_func,
-                methods=["POST"], deduct_when=_sign_in_failed, on_breach=_too_many_sign_ins)
+                methods=["POST"], deduct_when=_sign_in_failed)
             for blueprint in blueprints:
                 limit(blueprint)
 
@@ -110,7 +97,7 @@ class HoSoSecurityManager(SecurityManager):
             if not g.hoso_sign_in_counted:
                 # FAB checked no password: unknown name, or an account that may not
                 # sign in now; audited all the same
-                from app.accounts.services import register_refused_sign_in
+                from app.accounts.sign_in import register_refused_sign_in
 
                 register_refused_sign_in(username)
             return None
@@ -159,7 +146,7 @@ class HoSoSecurityManager(SecurityManager):
         return user is None or jwt_payload.get(TOKEN_GENERATION_CLAIM) != user.session_generation
 
     def on_user_logout(self, user):
-        from app.accounts.services import sign_out
+        from app.accounts.sign_in import sign_out
 
         sign_out(user)
 
@@ -190,7 +177,7 @@ class HoSoSecurityManager(SecurityManager):
         return (permission_name, view_name) in cache[key]
 
     def update_user_auth_stat(self, user, success=True):
-        from app.accounts.services import register_sign_in
+        from app.accounts.sign_in import register_sign_in
 
         g.hoso_sign_in_counted = True
         register_sign_in(user, success)

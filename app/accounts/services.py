@@ -4,21 +4,21 @@ Views, the REST API, the CLI and tests call these functions; each checks the
 actor's permission and scope, writes its audit entry and commits once, or
 raises AccountError with a Vietnamese message and changes nothing.
 """
-import datetime
 import functools
 import re
-import secrets
-import string
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from app.accounts.models import (
     KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, STATUS_ACTIVE, STATUS_LOCKED,
     STATUS_REVOKED, Account,
+)
+from app.accounts.passwords import (
+    first_sign_in_changes_password, hash_password, password_problems, temporary_password,
 )
 from app.audit import services as audit
 from app.core import clock
@@ -27,7 +27,6 @@ from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Unit
 from app.org.services import is_within
-from app.policy.profiles import rule
 from app.security import roles, scope, standing
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -107,7 +106,7 @@ def _require_grantable(actor, account, role_names):
 
 
 # Where a temporary password goes when the account has an e-mail on file, registered
-# by app.notify (above us): send(account, password) -> whether it was sent, and
+# by app.notify (above us): send(account, password, created) -> whether it was sent, and
 # available() -> whether mail goes out at all.
 _PASSWORD_COURIER = {}
 
@@ -123,34 +122,34 @@ def _password_courier(account):
     return _PASSWORD_COURIER["send"] if _PASSWORD_COURIER["available"]() else None
 
 
+def _password_to(account):
+    """Who will get the account's temporary password, for the audit entry of the change."""
+    return "owner_email" if _password_courier(account) else "actor"
+
+
+def hand_over_password(actor, account, password, created=False):
+    """After the commit that gave ``account`` its temporary ``password`` (a new account,
+    a reset): mailed to the owner's address, and None returned. Without an address or
+    mail, or when the mail fails, it is returned to be shown once to ``actor``, and the
+    audit log says so (whoever saw it could sign in as the owner until it is changed).
+    ``created``: the account is new (the mail says so), else its password was reset."""
+    send = _password_courier(account)
+    if send is None:
+        return password
+    if send(account, password, created):
+        return None
+    audit.record("account.password_shown", account, actor=actor,
+                 details={"reason": "mail_failed"})
+    db.session.commit()
+    return password
+
+
 # -------------------------------------------------------------- validation
 
-def password_problems(password, username=None):
-    """What is wrong with a new password (empty when it is acceptable)."""
-    problems = []
-    min_length = rule("accounts.password_min_length")
-    password = password or ""
-    if len(password) < min_length:
-        problems.append(_("The password must have at least %(n)d characters.", n=min_length))
-    if not re.search(r"[a-z]", password) or not re.search(r"[A-Z]", password):
-        problems.append(_("The password must mix lower-case and upper-case letters."))
-    if not re.search(r"\d", password):
-        problems.append(_("The password must contain a digit."))
-    if not re.search(r"[^A-Za-z0-9]", password):
-        problems.append(_("The password must contain a special character."))
-    if username and username.lower() in password.lower():
-        problems.append(_("The password must not contain the username."))
-    return problems
-
-
-def temporary_password():
-    """A random password that meets the policy, for first sign-in."""
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        body = "".join(secrets.choice(alphabet) for _i in range(12))
-        candidate = body + secrets.choice("@#$%&*") + secrets.choice(string.digits)
-        if not password_problems(candidate):
-            return candidate
+def _check_password(password, username, field="password"):
+    problems = password_problems(password, username)
+    if problems:
+        _fail(" ".join(problems), field)
 
 
 def _clean(data, key):
@@ -211,27 +210,9 @@ def end_sessions(account):
     account.session_generation = (account.session_generation or 0) + 1
 
 
-def sign_out(account):
-    """The person signed out: this session and every other one of theirs ends."""
-    end_sessions(account)
-    audit.record("account.sign_out", account, actor=account)
-    db.session.commit()
-
-
-def _utc_now():
-    return clock.now().astimezone(datetime.timezone.utc)
-
-
-def lockout_duration(lockouts):
-    """How long the ``lockouts``-th automatic lockout in a row lasts: the configured
-    minutes, doubled each time, never more than the configured maximum."""
-    config = current_app.config
-    base = int(config.get("LOCKOUT_MINUTES", 15))
-    longest = int(config.get("LOCKOUT_MAX_MINUTES", 24 * 60))
-    return datetime.timedelta(minutes=min(base * 2 ** max(lockouts - 1, 0), longest))
-
-
-def _lift_lockout(account):
+def lift_lockout(account):
+    """The account signs in again (an unlock, a reset, or its lockout's time is over:
+    app/accounts/sign_in.py)."""
     account.status = STATUS_ACTIVE
     account.locked_at = None
     account.locked_until = None
@@ -239,28 +220,12 @@ def _lift_lockout(account):
 
 # -------------------------------------------------------------- operations
 
-def hash_password(password):
-    """The stored hash of a password, by the configured method (FAB's add_user
-    reads the same setting)."""
-    return generate_password_hash(password,
-                                  method=current_app.config["FAB_PASSWORD_HASH_METHOD"])
-
-
-def first_sign_in_changes_password():
-    """Whether a new account's (or a reset's) password must be changed at the first
-    sign-in: the profile's accounts.first_login_password_change (Điều 6.2 HN says
-    so). Where the text is silent (null) the safe default holds: the temporary
-    password was made by the server and seen by the officer, so it is changed."""
-    return rule("accounts.first_login_password_change") is not False
-
-
-def _new_account(actor, kind, data, unit, role_names):
+def _new_account(actor, kind, data, unit, role_names, password=None):
     cleaned = validate_details(data)
-    password = data.get("password") or temporary_password()
-    problems = password_problems(password, cleaned["username"])
-    if problems:
-        _fail(" ".join(problems), "password")
-    _require_grantable(actor, None, role_names)
+    password = temporary_password() if password is None else password
+    _check_password(password, cleaned["username"])
+    if actor is not COMMAND_LINE:
+        _require_grantable(actor, None, role_names)
     sm_roles = [_role(name) for name in role_names]
     account = Account(
         username=cleaned["username"], first_name=cleaned["first_name"],
@@ -277,8 +242,6 @@ def _new_account(actor, kind, data, unit, role_names):
 
 
 def _role(name):
-    from flask import current_app
-
     role = current_app.appbuilder.sm.find_role(name)
     if role is None:
         _fail(_("The role %(name)s does not exist; run flask sync-roles.", name=name))
@@ -287,7 +250,11 @@ def _role(name):
 
 @_atomic
 def create_account(actor, kind, data, commit=True):
-    """Create one account of ``kind``; returns (account, temporary password)."""
+    """Create one account of ``kind``; returns (account, its temporary password to be
+    shown once to the actor, or None: it was mailed to the owner; hand_over_password).
+
+    With commit=False (a bulk import) the password is returned as it is: the caller
+    commits, then hands it over."""
     if kind not in CREATE_ACTION:
         _fail(_("Unknown account kind."), "kind")
     _require(actor, CREATE_ACTION[kind])
@@ -304,12 +271,15 @@ def create_account(actor, kind, data, commit=True):
     ):
         _fail(_("The unit %(unit)s already has an agency account.", unit=unit.name), "unit_id")
     role_names = [ROLE_OF_KIND[kind]] if kind in ROLE_OF_KIND else list(data.get("roles") or [])
-    account, password = _new_account(actor, kind, data, unit, role_names)
+    account, password = _new_account(actor, kind, data, unit, role_names,
+                                     password=data.get("password") or None)
     audit.record("account.create", account, actor=actor,
-                 details={"kind": kind, "roles": role_names, "username": account.username})
-    if commit:
-        db.session.commit()
-    return account, password
+                 details={"kind": kind, "roles": role_names, "username": account.username,
+                          "password_to": _password_to(account)})
+    if not commit:
+        return account, password
+    db.session.commit()
+    return account, hand_over_password(actor, account, password, created=True)
 
 
 @_atomic
@@ -355,7 +325,7 @@ def unlock(actor, account):
     _require(actor, "manage", account)
     if account.status == STATUS_REVOKED:
         _fail(_("A revoked account cannot be locked or unlocked; grant access first."))
-    _lift_lockout(account)
+    lift_lockout(account)
     account.fail_login_count = 0
     account.lockout_count = 0
     audit.record("account.unlock", account, actor=actor)
@@ -374,25 +344,22 @@ def reset_password(actor, account):
     """
     _require(actor, "manage", account)
     password = temporary_password()
+    _replace_password(account, password, first_sign_in_changes_password())
+    audit.record("account.reset_password", account, actor=actor,
+                 details={"password_to": _password_to(account)})
+    db.session.commit()
+    return hand_over_password(actor, account, password)
+
+
+def _replace_password(account, password, must_change):
+    """The account's new password: a lockout is lifted, every session ends."""
     account.password = hash_password(password)
-    account.must_change_password = first_sign_in_changes_password()
+    account.must_change_password = must_change
     account.fail_login_count = 0
     account.lockout_count = 0
     if account.status == STATUS_LOCKED:
-        _lift_lockout(account)
+        lift_lockout(account)
     end_sessions(account)
-    send = _password_courier(account)
-    audit.record("account.reset_password", account, actor=actor,
-                 details={"password_to": "owner_email" if send else "actor"})
-    db.session.commit()
-    if send is None:
-        return password
-    if send(account, password):
-        return None
-    audit.record("account.password_shown", account, actor=actor,
-                 details={"reason": "mail_failed"})
-    db.session.commit()
-    return password
 
 
 @_atomic
@@ -447,9 +414,7 @@ def change_own_password(account, current_password, new_password, confirm_passwor
         _fail(_("The two new passwords differ."), "confirm_password")
     if check_password_hash(account.password or "", new_password or ""):
         _fail(_("The new password must differ from the current one."), "new_password")
-    problems = password_problems(new_password, account.username)
-    if problems:
-        _fail(" ".join(problems), "new_password")
+    _check_password(new_password, account.username, "new_password")
     account.password = hash_password(new_password)
     account.must_change_password = False
     account.password_changed_at = clock.now().replace(tzinfo=None)
@@ -460,62 +425,46 @@ def change_own_password(account, current_password, new_password, confirm_passwor
     return account.session_generation
 
 
-def register_sign_in(account, success):
-    """Count a sign-in attempt with the right or a wrong password. The profile's
-    accounts.lockout_after_failures failures lock the account for a while
-    (lockout_duration: 15 minutes, then 30, … by default); the lockout ends by itself,
-    or earlier by an officer's unlock or a password reset."""
-    account.login_count = account.login_count or 0
-    account.fail_login_count = account.fail_login_count or 0
-    account.lockout_count = account.lockout_count or 0
-    if account.lockout_expired:
-        _lift_lockout(account)
-        audit.record("account.lockout_ended", account, actor=None)
-    if success:
-        account.login_count += 1
-        account.fail_login_count = 0
-        account.lockout_count = 0
-        account.last_login = clock.now().replace(tzinfo=None)
-        audit.record("account.sign_in", account, actor=account)
-    else:
-        account.fail_login_count += 1
-        audit.record("account.sign_in_failed", account, actor=None,
-                     details={"failures": account.fail_login_count})
-        if (account.status == STATUS_ACTIVE
-                and account.fail_login_count >= rule("accounts.lockout_after_failures")):
-            account.lockout_count += 1
-            duration = lockout_duration(account.lockout_count)
-            account.status = STATUS_LOCKED
-            account.locked_at = clock.now().replace(tzinfo=None)
-            account.locked_until = _utc_now() + duration
-            # the next lockout needs as many failures again, and lasts twice as long
-            account.fail_login_count = 0
-            end_sessions(account)
-            audit.record("account.lock", account, actor=None, details={
-                "reason": "lockout", "minutes": int(duration.total_seconds() // 60),
-                "lockouts": account.lockout_count})
+# ------------------------------------------------------------ the command line
+
+class _CommandLine:
+    """The actor of `flask accounts` (app/accounts/cli.py): whoever runs commands on the
+    server. It makes administrators and resets an administrator's password, which
+    only a second administrator does on screen (app/security/standing.py)."""
+
+    id = None
+    username = "command line"
+    roles = ()
+
+
+COMMAND_LINE = _CommandLine()
+
+
+@_atomic
+def command_line_create_admin(data, password):
+    """`flask accounts create-admin`: a system administrator's staff account with the
+    password typed on the server, under the screens' policy (password_problems); the
+    administrator's own, not a temporary one. Returns the account."""
+    account, _password = _new_account(COMMAND_LINE, KIND_STAFF, data, None,
+                                      [roles.ROLE_ADMIN], password=password or "")
+    account.must_change_password = False
+    account.password_changed_at = clock.now().replace(tzinfo=None)
+    audit.record("account.create", account, actor=COMMAND_LINE, details={
+        "kind": KIND_STAFF, "roles": [roles.ROLE_ADMIN], "username": account.username,
+        "password_to": "command_line"})
     db.session.commit()
+    return account
 
 
-ATTEMPTED_NAME_LENGTH = 64
-
-
-def register_refused_sign_in(username):
-    """A sign-in refused before any password was checked: an unknown user name, or
-    an account that may not sign in now (locked, revoked, expired). Audited; the
-    attempted name is kept (cut to 64 characters), the password never."""
-    name = (username or "").strip()[:ATTEMPTED_NAME_LENGTH]
-    found = None
-    if name:
-        found = db.session.scalar(select(Account).where(
-            (func.lower(Account.username) == name.lower())
-            | (func.lower(Account.email) == name.lower())).limit(1))
-    if found is None:
-        audit.record("account.sign_in_unknown", object_type="Account", actor=None,
-                     details={"username": name})
-    else:
-        audit.record("account.sign_in_failed", found, actor=None,
-                     details={"status": found.status, "refused": "inactive"})
+@_atomic
+def command_line_reset_password(account, password):
+    """`flask accounts reset-password`: the password typed on the server, under the
+    screens' policy; a lockout is lifted and every session of the account ends."""
+    _check_password(password or "", account.username)
+    _replace_password(account, password, must_change=False)
+    account.password_changed_at = clock.now().replace(tzinfo=None)
+    audit.record("account.reset_password", account, actor=COMMAND_LINE,
+                 details={"password_to": "command_line"})
     db.session.commit()
 
 

@@ -42,6 +42,17 @@ def _changed(generation):
     return redirect(url_for("HoSoIndexView.index"))
 
 
+def _created_message(account, password):
+    """A new account's temporary password: mailed to its owner (None here), or shown
+    once to the officer (app.accounts.services.hand_over_password)."""
+    if password is None:
+        return _("Account %(user)s created. The temporary password has been sent to the "
+                 "user's mailbox.", user=account.username)
+    return _("Account %(user)s created. Temporary password: %(password)s (shown once; it "
+             "must be changed at the first sign-in).", user=account.username,
+             password=password)
+
+
 def _one(items):
     """FAB hands an action one row from the show page, a list from the list page."""
     return items[0] if isinstance(items, list) else items
@@ -178,10 +189,7 @@ class AccountAdminView(BaseView):
                 "unit_id": form.unit_id.data if kind != KIND_STAFF else None,
                 "access_expires_on": form.access_expires_on.data,
             }),
-            lambda created: _saved(_(
-                "Account %(user)s created. Temporary password: %(password)s (shown once; it "
-                "must be changed at the first sign-in).", user=created[0].username,
-                password=created[1]), created[0]))
+            lambda created: _saved(_created_message(*created), created[0]))
         if response:
             return response
         return self._form_page(form, _("Create: %(kind)s", kind=KIND_LABELS[kind]),

@@ -1,6 +1,6 @@
 """The application's commands: `flask sync-roles` and `flask seed-demo` here, and
-each domain's own (``<domain>/cli.py``: `flask audit`, `flask catalogs`,
-`flask approval`, `flask signing`), registered by ``init_app``."""
+each domain's own (``<domain>/cli.py``: `flask accounts`, `flask audit`,
+`flask catalogs`, `flask approval`, `flask signing`), registered by ``init_app``."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -41,13 +41,15 @@ def seed_demo_command():
 
 
 def init_app(app):
+    from app.accounts import cli as accounts_cli
     from app.approval import cli as approval_cli
     from app.audit import cli as audit_cli
     from app.backup import cli as backup_cli
     from app.catalogs import cli as catalogs_cli
     from app.files import cli as files_cli
 
-    for domain_cli in (approval_cli, audit_cli, backup_cli, catalogs_cli, files_cli):
+    for domain_cli in (accounts_cli, approval_cli, audit_cli, backup_cli, catalogs_cli,
+                       files_cli):
         domain_cli.init_app(app)
     app.cli.add_command(sync_roles_command)
     app.cli.add_command(seed_demo_command)

@@ -1,7 +1,9 @@
 """Error pages in Vietnamese, and an audit entry for every refused request."""
 import json
+import re
+import time
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 
 from app.audit import services as audit
@@ -19,6 +21,9 @@ MESSAGES = {
     413: (lambda: _("File too large"), lambda: _("The file is larger than the system accepts; "
                                                  "nothing was saved.")),
     422: (lambda: _("Not saved"), lambda: _("The data sent is not valid; nothing was saved.")),
+    # the only limits are the sign-in's (app/accounts/security_manager.py)
+    429: (lambda: _("Sign-in refused"),
+          lambda: _("Too many failed sign-ins; wait a minute and try again.")),
     500: (lambda: _("System error"), lambda: _("Something went wrong; nothing was saved. "
                                                "Please try again or tell the administrator.")),
 }
@@ -69,7 +74,7 @@ def api_errors_in_vietnamese(response):
     if code in MESSAGES or code >= 500 or not isinstance(original, str):
         message = MESSAGES[code if code in MESSAGES else 500 if code >= 500 else 400][1]()
     else:
-        message = original             # a status of our own (429): its message stays
+        message = original             # a status without a message here: its own stays
     if extra:
         message = "%s (%s)" % (message, ", ".join(sorted(map(str, extra["errors"]))))
     payload, _code = api_error(message, code, **extra)
@@ -91,11 +96,36 @@ def _handler(code):
     return handle
 
 
+def _too_many_requests(error):
+    """Flask-Limiter's RateLimitExceeded: the 429 page (or JSON), and when to come back."""
+    response = make_response(_handler(429)(error))
+    limiter = getattr(current_app.appbuilder.sm, "limiter", None)
+    breached = limiter.current_limit if limiter is not None else None
+    if breached is not None and breached.breached:
+        response.headers["Retry-After"] = str(max(int(breached.reset_at - time.time()), 1))
+    return response
+
+
+# What browsers ask for by themselves (static files, FAB's included, and icons): a
+# miss there is nobody's refused request.
+BROWSER_OWN_PATHS = re.compile(r"^/(static/|appbuilder/static/|favicon\.ico$|robots\.txt$"
+                               r"|apple-touch-icon[^/]*\.png$)")
+
+
+def _asked_by_the_browser():
+    endpoint = request.endpoint or ""
+    return (endpoint == "static" or endpoint.endswith(".static")
+            or BROWSER_OWN_PATHS.match(request.path) is not None)
+
+
 def audit_refusals(response):
-    """A signed-in person refused (403) or sent to a missing/out-of-scope row (404)."""
+    """A signed-in person refused (403) or sent to a missing/out-of-scope row (404);
+    not a missing static file or icon."""
     user = getattr(g, "user", None)
     signed_in = user is not None and getattr(user, "is_authenticated", False)
-    if response.status_code in (403, 404) and signed_in and request.endpoint != "static":
+    if response.status_code == 404 and _asked_by_the_browser():
+        return response
+    if response.status_code in (403, 404) and signed_in:
         db.session.rollback()
         audit.record("access.denied", details={"path": request.path, "method": request.method,
                                                "status": response.status_code})
@@ -121,9 +151,13 @@ def init_app(app):
     # what a request must be before any view reads it (NUL bytes, page numbers)
     requests.init_app(app)
 
+    # every browser asks for /favicon.ico: answered by the static endpoint (public,
+    # open during a password change, unaudited) instead of a 404 a page
+    app.add_url_rule("/favicon.ico", endpoint="static", view_func=app.view_functions["static"],
+                     defaults={"filename": "favicon.ico"})
     app.register_error_handler(CSRFError, _csrf_error)
     for code in MESSAGES:
-        app.register_error_handler(code, _handler(code))
+        app.register_error_handler(code, _too_many_requests if code == 429 else _handler(code))
     app.register_error_handler(DomainError, _domain_error)
     app.after_request(audit_refusals)
     app.after_request(api_errors_in_vietnamese)

@@ -6,7 +6,7 @@ whatever HOSO_ENV says: only a developer's own machine (development, listening o
 checks the keys alone (the test suite gives keys of its own, and builds apps that
 trust a demo CA, load the demo and hash passwords cheaply on purpose)."""
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 import config
 from app.application.demo import DEMO_ACCOUNTS, DEMO_LOADED_FLAG
@@ -77,8 +77,40 @@ def production_problems(app):
             problems.append(
                 _("Demo accounts exist: %(names)s.", names=", ".join(sorted(found)))
             )
+    problems += database_role_problems()
     db.session.remove()
     return problems
+
+
+# what the app's PostgreSQL role must not be able to do to the audit log
+AUDIT_REWRITES = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER")
+
+
+def database_role_problems():
+    """The app's PostgreSQL role must own nothing and may only read and append the
+    audit log (migration d6f8b0c2e4a6): a superuser or the owner could disable its
+    triggers and rewrite it (docs/security.md)."""
+    if db.engine.dialect.name != "postgresql":
+        return []
+    role = db.session.execute(text(
+        "SELECT current_user AS name, rolsuper AS superuser FROM pg_roles "
+        "WHERE rolname = current_user")).one()
+    if role.superuser:
+        return [_("DATABASE_URL connects as %(role)s, a superuser: it could rewrite the "
+                  "audit log. Connect as the app's role (hoso_app) and run the migrations "
+                  "as the owner (DATABASE_OWNER_URL).", role=role.name)]
+    audit_table = db.session.execute(text(
+        "SELECT tableowner = current_user AS owned FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'audit_entry'")).first()
+    if audit_table is None:   # not migrated yet: the migrations' owner comes first
+        return []
+    rewrites = [privilege for privilege in AUDIT_REWRITES if db.session.scalar(text(
+        "SELECT has_table_privilege('audit_entry', :privilege)"), {"privilege": privilege})]
+    if audit_table.owned or rewrites:
+        return [_("DATABASE_URL connects as %(role)s, which owns or may change the audit "
+                  "log: connect as the app's role (hoso_app), which may only read it and "
+                  "append to it.", role=role.name)]
+    return []
 
 
 def checks_for(app):

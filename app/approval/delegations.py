@@ -66,6 +66,16 @@ def in_scope(actor):
                                    .order_by(Delegation.valid_from.desc(), Delegation.id.desc())))
 
 
+def withdrawable(actor, rows, on=None):
+    """The ids of those of ``rows`` the actor may withdraw on ``on`` (today): not
+    withdrawn, not ended, of a unit the actor heads (what ``revoke`` asks)."""
+    on = on or clock.today()
+    headed = {unit.id for unit in units_headed(actor, on)}
+    return {row.id for row in rows
+            if row.unit_id in headed and row.revoked_at is None
+            and (row.valid_to is None or row.valid_to > on)}
+
+
 @atomic
 def delegate(actor, unit_id, delegate_id, valid_from, last_day, document_number, document,
              filename):

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.approval import canonical, keys, window
 from app.approval import authority as authorities
@@ -124,11 +124,16 @@ def entries_of(unit, year, month):
     return entries
 
 
-def document(unit, year, month, entries, previous):
-    return {"format": FORMAT, "unit": {"id": unit.id, "name": unit.name, "code": unit.code},
-            "month": month_key(year, month),
-            "previous_seal_sha256": previous.entries_sha256 if previous else None,
-            "entries": entries}
+def document(unit, year, month, entries, previous, audit_anchor=None):
+    doc = {"format": FORMAT, "unit": {"id": unit.id, "name": unit.name, "code": unit.code},
+           "month": month_key(year, month),
+           "previous_seal_sha256": previous.entries_sha256 if previous else None,
+           "entries": entries}
+    if audit_anchor is not None:
+        # the audit log's head as the head signs: a log cut short or rewritten before it
+        # no longer reaches it (audit.verify_chain, through signed_audit_anchors)
+        doc["audit_anchor"] = audit_anchor
+    return doc
 
 
 def seals_of(unit):
@@ -166,7 +171,8 @@ def seal_month(actor, unit, year, month, signer):
     if previous is not None and previous.month != month_key(*previous_month(year, month)):
         raise DomainError(_("Seal the months in order: the last sealed month is %(month)s.",
                             month=previous.month))
-    doc = document(unit, year, month, entries_of(unit, year, month), previous)
+    doc = document(unit, year, month, entries_of(unit, year, month), previous,
+                   audit_anchor=audit.chain_head())
     data = canonical.encode(doc)
     body = _signed_pdf(doc, data, signer, unit)
     seal = MonthSeal(unit_id=unit.id, month=key, entries=doc, entries_sha256=canonical.sha256(
@@ -214,6 +220,13 @@ def _label(change):
     return (entry[0].title if entry else change["table"]) + " (dòng)"
 
 
+def _anchor_text(anchor):
+    if anchor is None:
+        return "Nhật ký kiểm toán: chưa có mục nào."
+    return "Nhật ký kiểm toán đến mục %d (%d mục), mã băm %s" % (
+        anchor["last_id"], anchor["count"], anchor["last_hash"])
+
+
 def _list_pdf(doc):
     """The printed list; returns (bytes, where the signature goes)."""
     record_pdf.register_fonts()
@@ -224,6 +237,7 @@ def _list_pdf(doc):
                  reversed(doc["month"].split("-"))), styles["title"]),
              Paragraph(escape("Mã băm bảng tháng trước: %s" % (
                  doc["previous_seal_sha256"] or "— (tháng đầu tiên)")), styles["note"]),
+             Paragraph(escape(_anchor_text(doc.get("audit_anchor"))), styles["note"]),
              Spacer(0, 0.4 * cm)]
     rows = [[Paragraph("<b>%s</b>" % h, cell) for h in
              ("STT", "Họ và tên · phiên bản", "Mục", "Giá trị cũ", "Giá trị mới")]]
@@ -327,6 +341,29 @@ def verify_chain(unit):
         checks.append(check)
         previous = seal
     return checks
+
+
+def signed_audit_anchors():
+    """The audit chain's heads that the month seals carry (the newest seal of each
+    month, province-wide): read from the signed PDF when its signature holds, else
+    from the stored list, whose changes verify_chain(unit) reports on its own."""
+    newest = select(func.max(MonthSeal.id)).group_by(MonthSeal.month)
+    roots = None
+    for seal in db.session.scalars(select(MonthSeal).where(MonthSeal.id.in_(newest))
+                                   .order_by(MonthSeal.id)):
+        listed = seal.entries
+        try:
+            body = file_store().get(seal.pdf_sha256)
+        except Exception:   # noqa: BLE001 - any store's "missing"
+            body = None
+        if body is not None:
+            roots = keys.trusted_roots() if roots is None else roots
+            signatures = verify_pdf(body, roots)
+            embedded = embedded_list(body)
+            if signatures and all(s.valid for s in signatures) and embedded is not None:
+                listed = json.loads(embedded)
+        if listed.get("audit_anchor"):
+            yield listed["audit_anchor"]
 
 
 def rebuild(unit, month_through):

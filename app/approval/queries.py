@@ -97,5 +97,6 @@ def person_panel(actor, employee, approved, open_version):
 
 
 def register_hooks():
+    audit.use_anchor_source(month_seal.signed_audit_anchors)
     record_queries.add_person_panel(person_panel)
     record_queries.use_signed_copies(exports.latest, exports.content_of)

@@ -23,7 +23,7 @@ from app.approval import (
 )
 from app.approval.models import (
     BASIS_DELEGATE, BASIS_DEPUTY, BASIS_HEAD, BASIS_SO_NOI_VU, BASIS_UPPER_HEAD, KIND_EXTERNAL,
-    STEP_SO_NOI_VU, STEP_UNIT,
+    STEP_SO_NOI_VU, STEP_UNIT, Delegation,
 )
 from app.core.dates import parse_date_or_none
 from app.core.exceptions import DomainError
@@ -68,6 +68,7 @@ class ApprovalView(BaseView):
         "index": "read", "review": "read", "approve": "approve", "reject": "approve",
         "prepare_external": "approve", "complete_external": "approve",
         "signatures": "read", "delegation_list": "delegate", "delegate": "delegate",
+        "revoke_delegation": "delegate",
         "second": "second_step", "sign_export": "sign_export", "seals": "read",
         "seal": "approve", "seal_pdf": "read"}
     base_permissions = roles.base_permissions(roles.APPROVAL)
@@ -177,8 +178,9 @@ class ApprovalView(BaseView):
     @expose("/delegations")
     @has_access
     def delegation_list(self):
-        return self._render("approval/delegations.html",
-                            delegations=delegations.in_scope(g.user),
+        listed = delegations.in_scope(g.user)
+        return self._render("approval/delegations.html", delegations=listed,
+                            withdrawable=delegations.withdrawable(g.user, listed),
                             units=[(unit, delegations.candidates(g.user, unit))
                                    for unit in delegations.units_headed(g.user)],
                             allowed=authority.delegation_allowed())
@@ -200,6 +202,22 @@ class ApprovalView(BaseView):
             flash(str(exc), "danger")
         else:
             flash(_("Delegation recorded; it ends by itself after its last day."), "success")
+        return redirect(url_for("ApprovalView.delegation_list"))
+
+    @expose("/delegations/<int:pk>/revoke", methods=["POST"])
+    @has_access
+    def revoke_delegation(self, pk):
+        """The head withdraws a delegation before its last day; the form carries
+        the version the page showed, so a withdrawal over a change made since is
+        refused (delegations.revoke)."""
+        delegation = scope.get_or_404(Delegation, pk, g.user, "delegate")
+        try:
+            delegations.revoke(g.user, delegation, request.form.get("version", type=int))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Delegation withdrawn: %(name)s no longer approves for %(unit)s.",
+                    name=delegation.delegate.full_name, unit=delegation.unit.name), "success")
         return redirect(url_for("ApprovalView.delegation_list"))
 
     @expose("/unit/<int:pk>/seals")

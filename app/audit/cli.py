@@ -27,6 +27,9 @@ def audit_verify_command():
         elif what == "anchor":
             click.echo(_("Entry %(id)d, anchored outside the database, is missing or "
                          "different: the log was cut short or rewritten.", id=entry_id))
+        elif what == "signed_anchor":
+            click.echo(_("Entry %(id)d, named in a signed month's seal, is missing or "
+                         "different: the log was cut short or rewritten.", id=entry_id))
         else:
             click.echo(_("Entry %(id)d: the link to the previous entry is broken.", id=entry_id))
     if problems:

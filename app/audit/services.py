@@ -11,6 +11,10 @@ file outside the database (AUDIT_ANCHOR_FILE), each line with its own HMAC: a lo
 cut short before its last anchor, or recomputed, no longer reaches the anchored
 entry.
 
+Higher layers may add anchors of their own (``use_anchor_source``): the approval
+layer's month seals carry the chain's head inside a signed PDF, so truncating the log
+shows even where the anchor file was lost with the server.
+
 Entries are written in the transaction of the action they record: an action that
 rolls back leaves no entry, and no entry exists without it.
 """
@@ -145,6 +149,10 @@ def verify_chain(batch_size=5000):
     keyed_seen = False
     hashes_at = {}
     anchors = {anchor["last_id"]: anchor for anchor in read_anchors()}
+    signed = {}
+    for source in _anchor_sources:
+        for anchor in source():
+            signed.setdefault(anchor["last_id"], anchor)
     while True:
         batch = db.session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id)
@@ -160,15 +168,38 @@ def verify_chain(batch_size=5000):
                 keyed_seen = True
             elif keyed_seen or legacy_digest(entry) != entry.hash:
                 problems.append((entry.id, "hash"))
-            if entry.id in anchors:
+            if entry.id in anchors or entry.id in signed:
                 hashes_at[entry.id] = (entry.hash, count)
             expected_prev = entry.hash
             last_id = entry.id
         db.session.expunge_all()
-    for anchor_id, anchor in anchors.items():
-        if hashes_at.get(anchor_id) != (anchor["last_hash"], anchor["count"]):
-            problems.append((anchor_id, "anchor"))
+    for kind, found in (("anchor", anchors), ("signed_anchor", signed)):
+        for anchor_id, anchor in found.items():
+            if hashes_at.get(anchor_id) != (anchor["last_hash"], anchor["count"]):
+                problems.append((anchor_id, kind))
     return count, problems
+
+
+# functions returning anchors ({last_id, last_hash, count}) kept elsewhere, registered
+# by higher layers (the approval layer's signed month seals)
+_anchor_sources = []
+
+
+def use_anchor_source(source):
+    """Register a function returning anchors that verify_chain also checks."""
+    if source not in _anchor_sources:
+        _anchor_sources.append(source)
+
+
+def chain_head():
+    """The chain's head now: {last_id, last_hash, count}, or None for an empty log."""
+    head = db.session.execute(select(AuditEntry.id, AuditEntry.hash)
+                              .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if head is None:
+        return None
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.id <= head.id))
+    return {"last_id": head.id, "last_hash": head.hash, "count": count}
 
 
 # --- anchors outside the database -----------------------------------------------------------
@@ -181,14 +212,10 @@ def _anchor_mac(anchor):
 def anchor_head():
     """Append the chain's head (its last entry and the number of entries) to the
     anchor file; returns the anchor, or None for an empty log."""
-    head = db.session.execute(select(AuditEntry.id, AuditEntry.hash)
-                              .order_by(AuditEntry.id.desc()).limit(1)).first()
+    head = chain_head()
     if head is None:
         return None
-    count = db.session.scalar(select(func.count()).select_from(AuditEntry)
-                              .where(AuditEntry.id <= head.id))
-    anchor = {"at": clock.now().astimezone(datetime.timezone.utc).isoformat(),
-              "last_id": head.id, "last_hash": head.hash, "count": count}
+    anchor = dict(at=clock.now().astimezone(datetime.timezone.utc).isoformat(), **head)
     anchor["mac"] = _anchor_mac(anchor)
     path = current_app.config["AUDIT_ANCHOR_FILE"]
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -31,9 +31,6 @@ def _message(error):
     if code == "folder_not_empty":
         return _("The folder %(folder)s is not empty: a backup is restored only into an "
                  "empty folder.", folder=params["folder"])
-    if code == "files_dir_needed":
-        return _("The file store is not a folder: say where to restore the files with "
-                 "--files-dir.")
     if code == "wrong_database_kind":
         return _("The archive holds a %(expected)s database; the target is %(found)s.",
                  expected=params["expected"], found=params["found"])
@@ -97,9 +94,6 @@ def backup_create_command(directory):
         path, manifest = services.create_backup(directory)
     except services.BackupError as error:
         raise click.ClickException(_message(error))
-    if not manifest["files"]["included"]:
-        click.echo(_("Warning: the file store is not a folder; its files are not in the "
-                     "archive (back the bucket up on its own)."))
     tables = manifest["database"]["tables"]
     click.echo(_("Backup written: %(path)s (%(tables)d tables, %(rows)d rows, %(files)d "
                  "files).", path=path, tables=len(tables), rows=sum(tables.values()),
@@ -109,9 +103,11 @@ def backup_create_command(directory):
 @backup_group.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
 @click.option("--database-url", default=None,
-              help="An empty database to restore into (DATABASE_URL by default).")
+              help="An empty database to restore into, as its owner (DATABASE_OWNER_URL, "
+                   "else DATABASE_URL, by default).")
 @click.option("--files-dir", default=None,
-              help="An empty folder for the files (the FILE_STORE folder by default).")
+              help="An empty folder for the files (by default the FILE_STORE, a folder "
+                   "or a bucket, which must be empty).")
 @with_appcontext
 def backup_restore_command(archive, database_url, files_dir):
     """Restore an archive into an empty database and an empty folder."""

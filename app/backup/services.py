@@ -5,8 +5,9 @@ whole, holding::
 
     database/hoso.dump        PostgreSQL: pg_dump --format=custom (one snapshot)
     database/hoso.sqlite3     SQLite: a copy made with the online backup API
-    files/ab/cd/<sha256>      the folder store's objects, byte for byte as on disk
-                              (encrypted by the store itself: never decrypted here)
+    files/ab/cd/<sha256>      the file store's objects (a folder or an S3 bucket), byte
+                              for byte as stored (encrypted by the store itself: never
+                              decrypted here)
     signing/trusted-ca.pem    SIGNING_TRUST_FILE (keys and seals are in the database,
                               encrypted already)
     audit/anchors.jsonl       AUDIT_ANCHOR_FILE, the audit chain's heads
@@ -42,7 +43,8 @@ only where there is none; existing ones are kept. The restored database is then
 compared with the manifest (row counts of every table, the alembic revision, the
 SHA-256 of every file) and its audit chain verified against the anchors, and the
 restore is audited in the restored database. ``verify`` does the same into a scratch
-database (PostgreSQL: a new database on the app's server; SQLite: a temporary file)
+database (PostgreSQL: a new database on the app's server, made by DATABASE_OWNER_URL's
+role, since the app's own role may create nothing; SQLite: a temporary file)
 and a temporary folder, both removed afterwards, and is audited in the app's database.
 
 Failures are ``BackupError(code, **params)``; the commands (cli.py) turn the code into
@@ -78,6 +80,7 @@ import config
 from app.audit import services as audit
 from app.core import clock
 from app.extensions import db
+from app.files.store import FolderStore, S3Store, file_store
 from app.policy.profiles import rule
 
 MAGIC = b"HOSO-BAK"
@@ -481,12 +484,6 @@ def _restore_sqlite(copy, url):
 
 # --- the file store -------------------------------------------------------------------------
 
-def _folder_store_root():
-    """The folder of a ``folder:`` FILE_STORE, or None for another store (S3)."""
-    kind, _, where = current_app.config["FILE_STORE"].partition(":")
-    return where if kind == "folder" else None
-
-
 def _stored_objects(root):
     """(relative path, full path) of every stored object ``ab/cd/<sha256>`` under root;
     the store's temporary files are not objects."""
@@ -500,10 +497,6 @@ def _stored_objects(root):
                     "/" + name == relative:
                 found.append((relative, full))
     return found
-
-
-def _is_empty_folder(path):
-    return not os.path.exists(path) or (os.path.isdir(path) and not os.listdir(path))
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -565,17 +558,17 @@ def create_backup(directory=None):
         else:
             counts, revision, server = _dump_sqlite(url, dump)
         # after the snapshot: content-addressed files the dump refers to exist already
-        root = _folder_store_root()
+        # (a folder or a bucket alike, as stored: sealed, never opened here)
+        store = file_store()
         objects = {}
-        if root is not None:
-            for relative, full in _stored_objects(root):
-                with open(full, "rb") as handle:
-                    data = handle.read()  # read once: hashed and copied alike
-                target = os.path.join(members, "files", *relative.split("/"))
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "wb") as handle:
-                    handle.write(data)
-                objects[relative] = hashlib.sha256(data).hexdigest()
+        for digest in sorted(store.digests()):
+            data = store.stored(digest)  # read once: hashed and copied alike
+            relative = store.object_name(digest)
+            target = os.path.join(members, "files", *relative.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+            objects[relative] = hashlib.sha256(data).hexdigest()
         manifest = {
             "format": "hoso-backup",
             "format_version": VERSION,
@@ -587,8 +580,8 @@ def create_backup(directory=None):
                 "alembic_revision": revision, "sha256": _sha256_file(dump),
                 "size": os.path.getsize(dump), "tables": counts,
             },
-            "files": {"store": "folder" if root is not None else "other",
-                      "included": root is not None, "objects": objects},
+            "files": {"store": "s3" if isinstance(store, S3Store) else "folder",
+                      "included": True, "objects": objects},
             "signing": {"trust_file": {"member": TRUST_MEMBER, "sha256": _sha256_file(
                 os.path.join(members, TRUST_MEMBER))} if has_trust else None},
             "audit": {"anchor_file": {"member": ANCHORS_MEMBER, "sha256": _sha256_file(
@@ -621,6 +614,15 @@ def check_members(manifest, extracted):
             if not os.path.exists(member) or _sha256_file(member) != entry["sha256"]:
                 problems.append(("member", entry["member"]))
     return problems
+
+
+def compare_store(manifest, store):
+    """compare_files for a store (a folder or a bucket): each object as stored."""
+    expected = manifest["files"]["objects"]
+    found = {store.object_name(digest): hashlib.sha256(store.stored(digest)).hexdigest()
+             for digest in store.digests()}
+    return [("file", relative) for relative in sorted(set(expected) | set(found))
+            if expected.get(relative) != found.get(relative)]
 
 
 def compare_files(manifest, folder):
@@ -691,25 +693,28 @@ def restore_backup(archive, database_url=None, files_dir=None, trust_file=None,
     ``problems`` (the restored data against the manifest) and ``audit`` (entries,
     problems of the restored audit chain). Audited in the restored database."""
     settings = current_app.config
-    database_url = database_url or settings["SQLALCHEMY_DATABASE_URI"]
-    if files_dir is None:
-        files_dir = _folder_store_root()
-        if files_dir is None:
-            raise BackupError("files_dir_needed")
+    # the owner restores (the app's own role may create nothing)
+    database_url = database_url or owner_url()
+    # the files go into the app's own store (a folder or a bucket) unless told a folder
+    files = FolderStore(files_dir) if files_dir else file_store()
     trust_file = trust_file or settings.get("SIGNING_TRUST_FILE")
     anchor_file = anchor_file or settings.get("AUDIT_ANCHOR_FILE")
     database_kind(database_url)  # PostgreSQL or SQLite, or refused here
     if not is_empty_database(database_url):
         raise BackupError("database_not_empty")
-    if not _is_empty_folder(files_dir):
-        raise BackupError("folder_not_empty", folder=files_dir)
+    if not files.is_empty():
+        raise BackupError("folder_not_empty", folder=_store_name(files))
     with tempfile.TemporaryDirectory(prefix="hoso-restore-") as work:
         manifest = extract(archive, work)
-        return _restore_extracted(archive, manifest, work, database_url, files_dir,
+        return _restore_extracted(archive, manifest, work, database_url, files,
                                   trust_file, anchor_file, audit_action)
 
 
-def _restore_extracted(archive, manifest, work, database_url, files_dir, trust_file,
+def _store_name(store):
+    return "s3://" + store.bucket if isinstance(store, S3Store) else store.root
+
+
+def _restore_extracted(archive, manifest, work, database_url, files, trust_file,
                        anchor_file, audit_action):
     kind = database_kind(database_url)
     if manifest["database"]["kind"] != kind:
@@ -723,13 +728,11 @@ def _restore_extracted(archive, manifest, work, database_url, files_dir, trust_f
         _restore_postgresql(dump, database_url)
     else:
         _restore_sqlite(dump, database_url)
-    os.makedirs(files_dir, exist_ok=True)
     source_files = os.path.join(work, "files")
     for relative, full in (_stored_objects(source_files)
                            if os.path.isdir(source_files) else []):
-        target = os.path.join(files_dir, *relative.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(full, target)
+        with open(full, "rb") as handle:
+            files.put_stored(relative.rpartition("/")[2], handle.read())
     kept = []
     for member, target in ((TRUST_MEMBER, trust_file), (ANCHORS_MEMBER, anchor_file)):
         source = os.path.join(work, member)
@@ -741,7 +744,7 @@ def _restore_extracted(archive, manifest, work, database_url, files_dir, trust_f
             continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(source, target)
-    problems = compare_database(manifest, database_url) + compare_files(manifest, files_dir)
+    problems = compare_database(manifest, database_url) + compare_store(manifest, files)
     counts = manifest["database"]["tables"]
 
     def check_and_record():
@@ -762,12 +765,18 @@ def _restore_extracted(archive, manifest, work, database_url, files_dir, trust_f
 
 # --- verify ---------------------------------------------------------------------------------
 
+def owner_url():
+    """The schema owner's connection (DATABASE_OWNER_URL), else the app's own."""
+    settings = current_app.config
+    return settings.get("DATABASE_OWNER_URL") or settings["SQLALCHEMY_DATABASE_URI"]
+
+
 def _scratch_database(kind, work):
     """(URL of a new empty scratch database, a function that drops it)."""
     if kind == "sqlite":
         path = os.path.join(work, "scratch.sqlite3")
         return "sqlite:///" + path, lambda: None
-    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    url = owner_url()   # the app's own role may not create a database
     if database_kind(url) != "postgresql":
         raise BackupError("verify_needs_postgresql")
     name = "hoso_verify_%s" % uuid.uuid4().hex[:12]
@@ -807,7 +816,7 @@ def verify_backup(archive):
             raise
         try:
             report = _restore_extracted(
-                archive, manifest, members, scratch, os.path.join(work, "files"),
+                archive, manifest, members, scratch, FolderStore(os.path.join(work, "files")),
                 os.path.join(work, "trusted-ca.pem"), os.path.join(work, "anchors.jsonl"),
                 None)
         except BackupError as error:

@@ -127,6 +127,21 @@ class _Store:
     def get(self, digest):
         return open_sealed(digest, self._read(digest))
 
+    # the objects as stored (sealed), for backups: copied, never opened
+    def stored(self, digest):
+        return self._read(digest)
+
+    def put_stored(self, digest, stored):
+        self._write(digest, stored)
+
+    def is_empty(self):
+        return next(iter(self.digests()), None) is None
+
+    @staticmethod
+    def object_name(digest):
+        """Where a file lives in either store: ``ab/cd/<sha256>``."""
+        return "%s/%s/%s" % (digest[:2], digest[2:4], digest)
+
     def encrypt_in_place(self, digest):
         """Encrypt one clear file: ``"encrypted"``, or ``"already"`` if it was."""
         stored = self._read(digest)
@@ -183,6 +198,10 @@ class FolderStore(_Store):
     def exists(self, digest):
         return os.path.exists(self._path(digest))
 
+    def is_empty(self):
+        # stricter than "no object": a restore goes into an empty folder only
+        return not os.path.exists(self.root) or not os.listdir(self.root)
+
     def digests(self):
         """The SHA-256 of every stored file."""
         for folder, _subfolders, names in os.walk(self.root):
@@ -200,22 +219,18 @@ class S3Store(_Store):
         self.bucket = bucket
         self.client = boto3.client("s3", endpoint_url=endpoint_url or None)
 
-    @staticmethod
-    def _key(digest):
-        return "%s/%s/%s" % (digest[:2], digest[2:4], digest)
-
     def _read(self, digest):
-        return self.client.get_object(Bucket=self.bucket, Key=self._key(digest))["Body"].read()
+        return self.client.get_object(Bucket=self.bucket, Key=self.object_name(digest))["Body"].read()
 
     def _write(self, digest, stored):
-        self.client.put_object(Bucket=self.bucket, Key=self._key(digest), Body=stored,
+        self.client.put_object(Bucket=self.bucket, Key=self.object_name(digest), Body=stored,
                                ContentType="application/octet-stream")
 
     def exists(self, digest):
         from botocore.exceptions import ClientError
 
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(digest))
+            self.client.head_object(Bucket=self.bucket, Key=self.object_name(digest))
             return True
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
@@ -228,7 +243,7 @@ class S3Store(_Store):
         for page in pages:
             for item in page.get("Contents", []):
                 digest = item["Key"].rpartition("/")[2]
-                if DIGEST_RE.match(digest) and item["Key"] == self._key(digest):
+                if DIGEST_RE.match(digest) and item["Key"] == self.object_name(digest):
                     yield digest
 
 

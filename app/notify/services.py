@@ -141,7 +141,7 @@ if not event.contains(db.session, "after_commit", _after_commit):
 
 # --- temporary passwords -------------------------------------------------------------------
 
-def send_temporary_password(account, password):
+def send_temporary_password(account, password, created=False):
     """Mail a temporary password to the account's own address, now (the reset has
     committed); never stored as a notice. Whether it was sent; a failure is logged
     with the account's id only."""
@@ -150,7 +150,7 @@ def send_temporary_password(account, password):
     subject, body = render_mail(
         "temporary_password", person_name=" ".join(
             part for part in (account.last_name, account.first_name) if part),
-        username=account.username, password=password, link="/login/")
+        username=account.username, password=password, link="/login/", new_account=created)
     try:
         with mail.Mailer() as mailer:
             mailer.send(account.email.strip(), subject, body)

@@ -129,9 +129,10 @@ def test_unit_forms_refuse_a_missing_name_and_a_parent_out_of_scope(app, provinc
 
 def test_api_unit_put_cannot_move_a_unit(app, province, client):
     login(client, "sonoivu", w.PASSWORD)
+    url = "/api/v1/unit/%d" % province.units["A"]
+    version = client.get(url).get_json()["result"]["version"]
     before = snapshot(app)
-    response = client.put("/api/v1/unit/%d" % province.units["A"],
-                          json={"parent": province.units["A1"]})
+    response = client.put(url, json={"parent": province.units["A1"], "version": version})
     assert response.status_code == 422
     assert response.get_json()["message"] == (
         "Chuyển đơn vị là một lần sắp xếp; hãy dùng màn hình sắp xếp đơn vị.")

@@ -4,11 +4,12 @@ import datetime
 import pytest
 from werkzeug.security import check_password_hash
 
-from app.accounts import services
+from app.accounts import passwords, services
 from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.extensions import db
+from app.policy.profiles import rule
 from app.security import roles
 from tests.accounts.conftest import account, forget_sign_in_failures
 from tests.conftest import csrf_token, login
@@ -39,7 +40,7 @@ def test_so_noi_vu_creates_personal_accounts_under_vinh_phuc(app, province):
         assert created.kind == KIND_PERSONAL and created.must_change_password
         assert [r.name for r in created.roles] == [roles.ROLE_PERSONAL]
         assert check_password_hash(created.password, password)
-        assert services.password_problems(password) == []
+        assert passwords.password_problems(password) == []
         assert len(_entries("account.create", created.id)) == 1
         # …and the unit's officer may not, under this profile
         with pytest.raises(services.AccountError) as refused:
@@ -98,7 +99,7 @@ def test_only_the_administrator_creates_staff_accounts(app, province):
 def test_first_sign_in_forces_a_password_change(app, province, client):
     """Điều 6.2 HN: the person replaces the default password before entering data."""
     with app.app_context():
-        assert services.rule("accounts.first_login_password_change") is True
+        assert rule("accounts.first_login_password_change") is True
         _created, temporary = services.create_account(
             account("canbo"), KIND_PERSONAL, _person(province.units["A"]))
     page = login(client, "hang.nt", temporary)
@@ -142,7 +143,7 @@ def test_repeated_failures_lock_the_account_until_the_unit_unlocks_it(app, provi
     """The lockout is temporary (tests/accounts/test_throttling.py lets it expire); the
     unit's officer lifts it before its time."""
     with app.app_context():
-        limit = services.rule("accounts.lockout_after_failures")
+        limit = rule("accounts.lockout_after_failures")
     for _attempt in range(limit):
         login(client, "giaovien", "sai-mat-khau")
     with app.app_context():
@@ -184,7 +185,7 @@ def test_where_the_profile_says_no_change_the_first_password_is_kept(
     monkeypatch.setitem(profiles.rule_entry("accounts.first_login_password_change", app),
                         "value", False)
     with app.app_context():
-        assert services.rule("accounts.first_login_password_change") is False
+        assert rule("accounts.first_login_password_change") is False
         created, temporary = services.create_account(
             account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
         assert not created.must_change_password
@@ -273,7 +274,7 @@ def test_where_the_text_is_silent_the_first_password_is_changed(app, province):
     """vinh_phuc's text says nothing on it (the rule is null): the safe default
     holds, for a new account and for a reset."""
     with app.app_context():
-        assert services.rule("accounts.first_login_password_change") is None
+        assert rule("accounts.first_login_password_change") is None
         created, _password = services.create_account(
             account("sonoivu"), KIND_PERSONAL, _person(province.units["A"]))
         assert created.must_change_password

@@ -1,5 +1,6 @@
 """Who may act on whom (DESIGN §9, app/security/standing.py): the takeover chains
-found on main, each refused; and temporary passwords go to their owner.
+found on main, each refused (where a temporary password goes:
+tests/accounts/test_temporary_passwords.py).
 
 Ranks: personal < unit officer < head (agency) < Sở Nội vụ < admin.
 """
@@ -25,15 +26,22 @@ def _refused(call, *args, match=None):
     return refused.value
 
 
-def _agency_head(app, province):
-    """The head's agency account of unit A (tài khoản cơ quan)."""
+@pytest.fixture
+def agency_head(app, province):
+    """The head's agency account of unit A (tài khoản cơ quan), truong.a."""
     return add_account(app, "truong.a", role=roles.ROLE_HEAD, password=w.PASSWORD,
                        unit_id=province.units["A"], kind=KIND_AGENCY)
 
 
+@pytest.fixture
+def second_admin(app, province):
+    """Another system administrator, quantri2."""
+    return add_account(app, "quantri2", role=roles.ROLE_ADMIN, password=w.PASSWORD,
+                       kind=KIND_STAFF)
+
+
 def test_the_unit_officer_cannot_reset_the_heads_account_and_sign_in_as_the_head(
-        app, province, client):
-    _agency_head(app, province)
+        app, province, client, agency_head):
     with app.app_context():
         before = account("truong.a").password
         _refused(services.reset_password, account("canbo"), account("truong.a"))
@@ -82,21 +90,19 @@ def test_so_noi_vu_cannot_reset_the_administrator_nor_grant_itself_a_role(app, p
         assert [r.name for r in account("sonoivu").roles] == [roles.ROLE_SO_NOI_VU]
 
 
-def test_so_noi_vu_resets_an_agency_account_below_it(app, province):
-    _agency_head(app, province)
+def test_so_noi_vu_resets_an_agency_account_below_it(app, province, agency_head):
     with app.app_context():
         password = services.reset_password(account("sonoivu"), account("truong.a"))
         assert check_password_hash(account("truong.a").password, password)
 
 
-def test_the_administrator_cannot_grant_itself_a_role_that_reads_records(app, province):
+def test_the_administrator_cannot_grant_itself_a_role_that_reads_records(
+        app, province, second_admin):
     with app.app_context():
         _refused(services.assign_roles, account("quantri"), account("quantri"),
                  [roles.ROLE_ADMIN, roles.ROLE_SO_NOI_VU])
         _refused(services.reset_password, account("quantri"), account("quantri"),
                  match="chính mình")
-    add_account(app, "quantri2", role=roles.ROLE_ADMIN, password=w.PASSWORD, kind=KIND_STAFF)
-    with app.app_context():
         # nor give it to another administrator: an admin reads no record
         _refused(services.assign_roles, account("quantri"), account("quantri2"),
                  [roles.ROLE_ADMIN, roles.ROLE_SO_NOI_VU], match="hồ sơ")
@@ -105,8 +111,8 @@ def test_the_administrator_cannot_grant_itself_a_role_that_reads_records(app, pr
                   "email": "an.le@snv.vn", "roles": [roles.ROLE_ADMIN, roles.ROLE_HEAD]})
 
 
-def test_a_second_administrator_acts_on_the_administrators_account(app, province):
-    add_account(app, "quantri2", role=roles.ROLE_ADMIN, password=w.PASSWORD, kind=KIND_STAFF)
+def test_a_second_administrator_acts_on_the_administrators_account(
+        app, province, second_admin):
     with app.app_context():
         password = services.reset_password(account("quantri2"), account("quantri"))
         assert check_password_hash(account("quantri").password, password)
@@ -129,62 +135,3 @@ def test_nobody_grants_a_role_as_high_as_their_own_but_an_admin_another_admin(
         assert standing.refusal_to_grant(admin, teacher, [roles.ROLE_ADMIN]) is None
         # and through the service, Sở Nội vụ has no right to assign roles at all
         _refused(services.assign_roles, account("sonoivu"), teacher, [roles.ROLE_PERSONAL])
-
-
-@pytest.fixture
-def mailing_app(make_app, smtp_server):
-    from tests.conftest import reset_data
-
-    app = make_app(MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port))
-    yield app
-    reset_data(app)
-
-
-def test_a_reset_password_goes_to_the_owners_address_not_to_the_officer(
-        mailing_app, smtp_server):
-    app = mailing_app
-    province = w.build(app)
-    with app.app_context():
-        teacher = account("giaovien_truong")
-        shown = services.reset_password(account("canbo"), teacher)
-        assert shown is None
-        [entry] = db.session.query(AuditEntry).filter_by(
-            action="account.reset_password", object_id=str(teacher.id)).all()
-        assert json.loads(entry.details)["password_to"] == "owner_email"
-        assert not db.session.query(AuditEntry).filter_by(
-            action="account.password_shown", object_id=str(teacher.id)).count()
-    [mail] = smtp_server.wait_for(1)
-    assert mail["To"] == "giaovien_truong@example.vn"
-    password = mail.get_content().split("tạm thời:")[1].split()[0]
-    with app.app_context():
-        assert check_password_hash(account("giaovien_truong").password, password)
-    assert province.accounts["giaovien_truong"]
-
-
-def test_without_mail_the_password_is_shown_to_the_officer_and_audited(app, province):
-    with app.app_context():
-        teacher = account("giaovien_truong")
-        shown = services.reset_password(account("canbo"), teacher)
-        assert check_password_hash(account("giaovien_truong").password, shown)
-        [entry] = db.session.query(AuditEntry).filter_by(
-            action="account.reset_password", object_id=str(teacher.id)).all()
-        assert json.loads(entry.details)["password_to"] == "actor"
-
-
-def test_when_the_mail_fails_the_password_is_shown_once_and_audited(make_app):
-    from tests.conftest import reset_data
-    from tests.smtp_server import free_port
-
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()), MAIL_TIMEOUT="2")
-    w.build(app)
-    try:
-        with app.app_context():
-            teacher = account("giaovien_truong")
-            shown = services.reset_password(account("canbo"), teacher)
-            assert check_password_hash(account("giaovien_truong").password, shown)
-            [entry] = db.session.query(AuditEntry).filter_by(
-                action="account.password_shown", object_id=str(teacher.id)).all()
-            assert json.loads(entry.details) == {"reason": "mail_failed"}
-            db.session.remove()
-    finally:
-        reset_data(app)

@@ -11,8 +11,9 @@ from app.audit.models import AuditEntry
 from app.core import clock
 from app.extensions import db
 from app.policy import profiles
-from tests.accounts.conftest import account, forget_sign_in_failures
-from tests.conftest import login, reset_data
+from app.policy.profiles import rule
+from tests.accounts.conftest import account, forget_sign_in_failures, fresh
+from tests.conftest import login
 from tests.security import world as w
 
 WRONG = "Sai#MatKhau2026"
@@ -42,11 +43,15 @@ def test_the_sixth_bad_password_within_a_minute_is_refused_by_the_limiter(
     refused = client.post("/login/", data={"username": "giaovien", "password": w.PASSWORD,
                                           "csrf_token": _token(page)})
     assert refused.status_code == 429
+    # the one error page (app/application/errors.py), saying when to come back
+    assert _page_says(app, refused, "Too many failed sign-ins; wait a minute and try again.")
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert client.get("/units/list/").status_code == 302
     # the API's sign-in is the same door
     api = client.post("/api/v1/security/login", json={
         "username": "giaovien", "password": w.PASSWORD, "provider": "db"})
-    assert api.status_code == 429 and api.get_json()["message"]
+    assert api.status_code == 429 and api.get_json()["code"] == 429
+    assert api.get_json()["message"] and 0 < int(api.headers["Retry-After"]) <= 60
     with app.app_context():
         assert account("giaovien").status == "active"
         assert len(_entries("account.sign_in_failed",
@@ -56,6 +61,13 @@ def test_the_sixth_bad_password_within_a_minute_is_refused_by_the_limiter(
     assert _signs_in(client, "canbo")
     forget_sign_in_failures(app)
     assert _signs_in(client, "giaovien")
+
+
+def _page_says(app, response, msgid):
+    from flask_babel import gettext
+
+    with app.test_request_context():
+        return gettext(msgid) in response.get_data(as_text=True)
 
 
 def _token(page):
@@ -71,11 +83,7 @@ def test_successful_sign_ins_do_not_count(app, province, client):
 
 @pytest.fixture
 def strict_app(make_app):
-    app = make_app({"SIGN_IN_LIMIT_PER_ADDRESS": "3 per minute"})
-    forget_sign_in_failures(app)
-    yield app
-    forget_sign_in_failures(app)
-    reset_data(app)
+    yield from fresh(make_app({"SIGN_IN_LIMIT_PER_ADDRESS": "3 per minute"}))
 
 
 def test_failures_are_limited_per_address_too(strict_app):
@@ -91,7 +99,7 @@ def test_failures_are_limited_per_address_too(strict_app):
 
 def test_a_lockout_ends_by_itself_and_the_next_one_lasts_longer(app, province, client):
     with app.app_context():
-        limit = services.rule("accounts.lockout_after_failures")
+        limit = rule("accounts.lockout_after_failures")
     start = clock.now()
 
     def at(minutes):

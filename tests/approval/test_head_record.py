@@ -40,6 +40,15 @@ def _refused(province, approvers, username, version_id):
     assert db.session.get(RecordVersion, version_id).status == SUBMITTED
 
 
+def _heads_own_record(app, province, people, rule):
+    """The head's own record, submitted under the profile's head_record_approver ``rule``."""
+    also_personal(app, province, "thutruong")
+    with app.app_context():
+        assert profiles.rule("approval.head_record_approver") == rule
+        db.session.remove()
+    return submitted(app, province, people, "thutruong")
+
+
 def _end_the_deputy():
     deputy = db.session.scalar(select(UnitLeader).where(UnitLeader.position == LEADER_DEPUTY))
     deputy.valid_to = clock.today()
@@ -49,11 +58,9 @@ def _end_the_deputy():
 @pytest.mark.parametrize("app", ["dong_nai"], indirect=True)
 def test_deputy_approves_the_heads_own_record(app, province, people, approvers):
     """Điều 7.1 ĐN: cấp phó của người đứng đầu phê duyệt hồ sơ của người đứng đầu."""
-    also_personal(app, province, "thutruong")
-    head_own = submitted(app, province, people, "thutruong")
+    head_own = _heads_own_record(app, province, people, "deputy")
     ids = people.ids
     with app.app_context():
-        assert profiles.rule("approval.head_record_approver") == "deputy"
         assert _approvers_of(people, "thutruong") == {(ids["photruong"], BASIS_DEPUTY)}
         # not the head above while the unit has a deputy
         _refused(province, approvers, "chutich", head_own)
@@ -77,11 +84,9 @@ def test_under_superior_head_the_head_above_approves_the_heads_record(
     # no shipped text says so: the rule set on the vinh_phuc profile for this test
     monkeypatch.setitem(profiles.rule_entry("approval.head_record_approver", app), "value",
                         "superior_head")
-    also_personal(app, province, "thutruong")
-    head_own = submitted(app, province, people, "thutruong")
+    head_own = _heads_own_record(app, province, people, "superior_head")
     ids = people.ids
     with app.app_context():
-        assert profiles.rule("approval.head_record_approver") == "superior_head"
         # A has a deputy, but the head's record goes to the head of the unit above
         assert _approvers_of(people, "thutruong") == {(ids["chutich"], BASIS_UPPER_HEAD)}
         _refused(province, approvers, "photruong", head_own)
@@ -100,11 +105,9 @@ def test_under_superior_head_the_head_above_approves_the_heads_record(
 
 def test_where_the_text_is_silent_the_deputy_then_the_head_above_approves_the_heads_record(
         app, province, people, approvers):
-    also_personal(app, province, "thutruong")
-    head_own = submitted(app, province, people, "thutruong")
+    head_own = _heads_own_record(app, province, people, None)    # vinh_phuc: silent
     ids = people.ids
     with app.app_context():
-        assert profiles.rule("approval.head_record_approver") is None    # vinh_phuc
         assert _approvers_of(people, "thutruong") == {(ids["photruong"], BASIS_DEPUTY)}
         _refused(province, approvers, "chutich", head_own)
         # the deputy's post ends today: from now on the head above approves

@@ -141,3 +141,44 @@ def test_the_month_to_seal_is_the_last_closed_window(app):
         assert month_seal.last_closed_window(dt.date(2026, 11, 29)).end == dt.date(2026, 10, 31)
         assert month_seal.last_closed_window(dt.date(2026, 11, 30)).end == dt.date(2026, 11, 30)
         assert month_seal.last_closed_window(dt.date(2027, 1, 5)).end == dt.date(2026, 12, 31)
+
+
+def test_the_seal_carries_the_audit_logs_head_and_a_cut_log_shows(app, province, people,
+                                                                   approvers, tmp_path):
+    """Truncating the audit log before a signed month is detected even when the anchor
+    file was lost with the server: the seal's signed list names the chain's head."""
+    from app.audit import services as audit
+    from tests.audit.test_chain import _as_superuser, _entry_row, _reinsert
+
+    version = submitted(app, province, people, "canhan")
+    approve(app, province, approvers, "thutruong", version, moment=dt.datetime(2026, 11, 27))
+    with app.app_context():
+        head = audit.chain_head()
+        db.session.remove()
+    seal_id = _seal(app, province, approvers, NOVEMBER_END, 2026, 11)
+    with app.app_context():
+        seal = db.session.get(MonthSeal, seal_id)
+        assert seal.entries["audit_anchor"] == head
+        body = month_seal.content_of(seal)
+        assert json.loads(month_seal.embedded_list(body))["audit_anchor"] == head
+        db.session.remove()
+    app.config["AUDIT_ANCHOR_FILE"] = str(tmp_path / "lost" / "anchors.jsonl")
+    with app.app_context():
+        assert audit.verify_chain()[1] == []
+        last_id = audit.chain_head()["last_id"]
+        db.session.remove()
+    tail = [_entry_row(app, i) for i in range(head["last_id"], last_id + 1)]
+    _as_superuser(app, "DELETE FROM audit_entry WHERE id >= :first", first=head["last_id"])
+    try:
+        with app.app_context():
+            assert audit.verify_chain()[1] == [(head["last_id"], "signed_anchor")]
+            db.session.remove()
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 1
+        assert "Bản ghi nhật ký %d" % head["last_id"] in result.output
+        assert "bảng tổng hợp tháng" in result.output
+    finally:
+        _reinsert(app, tail)
+    with app.app_context():
+        assert audit.verify_chain()[1] == []
+        db.session.remove()

@@ -7,6 +7,7 @@ from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.extensions import db
 from tests.accounts.conftest import account
+from tests.conftest import APP_ROLE
 
 
 def _write_entries(app, n=3):
@@ -29,7 +30,7 @@ def _verify(app):
 
 def _as_superuser(app, statement, **params):
     """What someone with direct database access could do, triggers aside."""
-    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    engine = create_engine(app.config["DATABASE_OWNER_URL"])
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
         connection.execute(text(statement), params)
@@ -49,17 +50,49 @@ def test_entries_chain_and_verify(app):
         db.session.remove()
 
 
-def test_the_database_refuses_to_change_or_delete_an_entry(app):
+def test_the_apps_role_may_only_read_and_append_the_audit_log(app):
     entry_id = _write_entries(app, 1)[0]
     with app.app_context():
+        assert db.session.scalar(text("SELECT current_user")) == APP_ROLE
+        assert not db.session.scalar(text(
+            "SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles "
+            "WHERE rolname = current_user"))
         for statement in ("UPDATE audit_entry SET action = 'x' WHERE id = :id",
-                          "DELETE FROM audit_entry WHERE id = :id"):
-            with pytest.raises(DBAPIError, match="append-only"):
+                          "DELETE FROM audit_entry WHERE id = :id",
+                          "TRUNCATE audit_entry",
+                          # what a superuser did to rewrite the chain
+                          "ALTER TABLE audit_entry DISABLE TRIGGER USER",
+                          "DROP TRIGGER audit_entry_no_change ON audit_entry",
+                          "SET session_replication_role = replica",
+                          "CREATE TABLE audit_copy (id integer)"):
+            with pytest.raises(DBAPIError, match="permission denied|must be owner"):
                 db.session.execute(text(statement), {"id": entry_id})
             db.session.rollback()
-        with pytest.raises(DBAPIError, match="append-only"):
-            db.session.execute(text("TRUNCATE audit_entry"))
+        # granting itself more is a no-op (PostgreSQL warns, grants nothing)
+        db.session.execute(text("GRANT UPDATE, DELETE, TRUNCATE ON audit_entry TO %s"
+                                % APP_ROLE))
+        for privilege in ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER"):
+            assert not db.session.scalar(text(
+                "SELECT has_table_privilege('audit_entry', :p)"), {"p": privilege})
         db.session.rollback()
+        assert db.session.get(AuditEntry, entry_id).action == "unit.read"
+        # and the app's ordinary work goes on: it reads and appends
+        audit.record("unit.read", object_type="Unit", object_id=1)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_database_refuses_even_its_owner_to_change_or_delete_an_entry(app):
+    entry_id = _write_entries(app, 1)[0]
+    engine = create_engine(app.config["DATABASE_OWNER_URL"])
+    for statement in ("UPDATE audit_entry SET action = 'x' WHERE id = :id",
+                      "DELETE FROM audit_entry WHERE id = :id",
+                      "TRUNCATE audit_entry"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(text(statement), {"id": entry_id})
+    engine.dispose()
+    with app.app_context():
         assert db.session.get(AuditEntry, entry_id).action == "unit.read"
         db.session.remove()
 

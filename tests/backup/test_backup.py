@@ -19,7 +19,9 @@ from app.backup.services import create_engine
 from app.extensions import db
 from app.files.store import file_store
 from tests import pgserver
-from tests.conftest import CHEAP_HASH, FILE_STORE_DIR, environ_for, migrate_to_head, reset_data
+from tests.conftest import (APP_ROLE, CHEAP_HASH, FILE_STORE_DIR, app_role_url, environ_for,
+                            migrate_to_head, reset_data)
+from tests.files.test_s3_store import s3_server  # noqa: F401 (a fixture)
 from tests.security import world
 
 UTC = datetime.timezone.utc
@@ -122,6 +124,17 @@ def test_create_then_restore_is_identical(backup_app, database_url, fresh_databa
         assert connection.execute(text("SELECT action FROM audit_entry ORDER BY id DESC "
                                        "LIMIT 1")).scalar() == "backup.restore"
     engine.dispose()
+    # the app's role keeps its rights in the restored database, and no more on the log
+    app_engine = create_engine(app_role_url(target))
+    with app_engine.connect() as connection:
+        assert connection.execute(text("SELECT current_user")).scalar() == APP_ROLE
+        assert connection.execute(text("SELECT count(*) FROM org_unit")).scalar() == \
+            source_counts["org_unit"]
+        assert connection.execute(text(
+            "SELECT has_table_privilege('audit_entry', 'INSERT') AND NOT "
+            "has_table_privilege('audit_entry', 'UPDATE') AND NOT "
+            "has_table_privilege('audit_entry', 'TRUNCATE')")).scalar()
+    app_engine.dispose()
 
 
 def _server_databases(pg_server_url):
@@ -292,3 +305,46 @@ def test_the_key_is_required_and_never_the_development_one_in_production(
                              BACKUP_KEY="aG9zby1kZXYtYmFja3VwLWtleS1ub3QtZm9yLXByb2Q=")
     result = runner.invoke(args=["backup", "create"])
     assert result.exit_code == 1 and "khóa dùng cho phát triển" in result.output
+
+
+def test_the_files_of_an_s3_store_are_in_the_archive_and_restore_to_a_bucket(
+        make_app, s3_server, fresh_database, tmp_path):
+    """A bucket is backed up like a folder, object by object as stored (encrypted),
+    and restored into an empty bucket."""
+    import boto3
+
+    from app.files.store import S3Store
+    from tests.files.test_s3_store import BUCKET
+
+    app = make_app(FILE_STORE="s3://" + BUCKET, S3_ENDPOINT_URL=s3_server,
+                   BACKUP_DIR=str(tmp_path / "backups"))
+    world.build(app)
+    try:
+        with app.app_context():
+            store = file_store()
+            digests = sorted([store.put(b"quyet dinh tuyen dung"), store.put(b"bang tot nghiep")])
+            stored = {d: store.stored(d) for d in digests}
+            path, manifest = services.create_backup()
+            db.session.remove()
+        assert manifest["files"]["store"] == "s3" and manifest["files"]["included"]
+        assert manifest["files"]["objects"] == {
+            S3Store.object_name(d): hashlib.sha256(stored[d]).hexdigest() for d in digests}
+
+        boto3.client("s3", endpoint_url=s3_server).create_bucket(Bucket="hoso-restored")
+        target = fresh_database()
+        app.config["FILE_STORE"] = "s3://hoso-restored"
+        with app.app_context():
+            report = services.restore_backup(path, target, None, str(tmp_path / "ca.pem"),
+                                             str(tmp_path / "anchors.jsonl"))
+            restored = file_store()
+            assert report["problems"] == []
+            assert sorted(restored.digests()) == digests
+            assert {d: restored.stored(d) for d in digests} == stored
+            assert restored.get(digests[0]) in (b"quyet dinh tuyen dung", b"bang tot nghiep")
+            # the bucket is no longer empty: a second restore is refused
+            with pytest.raises(services.BackupError) as refused:
+                services.restore_backup(path, fresh_database(), None)
+            assert refused.value.code == "folder_not_empty"
+            db.session.remove()
+    finally:
+        reset_data(app)

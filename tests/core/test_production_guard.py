@@ -207,3 +207,34 @@ def test_the_test_apps_hash_cheaply_and_production_refuses_that(make_app):
     with pytest.raises(ProductionGuardError) as raised:
         make_app(CHEAP_HASH, HOSO_ENV="production", SIGNING_TRUST_FILE=PRODUCTION_TRUST)
     assert [reason for reason in raised.value.reasons if "FAB_PASSWORD_HASH_METHOD" in reason]
+
+
+def test_production_refuses_to_connect_as_a_superuser(make_app, database_url):
+    refusal = _refusal(make_app, DATABASE_URL=database_url)   # the suite's own: postgres
+    assert len(refusal.reasons) == 1
+    assert "postgres" in refusal.reasons[0] and "hoso_app" in refusal.reasons[0]
+
+
+def test_production_refuses_a_role_that_may_change_the_audit_log(make_app, database_url):
+    """Not a superuser, but granted UPDATE on the log: it could rewrite entries."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import app_role_url
+
+    role = "hoso_writer_%s" % uuid.uuid4().hex[:8]
+    owner = create_engine(config.normalize_database_url(database_url))
+    with owner.begin() as connection:
+        connection.execute(text("CREATE ROLE %s LOGIN" % role))
+        connection.execute(text("GRANT hoso_app TO %s" % role))
+        connection.execute(text("GRANT UPDATE ON audit_entry TO %s" % role))
+    try:
+        url = app_role_url(database_url).replace("hoso_app@", role + "@")
+        refusal = _refusal(make_app, DATABASE_URL=url)
+        assert len(refusal.reasons) == 1 and role in refusal.reasons[0]
+    finally:
+        with owner.begin() as connection:
+            connection.execute(text("REVOKE ALL ON audit_entry FROM %s" % role))
+            connection.execute(text("DROP ROLE %s" % role))
+        owner.dispose()

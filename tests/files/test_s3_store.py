@@ -106,7 +106,7 @@ def test_objects_in_the_bucket_are_encrypted_and_checked(make_app, s3_server):
         assert store.get(digest) == DOCUMENT
         # an object written before encryption reads, and `flask files encrypt` converts it
         clear = hashlib.sha256(b"an old scan " + PHRASE).hexdigest()
-        store.client.put_object(Bucket=BUCKET, Key=store._key(clear),
+        store.client.put_object(Bucket=BUCKET, Key=store.object_name(clear),
                                 Body=b"an old scan " + PHRASE)
         assert store.get(clear) == b"an old scan " + PHRASE
     runner = app.test_cli_runner()

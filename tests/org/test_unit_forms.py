@@ -82,7 +82,8 @@ def test_api_refuses_a_bad_code_in_vietnamese(app, province, client):
     shown = client.get("/api/v1/unit/%d" % unit_id).get_json()["result"]
     assert shown["code"] == "H62.03.04" and shown["unit_type"] == "chi_cuc"
     # a correction of the code keeps one period; a new code is a restructuring
-    response = client.put("/api/v1/unit/%d" % unit_id, json={"code": "H62.03.05"})
+    response = client.put("/api/v1/unit/%d" % unit_id,
+                          json={"code": "H62.03.05", "version": shown["version"]})
     assert response.status_code == 200
     with app.app_context():
         assert [c.code for c in db.session.scalars(
@@ -101,6 +102,8 @@ def test_correcting_a_closed_unit_is_refused(app, province, client):
                        [db.session.get(Unit, province.units["B"])],
                        services.Decision("QĐ 3", date(2025, 1, 1), date(2025, 1, 2)))
     login(client, "sonoivu", w.PASSWORD)
-    response = client.put("/api/v1/unit/%d" % province.units["B"], json={"name": "Sở Y tế 2"})
+    url = "/api/v1/unit/%d" % province.units["B"]
+    version = client.get(url).get_json()["result"]["version"]
+    response = client.put(url, json={"name": "Sở Y tế 2", "version": version})
     assert response.status_code == 422
     assert "đã đóng" in response.get_json()["message"]

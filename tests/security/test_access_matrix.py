@@ -138,6 +138,7 @@ AUDIT.update({
     ("ApprovalView.complete_external", "POST"): None,
     ("ApprovalView.delegation_list", "GET"): None,
     ("ApprovalView.delegate", "POST"): None,
+    ("ApprovalView.revoke_delegation", "POST"): None,
     ("ApprovalView.sign_export", "POST"): None,
     ("SigningView.verify_form", "GET"): None,
     ("SigningView.verify", "POST"): None,
@@ -160,6 +161,7 @@ TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.prepare_external": w.version_targets,
                        "ApprovalView.signatures": w.version_targets,
                        "ApprovalApi.verify_version": w.version_targets,
+                       "ApprovalView.revoke_delegation": lambda world, actor: world.delegations,
                        "RecordView.attachment": w.attachment_targets,
                        "RecordView.remove_attachment": w.attachment_targets}
 TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
@@ -177,6 +179,46 @@ def _record_targets_of(ids, actor):
     if actor in ids:
         targets["own"] = ids[actor]
     return targets
+
+
+def build_delegations(app, world):
+    """A delegation in A, in A1 and in B (world.delegations: target -> id), made
+    directly: nobody in the world heads a unit, so withdrawing one is refused
+    with a message and writes nothing."""
+    import datetime as dt
+
+    from app.approval.models import Delegation
+    from app.core import clock
+
+    today = clock.today()
+    with app.app_context():
+        rows = {target: Delegation(unit_id=world.units[unit], delegator_id=world.employees[by],
+                                   delegate_id=world.employees[to], valid_from=today,
+                                   valid_to=today + dt.timedelta(days=30),
+                                   document_number="1/UQ", document_sha256="0" * 64,
+                                   document_type="application/pdf", document_name="uq.pdf",
+                                   created_at=clock.now())
+                for target, unit, by, to in (("same_unit", "A", "thutruong", "giaovien"),
+                                             ("subtree", "A1", "thutruong", "giaovien_truong"),
+                                             ("other_unit", "B", "bacsi", "bacsi"))}
+        db.session.add_all(rows.values())
+        db.session.commit()
+        world.delegations = {target: row.id for target, row in rows.items()}
+        db.session.remove()
+
+
+def _unit_version(app, pk):
+    from app.org.models import Unit
+
+    with app.app_context():
+        unit = db.session.get(Unit, pk)
+        version = unit.version if unit is not None else None
+        db.session.remove()
+    return version
+
+
+# bodies of JSON requests that need more than {}: a unit's PUT names the version it read
+BODIES = {"UnitApi.put": lambda app, pk: {"version": _unit_version(app, pk)}}
 
 
 def build_notices(app, world):
@@ -238,7 +280,8 @@ def _requests(app, world, actor):
                     if method_name == "action_post":
                         kwargs["data"] = {"action": name, "rowid": [pk]}
                     elif http in ("PUT",) or (http == "POST" and isinstance(view, BaseApi)):
-                        kwargs["json"] = {}
+                        kwargs["json"] = (BODIES[rule.endpoint](app, pk)
+                                          if rule.endpoint in BODIES else {})
                     elif http == "POST":
                         kwargs["data"] = {}
                     yield {"endpoint": rule.endpoint, "http": http, "url": url, "kwargs": kwargs,
@@ -322,6 +365,7 @@ def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     world = w.build(app)
     w.build_records(app, world)
     build_notices(app, world)
+    build_delegations(app, world)
     profile = load_profile(app.config["PROVINCE_PROFILE"])
     client = app.test_client()
     if actor is not None:
