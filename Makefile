@@ -19,7 +19,7 @@ SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils softhsm2 
 S3RVER := .cache/s3rver/node_modules/.bin/s3rver
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench install install-dev system-deps migrate demo translations messages clean
+.PHONY: run serve test bench install install-dev system-deps migrate demo translations messages clean
 
 run: install translations
 	HOSO_ENV=development $(BIN)/flask db upgrade
@@ -27,6 +27,14 @@ run: install translations
 	HOSO_ENV=development $(BIN)/flask seed-demo
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
 	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
+
+# Production serving (docs/deploy.md): the release's deploy step (migrations as
+# DATABASE_OWNER_URL, roles, catalogs), then gunicorn with deploy/gunicorn.conf.py on
+# HOST:PORT. HOSO_ENV and the keys come from the environment (production unless told);
+# a local try on loopback: `HOSO_ENV=development make serve`.
+serve: install translations
+	$(BIN)/flask deploy
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # Two workers on this 2-core machine (pytest-xdist; each worker has its own database);
 # work stealing evens out the long access-matrix tests. The slowest 15 are printed.
@@ -38,10 +46,14 @@ $(S3RVER):
 	npm install --prefix .cache/s3rver --no-audit --no-fund --silent s3rver@3.7.1
 
 # Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped
-# lists, then approving 500 versions with signatures vs without.
-bench: install-dev system-deps
+# lists, approving 500 versions with signatures vs without, the record PDF rendered vs
+# rendered and signed twice, then the main pages served by gunicorn against their bare
+# queries and a 2-minute load test of 50 users (bench/http_bench.py).
+bench: install-dev system-deps translations
 	$(BIN)/python -m bench.scope_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.approval_bench $(APPROVAL_BENCH_ARGS)
+	$(BIN)/python -m bench.pdf_bench $(PDF_BENCH_ARGS)
+	$(BIN)/python -m bench.http_bench $(HTTP_BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

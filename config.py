@@ -27,8 +27,17 @@ ENVIRONMENTS = (DEVELOPMENT, PRODUCTION, TEST)
 ROLE_ADMIN = "Quản trị hệ thống"
 ROLE_PUBLIC = "Khách"
 
-# werkzeug's strong default (scrypt, n=2**15): about 0.1 s a hash, on purpose
-PASSWORD_HASH_METHOD = "scrypt"
+# Passwords: scrypt with N=2**15, r=8, p=1, pinned here rather than left to werkzeug's
+# default: 32 MiB and about 0.1-0.2 s a hash on this kind of server, slow for a guesser on
+# purpose. PASSWORD_HASH_CONCURRENCY caps the hashes computed at once in one process
+# (app/accounts/passwords.py), so a crowd signing in at once waits its turn instead of
+# taking 32 MiB each: a worker holds at most CONCURRENCY x 32 MiB for hashing.
+PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+# what FAB checks an unknown user name against (the same cost: failure and success take
+# as long); the hash of a password nobody has
+FAKE_PASSWORD_HASH = (
+    "scrypt:32768:8:1$TMeG5IrAj0ySzOQ2$864d3ccebfbaf8914b08b5739ac88f971d207ce4741775692bd"
+    "aacbda24d73aaa184a4d1352290c1fca559c79d4006641e692678d15ca6374f6e1f3333dc8bb5")
 
 
 def _flag(value, default=False):
@@ -138,6 +147,11 @@ def from_environ(environ=None):
         # test suite lowers it, through create_app's overrides; the production guard
         # refuses anything but this default.
         "FAB_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
+        "AUTH_DB_FAKE_PASSWORD_HASH_CHECK": FAKE_PASSWORD_HASH,
+        # hashes computed at once per process, and how long a sign-in waits for its turn
+        # before it is told the server is busy (503)
+        "PASSWORD_HASH_CONCURRENCY": int(env.get("PASSWORD_HASH_CONCURRENCY") or "2"),
+        "PASSWORD_HASH_WAIT_SECONDS": float(env.get("PASSWORD_HASH_WAIT_SECONDS") or "10"),
         # Tables come from migrations, never from create_all at start-up; roles
         # and permissions are synced explicitly (see app/application/roles_sync.py).
         "FAB_CREATE_DB": False,

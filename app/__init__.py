@@ -38,7 +38,7 @@ def create_app(overrides=None, environ=None):
 
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.accounts.security_manager import HoSoSecurityManager
-    from app.application import cli, errors, headers, register_hooks
+    from app.application import cli, errors, headers, health, register_hooks
     from app.application.guard import check_production_readiness
     from app.application.home import HoSoIndexView
     from app.application.menu import register_menu
@@ -62,6 +62,7 @@ def create_app(overrides=None, environ=None):
         cli.init_app(app)
         errors.init_app(app)
         headers.init_app(app)
+        health.init_app(app)
         check_production_readiness(app)
         sync_security_if_migrated(appbuilder)
     return app

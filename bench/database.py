@@ -5,12 +5,13 @@ import os
 from flask_migrate import upgrade
 
 from app import MIGRATIONS_DIR, create_app
+from app.extensions import db
 from bench.generate import generate
 from tests import pgserver
 
 
 @contextlib.contextmanager
-def province_database(n_units, n_employees, environ):
+def province_database(n_units, n_employees, environ, records=False):
     """TEST_DATABASE_URL's server (or a throwaway cluster as in the tests): a fresh
     database, migrated and filled by bench.generate; yields its URL and the apps'
     environment (``environ`` plus the URL)."""
@@ -25,7 +26,10 @@ def province_database(n_units, n_employees, environ):
         app = create_app(environ=environ)
         with app.app_context():
             upgrade(directory=MIGRATIONS_DIR)
-        generate(url, n_units, n_employees)
+            # nothing of this app holds a connection (or a lock) while the data goes in
+            db.session.remove()
+            db.engine.dispose()
+        generate(url, n_units, n_employees, records=records)
         yield url, environ
     finally:
         pgserver.drop_database(server, url)

@@ -1,13 +1,18 @@
 """A province-scale data set: an org tree and its employees.
 
     python -m bench.generate DATABASE_URL [--units 5000] [--employees 200000] [--seed 1]
+                                          [--records]
 
 The database must be migrated and empty of units and employees. Rows go in
 with PostgreSQL's COPY (or executemany elsewhere); ids are assigned here so
-that the materialized paths can be written in the same pass.
+that the materialized paths can be written in the same pass. With ``records``
+each person gets an approved record (version 1: the form's common fields, no
+sensitive part), as a province has once its records are entered.
 """
 import argparse
+import datetime
 import io
+import json
 import random
 
 from sqlalchemy import create_engine, text
@@ -73,6 +78,32 @@ def build_employees(n_employees, units, rng):
         yield (i, name, rng.choice(CATEGORIES), unit, "dang_cong_tac", fold(name))
 
 
+# an approved record's content (canonical strings), without its sensitive part
+RECORD_FIELDS = {
+    "gioi_tinh": "nu", "ngay_sinh": "1985-09-05", "noi_sinh": "Xã Tam Dương",
+    "que_quan_xa": "Xã Tam Dương", "que_quan_tinh": "25", "dan_toc": "01", "ton_giao": "00",
+    "noi_o": "Phường Vĩnh Yên", "giao_duc_pho_thong": "12/12",
+    "trinh_do_chuyen_mon": "DH"}
+
+
+RECORD_COLUMNS = ["employee_id", "number", "status", "content", "lock", "completeness",
+                  "created_at", "updated_at", "decided_at"]
+
+
+def build_records(employees, rng):
+    """One approved version per person: (employee_id, number, status, content, lock,
+    completeness, created_at, updated_at, decided_at)."""
+    moment = datetime.datetime(2026, 10, 28, 9, tzinfo=datetime.timezone.utc).isoformat()
+    for employee in employees:
+        fields = dict(RECORD_FIELDS, ho_ten=employee[1],
+                      gioi_tinh=rng.choice(("nam", "nu")),
+                      ngay_sinh="%04d-%02d-%02d" % (rng.randint(1966, 2003), rng.randint(1, 12),
+                                                    rng.randint(1, 28)))
+        content = json.dumps({"schema": 1, "fields": fields, "tables": {}},
+                             ensure_ascii=False, sort_keys=True)
+        yield (employee[0], 1, "approved", content, 0, 60, moment, moment, moment)
+
+
 def _copy(connection, table, columns, rows):
     buffer = io.StringIO()
     for row in rows:
@@ -83,7 +114,7 @@ def _copy(connection, table, columns, rows):
     cursor.copy_expert("COPY %s (%s) FROM STDIN" % (table, ", ".join(columns)), buffer)
 
 
-def generate(database_url, n_units=5000, n_employees=200000, seed=1):
+def generate(database_url, n_units=5000, n_employees=200000, seed=1, records=False):
     rng = random.Random(seed)
     units = build_tree(n_units, rng)
     employees = list(build_employees(n_employees, units, rng))
@@ -98,6 +129,8 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1):
     placements = [(e[0], e[3]) for e in employees]
     units = [u[:5] + (u[5], fold(u[1])) for u in units]
     unit_columns += ["unit_type", "search_name"]
+    if records and engine.dialect.name != "postgresql":
+        raise ValueError("records are generated on PostgreSQL only")
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             _copy(connection, "org_unit", unit_columns, units)
@@ -107,6 +140,9 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1):
             connection.execute(text("SELECT setval('org_unit_id_seq', :n)"), {"n": len(units)})
             connection.execute(text("SELECT setval('employee_id_seq', :n)"),
                                {"n": len(employees)})
+            if records:
+                _copy(connection, "record_version", RECORD_COLUMNS,
+                      build_records(employees, rng))
         else:
             for table, columns, rows in (("org_unit", unit_columns, units),
                                          ("org_unit_state", state_columns, states),
@@ -123,6 +159,8 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1):
             connection.execute(text("VACUUM ANALYZE employee"))
             connection.execute(text("VACUUM ANALYZE org_unit_state"))
             connection.execute(text("VACUUM ANALYZE employee_placement"))
+            if records:
+                connection.execute(text("VACUUM ANALYZE record_version"))
             # write the load out now rather than during the measurements (a
             # superuser's or pg_checkpoint's right; without it the bench is noisier)
             try:
@@ -139,8 +177,11 @@ def main():
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--employees", type=int, default=200000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--records", action="store_true",
+                        help="an approved record for each person")
     args = parser.parse_args()
-    units, employees = generate(args.database_url, args.units, args.employees, args.seed)
+    units, employees = generate(args.database_url, args.units, args.employees, args.seed,
+                                args.records)
     print("%d units, %d employees" % (len(units), employees))
 
 

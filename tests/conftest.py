@@ -44,10 +44,14 @@ def pg_server_url():
     global _cluster
     url = os.environ.get("TEST_DATABASE_URL", pgserver.DEFAULT_SERVER_URL)
     if pgserver.server_answers(url):
+        pgserver.ensure_role(url, APP_ROLE)
         yield url
         return
     _cluster = pgserver.ThrowawayCluster().start()
     try:
+        # what a deployment does once per server (docs/security.md); the migration
+        # grants the role its rights in each database
+        pgserver.ensure_role(_cluster.url, APP_ROLE)
         yield _cluster.url
     finally:
         _cluster.stop()
@@ -147,7 +151,9 @@ def soft_token(tmp_path_factory):
 # Test accounts are hashed with one round of PBKDF2 instead of scrypt (~0.1 s a hash);
 # only the tests set this, through create_app's overrides (the guard refuses it in
 # production: tests/core/test_production_guard.py).
-CHEAP_HASH = {"FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+CHEAP_HASH = {"FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+              # what an unknown user name is checked against, as cheap
+              "AUTH_DB_FAKE_PASSWORD_HASH_CHECK": "pbkdf2:sha256:1$hoso$5e5a3b3b0d8e"}
 # Apps built in this run, by their settings: building one (FAB's views, the role sync)
 # takes about a second, so every test asking for the same settings gets the same app.
 # A production app is always built anew: building it is what the guard tests test.

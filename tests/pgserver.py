@@ -16,7 +16,7 @@ import time
 import uuid
 
 import psycopg2
-from psycopg2 import sql
+from psycopg2 import errors, sql
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -122,6 +122,23 @@ def create_database(server_url, prefix="hoso_test"):
                     .format(sql.Identifier(name)))
     conn.close()
     return _with_database(server_url, name)
+
+
+def ensure_role(server_url, role):
+    """A login role on the server, made when missing (roles are the server's, shared by
+    every database on it); another process making it at the same moment is fine."""
+    conn = psycopg2.connect(server_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if cur.fetchone() is None:
+                try:
+                    cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+                except (errors.DuplicateObject, errors.UniqueViolation):
+                    pass
+    finally:
+        conn.close()
 
 
 def drop_database(server_url, database_url):

@@ -4,10 +4,13 @@ the first sign-in changes them."""
 import re
 import secrets
 import string
+import threading
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.security import generate_password_hash
+from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.policy.profiles import rule
 
@@ -40,11 +43,49 @@ def temporary_password():
             return candidate
 
 
+# one semaphore per configured concurrency, shared by the process's threads
+_SLOTS = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+class HashingBusy(ServiceUnavailable):
+    """Every hashing slot stayed taken for PASSWORD_HASH_WAIT_SECONDS: the 503 page."""
+
+
+def _slots():
+    size = max(1, int(current_app.config.get("PASSWORD_HASH_CONCURRENCY", 2)))
+    with _SLOTS_LOCK:
+        if size not in _SLOTS:
+            _SLOTS[size] = threading.BoundedSemaphore(size)
+        return _SLOTS[size]
+
+
+@contextmanager
+def hashing_slot():
+    """Compute a password hash only with one of the process's few slots (each scrypt
+    hash holds 32 MiB while it runs): a crowd of sign-ins queues here instead of
+    exhausting memory, and past the wait is answered 503."""
+    slots = _slots()
+    if not slots.acquire(timeout=current_app.config.get("PASSWORD_HASH_WAIT_SECONDS", 10)):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        slots.release()
+
+
 def hash_password(password):
     """The stored hash of a password, by the configured method (FAB's add_user
-    reads the same setting)."""
-    return generate_password_hash(password,
-                                  method=current_app.config["FAB_PASSWORD_HASH_METHOD"])
+    reads the same setting), in a hashing slot."""
+    with hashing_slot():
+        return generate_password_hash(password,
+                                      method=current_app.config["FAB_PASSWORD_HASH_METHOD"])
+
+
+def password_matches(stored_hash, password):
+    """Whether ``password`` is the one ``stored_hash`` was made from, in a hashing slot."""
+    with hashing_slot():
+        return check_password_hash(stored_hash or "", password or "")
 
 
 def first_sign_in_changes_password():

@@ -11,23 +11,121 @@ token whose generation is not the account's current one no longer signs anyone i
 (logout, a password change or reset, a lock, a revocation and new roles raise it).
 Sign-ins are rate-limited per account and per address (failures only), and every
 refused sign-in is audited, unknown user names included.
+
+Permission checks are answered from memory: the roles are a fixed table in code
+(app.security.roles), so the permissions of a set of roles are read once per process
+and kept (``_GRANTED``) until the role sync says they changed (see
+``permissions_changed``).
 """
+import threading
+import time
+
 from flask import (
     current_app, flash, g, has_request_context, jsonify, redirect, request, session, url_for,
 )
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Account
+from app.accounts.passwords import hashing_slot
 from app.security import roles
 
 # the key of the session generation in the browser's session and in API tokens
 SESSION_GENERATION_KEY = "_hoso_generation"
 TOKEN_GENERATION_CLAIM = "hoso_generation"
 LOGIN_KEYS = ("_user_id", "_fresh", "_id", SESSION_GENERATION_KEY)
+
+# How long a process answers permission checks from memory before it asks the database
+# (one aggregate over the few hundred rows of ab_permission_view_role) whether another
+# process changed the roles since. The role sync of this process forgets at once
+# (permissions_changed); another process's sync (a deploy's `flask deploy`, `flask
+# sync-roles`) is seen within this time. Roles change only with a release of the code,
+# which restarts the workers anyway, so a few seconds' lag costs nothing, while a check
+# per request would cost a statement per page. A user's roles are part of the key: an
+# officer giving an account new roles takes effect on its next request.
+PERMISSIONS_RECHECK_SECONDS = 30
+
+
+class _GrantedPermissions:
+    """{database: {frozenset(role ids): frozenset((permission, view))}}, for the process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._databases = {}    # database URL -> _Snapshot
+        self._generation = 0    # raised by forget(): what was being loaded is not kept
+
+    def forget(self):
+        with self._lock:
+            self._databases = {}
+            self._generation += 1
+
+    def granted(self, sm, role_ids):
+        if not role_ids:
+            return frozenset()
+        session = sm.session
+        url = session.get_bind().url
+        generation = self._generation
+        snapshot = self._databases.get(url)
+        now = time.monotonic()
+        if snapshot is None or now - snapshot.checked_at >= PERMISSIONS_RECHECK_SECONDS:
+            stamp = _roles_stamp(sm)
+            if snapshot is None or snapshot.stamp != stamp:
+                snapshot = _Snapshot(stamp)
+            snapshot.checked_at = now
+            with self._lock:
+                if generation == self._generation:
+                    self._databases[url] = snapshot
+        found = snapshot.by_roles.get(role_ids)
+        if found is None:
+            found = _load_granted(sm, role_ids)
+            with self._lock:
+                if generation == self._generation:
+                    snapshot.by_roles[role_ids] = found
+        return found
+
+
+class _Snapshot:
+    def __init__(self, stamp):
+        self.stamp = stamp
+        self.checked_at = 0.0
+        self.by_roles = {}
+
+
+def _roles_stamp(sm):
+    """What changes whenever a role's permissions change: the rows of the roles'
+    permissions counted and summed (new rows take new ids from a sequence)."""
+    granted = assoc_permissionview_role.c
+    return tuple(sm.session.execute(select(
+        func.count(), func.coalesce(func.max(granted.id), 0),
+        func.coalesce(func.sum(granted.permission_view_id), 0),
+        func.coalesce(func.sum(granted.role_id * granted.permission_view_id), 0))).one())
+
+
+def _load_granted(sm, role_ids):
+    """The (permission, view) pairs the roles grant, in one statement."""
+    granted = assoc_permissionview_role.c
+    pv, permission, view = sm.permissionview_model, sm.permission_model, sm.viewmenu_model
+    return frozenset(sm.session.execute(
+        select(permission.name, view.name).select_from(pv)
+        .join(permission, pv.permission_id == permission.id)
+        .join(view, pv.view_menu_id == view.id)
+        .join(assoc_permissionview_role, granted.permission_view_id == pv.id)
+        .where(granted.role_id.in_(sorted(role_ids)))).all())
+
+
+_GRANTED = _GrantedPermissions()
+
+
+def permissions_changed():
+    """The role sync's hook (app.application.roles_sync calls it after committing):
+    every permission this process keeps in memory is read again."""
+    _GRANTED.forget()
 
 
 def keep_session(generation):
@@ -91,7 +189,9 @@ class HoSoSecurityManager(SecurityManager):
 
     def auth_user_db(self, username, password):
         g.hoso_sign_in_counted = False
-        user = super().auth_user_db(username, password)
+        # FAB hashes once per attempt (the fake hash for an unknown name too): in a slot
+        with hashing_slot():
+            user = super().auth_user_db(username, password)
         if user is None:
             g.hoso_sign_in_failed = True
             if not g.hoso_sign_in_counted:
@@ -160,21 +260,34 @@ class HoSoSecurityManager(SecurityManager):
                 return False
         return super().has_access(permission_name, view_name)
 
+    def get_user_by_id(self, pk):
+        """The account with its roles, groups and unit in one statement: every request
+        asks for the roles (the permission checks) and the unit (row scope)."""
+        return self.session.execute(
+            select(Account).where(Account.id == pk).options(
+                joinedload(Account.roles), joinedload(Account.groups),
+                joinedload(Account.unit))).unique().scalar_one_or_none()
+
     def _has_view_access(self, user, permission_name, view_name):
         """FAB asks the database once per check, and a page's menu makes dozens of
-        checks: within a request, the roles' permissions are read once (one query
-        per role) and every check after that is a look-up."""
-        if not has_request_context():
-            return super()._has_view_access(user, permission_name, view_name)
+        checks: the permissions of a set of roles are read once per process and
+        answered from memory after that (``_GRANTED``)."""
         roles_of_user = self.get_user_roles(user)
-        key = tuple(sorted(role.id for role in roles_of_user))
-        cache = g.setdefault("hoso_permissions", {})
-        if key not in cache:
-            granted = set()
-            for role in roles_of_user:
-                granted |= self.get_role_permissions(role)
-            cache[key] = frozenset(granted)
-        return (permission_name, view_name) in cache[key]
+        if any(role.name in self.builtin_roles for role in roles_of_user):
+            return super()._has_view_access(user, permission_name, view_name)
+        return (permission_name, view_name) in self._granted(roles_of_user)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
+        """The menu entries (FAB's menu API) from the same memory."""
+        roles_of_user = [self.get_public_role()] if user is None else self.get_user_roles(user)
+        if any(role.name in self.builtin_roles for role in roles_of_user):
+            return super()._get_user_permission_view_menus(user, permission_name,
+                                                           view_menus_name)
+        granted = self._granted(roles_of_user)
+        return {name for name in view_menus_name if (permission_name, name) in granted}
+
+    def _granted(self, roles_of_user):
+        return _GRANTED.granted(self, frozenset(role.id for role in roles_of_user))
 
     def update_user_auth_stat(self, user, success=True):
         from app.accounts.sign_in import register_sign_in

@@ -11,14 +11,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
 
 from app.accounts.models import (
     KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, STATUS_ACTIVE, STATUS_LOCKED,
     STATUS_REVOKED, Account,
 )
 from app.accounts.passwords import (
-    first_sign_in_changes_password, hash_password, password_problems, temporary_password,
+    first_sign_in_changes_password, hash_password, password_matches, password_problems,
+    temporary_password,
 )
 from app.audit import services as audit
 from app.core import clock
@@ -408,11 +408,11 @@ def assign_roles(actor, account, role_names):
 
 @_atomic
 def change_own_password(account, current_password, new_password, confirm_password):
-    if not check_password_hash(account.password or "", current_password or ""):
+    if not password_matches(account.password, current_password):
         _fail(_("The current password is not correct."), "current_password")
     if new_password != confirm_password:
         _fail(_("The two new passwords differ."), "confirm_password")
-    if check_password_hash(account.password or "", new_password or ""):
+    if password_matches(account.password, new_password):
         _fail(_("The new password must differ from the current one."), "new_password")
     _check_password(new_password, account.username, "new_password")
     account.password = hash_password(new_password)

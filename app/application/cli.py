@@ -1,5 +1,5 @@
-"""The application's commands: `flask sync-roles` and `flask seed-demo` here, and
-each domain's own (``<domain>/cli.py``: `flask accounts`, `flask audit`,
+"""The application's commands: `flask deploy`, `flask sync-roles` and `flask seed-demo`
+here, and each domain's own (``<domain>/cli.py``: `flask accounts`, `flask audit`,
 `flask catalogs`, `flask approval`, `flask signing`), registered by ``init_app``."""
 import click
 from flask import current_app
@@ -8,7 +8,34 @@ from flask_babel import gettext as _
 
 import config
 from app.application import demo
-from app.application.roles_sync import security_tables_exist, sync_security
+from app.application.roles_sync import (security_tables_exist, startup_lock, sync_security,
+                                        sync_security_if_needed)
+from app.extensions import db
+
+
+@click.command("deploy")
+@with_appcontext
+def deploy_command():
+    """Each release, before the web processes start: migrate the schema (as
+    DATABASE_OWNER_URL when set), sync the roles, load the shipped catalogs.
+    Idempotent; one deploy (or starting process) at a time."""
+    from flask_migrate import upgrade
+
+    from app.catalogs.services import load_shipped
+
+    appbuilder = current_app.appbuilder
+    db.session.remove()
+    with startup_lock():
+        upgrade()
+        click.echo(_("The database is at the newest migration."))
+        sync_security_if_needed(appbuilder, lock=False)
+        click.echo(_("Roles and permissions are in sync."))
+        added = load_shipped()
+        db.session.remove()
+    for name, count in added.items():
+        if count:
+            click.echo("  %-24s +%d" % (name, count))
+    click.echo(_("Catalogs loaded: %(n)d entries added.", n=sum(added.values())))
 
 
 @click.command("sync-roles")
@@ -51,5 +78,6 @@ def init_app(app):
     for domain_cli in (accounts_cli, approval_cli, audit_cli, backup_cli, catalogs_cli,
                        files_cli):
         domain_cli.init_app(app)
+    app.cli.add_command(deploy_command)
     app.cli.add_command(sync_roles_command)
     app.cli.add_command(seed_demo_command)

@@ -26,6 +26,9 @@ MESSAGES = {
           lambda: _("Too many failed sign-ins; wait a minute and try again.")),
     500: (lambda: _("System error"), lambda: _("Something went wrong; nothing was saved. "
                                                "Please try again or tell the administrator.")),
+    # many sign-ins at once: each waits for a password-hashing slot (accounts.passwords)
+    503: (lambda: _("System busy"), lambda: _("The system is busy; nothing was saved. Please "
+                                              "try again in a moment.")),
 }
 
 

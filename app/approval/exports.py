@@ -41,22 +41,11 @@ def sign_record(actor, employee, signer):
 
 
 def _sign_record(actor, employee, version, signer, seal):
-    body, spots = record_pdf.record_pdf_with_spots(
-        records.read_content(version), catalog_name=records.catalog_namer(),
-        title_note=SIGNED_NOTE)
-    page, x1, y1, x2, y2 = spots["authority"]
-    middle = (y1 + y2) / 2
     when = clock.now()
-    unit_name = employee.unit.name
     try:
-        signed = sign_pdf(body, signer, field_name=AUTHORITY_FIELD,
-                          reason="Xác nhận sơ yếu lý lịch", location=unit_name,
-                          box_lines=box_lines_for(signer.signer_name, when, role=AUTHORITY_ROLE),
-                          page=page, box=(x1, middle + 1, x2, y2), signed_at=when)
-        sealed = sign_pdf(signed, seal, field_name=SEAL_FIELD,
-                          reason="Chữ ký số của cơ quan", location=unit_name,
-                          box_lines=box_lines_for(seal.signer_name, when, role=SEAL_ROLE),
-                          page=page, box=(x1, y1, x2, middle - 1), signed_at=when)
+        sealed = signed_record_pdf(records.read_content(version), signer, seal,
+                                   location=employee.unit.name, when=when,
+                                   catalog_name=records.catalog_namer())
     except SigningError as error:
         raise DomainError(str(error)) from None
     export = SignedExport(employee_id=employee.id, version_id=version.id,
@@ -69,6 +58,24 @@ def _sign_record(actor, employee, version, signer, seal):
                  details={"employee_id": employee.id, "number": version.number,
                           "sha256": export.sha256})
     return export
+
+
+def signed_record_pdf(content, signer, seal, *, location, when, catalog_name=None):
+    """The record's PDF signed by ``signer`` and then by ``seal``, both boxes under
+    "Thủ trưởng cơ quan": the render and the two signatures of an export, without the
+    database (bench/pdf_bench.py measures this)."""
+    body, spots = record_pdf.record_pdf_with_spots(content, catalog_name=catalog_name,
+                                                   title_note=SIGNED_NOTE)
+    page, x1, y1, x2, y2 = spots["authority"]
+    middle = (y1 + y2) / 2
+    signed = sign_pdf(body, signer, field_name=AUTHORITY_FIELD,
+                      reason="Xác nhận sơ yếu lý lịch", location=location,
+                      box_lines=box_lines_for(signer.signer_name, when, role=AUTHORITY_ROLE),
+                      page=page, box=(x1, middle + 1, x2, y2), signed_at=when)
+    return sign_pdf(signed, seal, field_name=SEAL_FIELD,
+                    reason="Chữ ký số của cơ quan", location=location,
+                    box_lines=box_lines_for(seal.signer_name, when, role=SEAL_ROLE),
+                    page=page, box=(x1, y1, x2, middle - 1), signed_at=when)
 
 
 def latest(employee):

@@ -8,6 +8,7 @@ record keys. Only the CAs in ``SIGNING_TRUST_FILE`` are trusted.
 """
 import datetime
 import os
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -212,6 +213,19 @@ def signer_for(credential, pin):
                          details={"kind": credential.kind, "failures": failures + 1})
             db.session.commit()
         raise DomainError(str(error)) from None
+
+
+@contextmanager
+def unlocked(credential, pin):
+    """The credential's key unlocked with the PIN (`signer_for`) for one block: a
+    request, or a batch (`services.approve_many` enters it once for all its versions).
+    The key file is opened, or the token session started, once, when the block
+    starts, and let go of when it ends."""
+    signer = signer_for(credential, pin)
+    try:
+        yield signer
+    finally:
+        signer.close()
 
 
 def seal_credential(unit):

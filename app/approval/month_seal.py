@@ -28,6 +28,7 @@ from app.approval.models import STEP_UNIT, Approval, MonthSeal
 from app.audit import services as audit
 from app.core import clock, crypto
 from app.core.exceptions import DomainError
+from app.core.rendering import PDF_RENDER_LOCK
 from app.core.transactions import atomic
 from app.extensions import db
 from app.files.store import file_store
@@ -229,50 +230,52 @@ def _anchor_text(anchor):
 
 def _list_pdf(doc):
     """The printed list; returns (bytes, where the signature goes)."""
-    record_pdf.register_fonts()
-    styles = record_pdf.paragraph_styles()
-    cell = styles["cell"]
-    story = [Paragraph(escape(doc["unit"]["name"]), styles["centred"]),
-             Paragraph("BẢNG TỔNG HỢP THAY ĐỔI ĐÃ PHÊ DUYỆT THÁNG %s" % "/".join(
-                 reversed(doc["month"].split("-"))), styles["title"]),
-             Paragraph(escape("Mã băm bảng tháng trước: %s" % (
-                 doc["previous_seal_sha256"] or "— (tháng đầu tiên)")), styles["note"]),
-             Paragraph(escape(_anchor_text(doc.get("audit_anchor"))), styles["note"]),
-             Spacer(0, 0.4 * cm)]
-    rows = [[Paragraph("<b>%s</b>" % h, cell) for h in
-             ("STT", "Họ và tên · phiên bản", "Mục", "Giá trị cũ", "Giá trị mới")]]
-    number = 0
-    for entry in doc["entries"]:
-        number += 1
-        who = "%s · phiên bản %d" % (entry["name"], entry["version"])
-        for change in entry["changes"] or [{"field": "", "old": None, "new": None}]:
-            rows.append([Paragraph(str(number), cell), Paragraph(escape(who), cell),
-                         Paragraph(escape(_label(change) if change.get("field") != "" else
-                                          "(không đổi nội dung)"), cell),
-                         Paragraph(escape(_value_text(change["old"])), cell),
-                         Paragraph(escape(_value_text(change["new"])), cell)])
-            who = ""
-        if entry["attachments"]:
-            rows.append(["", "", Paragraph("Tài liệu (SHA-256)", cell),
-                         Paragraph(escape(", ".join(entry["attachments"])), cell), ""])
-    if number == 0:
-        rows.append(["", Paragraph("Không có thay đổi nào được phê duyệt trong tháng.", cell),
-                     "", "", ""])
-    widths = [1.0 * cm, 4.2 * cm, 3.8 * cm, 4.0 * cm, 4.0 * cm]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#777777"),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    spots = {}
-    story += [table, Spacer(0, 0.6 * cm),
-              Paragraph(escape("Danh sách máy đọc được đính kèm trong tệp: " + LIST_NAME % doc[
-                  "month"]), styles["note"]),
-              Spacer(0, 0.4 * cm),
-              Table([["", record_pdf.SignatureSpot("head", spots, 8 * cm, 2.4 * cm)]],
-                    colWidths=[9 * cm, 8.5 * cm])]
-    output = io.BytesIO()
-    SimpleDocTemplate(output, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm,
-                      topMargin=2 * cm, bottomMargin=2 * cm,
-                      title="Bảng tổng hợp %s" % doc["month"]).build(story)
+    # the registered fonts are shared by every thread of the process (app/core/rendering.py)
+    with PDF_RENDER_LOCK:
+        record_pdf.register_fonts()
+        styles = record_pdf.paragraph_styles()
+        cell = styles["cell"]
+        story = [Paragraph(escape(doc["unit"]["name"]), styles["centred"]),
+                 Paragraph("BẢNG TỔNG HỢP THAY ĐỔI ĐÃ PHÊ DUYỆT THÁNG %s" % "/".join(
+                     reversed(doc["month"].split("-"))), styles["title"]),
+                 Paragraph(escape("Mã băm bảng tháng trước: %s" % (
+                     doc["previous_seal_sha256"] or "— (tháng đầu tiên)")), styles["note"]),
+                 Paragraph(escape(_anchor_text(doc.get("audit_anchor"))), styles["note"]),
+                 Spacer(0, 0.4 * cm)]
+        rows = [[Paragraph("<b>%s</b>" % h, cell) for h in
+                 ("STT", "Họ và tên · phiên bản", "Mục", "Giá trị cũ", "Giá trị mới")]]
+        number = 0
+        for entry in doc["entries"]:
+            number += 1
+            who = "%s · phiên bản %d" % (entry["name"], entry["version"])
+            for change in entry["changes"] or [{"field": "", "old": None, "new": None}]:
+                rows.append([Paragraph(str(number), cell), Paragraph(escape(who), cell),
+                             Paragraph(escape(_label(change) if change.get("field") != "" else
+                                              "(không đổi nội dung)"), cell),
+                             Paragraph(escape(_value_text(change["old"])), cell),
+                             Paragraph(escape(_value_text(change["new"])), cell)])
+                who = ""
+            if entry["attachments"]:
+                rows.append(["", "", Paragraph("Tài liệu (SHA-256)", cell),
+                             Paragraph(escape(", ".join(entry["attachments"])), cell), ""])
+        if number == 0:
+            rows.append(["", Paragraph("Không có thay đổi nào được phê duyệt trong tháng.", cell),
+                         "", "", ""])
+        widths = [1.0 * cm, 4.2 * cm, 3.8 * cm, 4.0 * cm, 4.0 * cm]
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#777777"),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        spots = {}
+        story += [table, Spacer(0, 0.6 * cm),
+                  Paragraph(escape("Danh sách máy đọc được đính kèm trong tệp: " + LIST_NAME % doc[
+                      "month"]), styles["note"]),
+                  Spacer(0, 0.4 * cm),
+                  Table([["", record_pdf.SignatureSpot("head", spots, 8 * cm, 2.4 * cm)]],
+                        colWidths=[9 * cm, 8.5 * cm])]
+        output = io.BytesIO()
+        SimpleDocTemplate(output, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm,
+                          topMargin=2 * cm, bottomMargin=2 * cm,
+                          title="Bảng tổng hợp %s" % doc["month"]).build(story)
     return output.getvalue(), spots["head"]
 
 

@@ -9,9 +9,13 @@ The records sit below the approval layer (docs/architecture.md): the person's
 page shows the approval panel and the signed copy through the hooks of
 app/records/queries.py, which ``register_hooks`` fills at start-up.
 """
+from sqlalchemy import select
+
 from app.approval import delegations, exports, keys, month_seal, services, window
 from app.audit import services as audit
+from app.core.transactions import commit_read
 from app.extensions import db
+from app.org.models import Employee, Unit
 from app.records import attachments
 from app.records import queries as record_queries
 from app.records import services as records
@@ -27,14 +31,33 @@ def queue_page(actor):
     """The head's queue (or, for Sở Nội vụ, the versions awaiting the second step)
     with the window's banner; the listing is audited and committed."""
     second_step = _may(actor, "second_step") and services.second_step_required()
-    entries = services.queue(actor, second_step=second_step)
+    entries = queue(actor, second_step=second_step)
     audit.record("approval.queue", object_type="RecordVersion",
                  details={"count": len(entries), "second_step": second_step})
-    db.session.commit()
+    commit_read()
     return {"entries": entries, "second_step": second_step, "window": window.current(),
             "in_window": window.in_window(),
             "may_approve": _may(actor, "approve") or second_step,
             "headed_units": delegations.units_headed(actor)}
+
+
+def queue(actor, second_step=False):
+    """``services.queue``, with the second step's people and units loaded in two
+    statements (the page shows both)."""
+    entries = services.queue(actor, second_step=second_step)
+    if second_step:
+        _load_people(entry.version for entry in entries)
+    return entries
+
+
+def _load_people(versions):
+    """The versions' employees and their units, in two statements (the queue shows
+    both)."""
+    ids = {version.employee_id for version in versions}
+    if ids:
+        employees = db.session.scalars(select(Employee).where(Employee.id.in_(sorted(ids)))).all()
+        unit_ids = sorted({employee.unit_id for employee in employees})
+        db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all()
 
 
 def review_page(actor, version):
@@ -46,7 +69,7 @@ def review_page(actor, version):
     base = approved if approved is not None and approved.id != version.id else None
     changes = records.diff(records.read_content(base), records.read_content(version))
     records.audit_read(version, "record.read")
-    db.session.commit()
+    commit_read()
     return {"employee": employee, "changes": changes,
             "documents": attachments.of_versions([version]),
             "authority": services.authority_for(actor, version),
@@ -59,7 +82,7 @@ def checked_signatures(version):
     and the API); the check is audited and committed."""
     verdicts = services.verdicts(version)
     services.audit_verify(version)
-    db.session.commit()
+    commit_read()
     return verdicts
 
 
@@ -76,7 +99,7 @@ def sealed_list(unit, month):
     if seal is None:
         return None
     audit.record("approval.seal_read", seal, unit_id=unit.id, details={"month": seal.month})
-    db.session.commit()
+    commit_read()
     return seal, month_seal.content_of(seal)
 
 

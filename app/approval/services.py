@@ -14,6 +14,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.approval import authority as authorities
 from app.approval import canonical, keys, window
@@ -32,7 +33,7 @@ from app.org.models import Employee
 from app.records.models import APPROVED, SUBMITTED, RecordVersion
 from app.security import roles, scope
 from app.signing import pki
-from app.signing.cms import sign_detached, verify_detached
+from app.signing.cms import detached_signer, sign_detached, verify_detached
 from app.signing.pdf import verify_pdf
 from app.signing.providers import SigningError
 
@@ -48,9 +49,12 @@ def second_step_required():
 # --- who may ------------------------------------------------------------------------------
 
 def _locked(version_id):
-    """The version, its row locked until the transaction ends (re-read, not cached)."""
+    """The version, its row locked until the transaction ends (re-read, not cached),
+    with its person read in the same statement (their row is not locked)."""
     version = db.session.scalar(select(RecordVersion).where(RecordVersion.id == version_id)
-                                .with_for_update().execution_options(populate_existing=True))
+                                .options(joinedload(RecordVersion.employee))
+                                .with_for_update(of=RecordVersion)
+                                .execution_options(populate_existing=True))
     if version is None:
         raise ApprovalRefused(_("This version does not exist."))
     return version
@@ -69,23 +73,35 @@ def _approver_name(account_id):
     return " ".join(filter(None, [account.last_name, account.first_name])) if account else "?"
 
 
-def authority_for(actor, version):
-    """The actor's Authority over the version's record, or None."""
+# "look the actor's own employee up": a batch reads it once and passes its id along
+LOOK_UP = object()
+
+
+def _own_employee_id(actor, approver_id=LOOK_UP):
+    if approver_id is not LOOK_UP:
+        return approver_id
     me = records.own_employee(actor)
-    if me is None or version.employee.account_id == actor.id:
+    return me.id if me is not None else None
+
+
+def authority_for(actor, version, approver_id=LOOK_UP):
+    """The actor's Authority over the version's record, or None. ``approver_id``:
+    the actor's own employee id (or None: they have none), when already known."""
+    approver_id = _own_employee_id(actor, approver_id)
+    if approver_id is None or version.employee.account_id == actor.id:
         return None
     if not scope.allows(actor, "approve", version.employee):
         return None
-    return authorities.authority_of(me.id, version.employee)
+    return authorities.authority_of(approver_id, version.employee)
 
 
-def _require_unit_step(actor, version):
+def _require_unit_step(actor, version, approver_id=LOOK_UP):
     if version.status != SUBMITTED:
         raise ApprovalRefused(_decided_message(version) if version.decided_by else
                               _("Only a submitted version can be approved or rejected."))
     if version.employee.account_id == actor.id:
         raise ApprovalRefused(_("Nobody approves their own record."))
-    found = authority_for(actor, version)
+    found = authority_for(actor, version, approver_id)
     if found is None:
         raise ApprovalRefused(_("You are not the approver of this record: it is approved by "
                                 "the head of the person's unit, a deputy for the head's own "
@@ -126,12 +142,11 @@ def ready_for_sync(version):
 # --- approving ----------------------------------------------------------------------------
 
 def _record_signature(actor, version, step, basis, cms_der, certificate, provider, data,
-                      delegation_id=None, unit_id=None):
-    me = records.own_employee(actor)
+                      delegation_id=None, unit_id=None, approver_id=LOOK_UP):
     approval = Approval(
         version_id=version.id, step=step, unit_id=unit_id, basis=basis,
         approver_account_id=actor.id,
-        approver_employee_id=me.id if me else None, delegation_id=delegation_id,
+        approver_employee_id=_own_employee_id(actor, approver_id), delegation_id=delegation_id,
         provider=provider, canonical_format=canonical.FORMAT,
         canonical_sha256=canonical.sha256(data), cms=cms_der,
         signer_name=pki.subject_name(certificate),
@@ -155,28 +170,30 @@ def _sign(signer, data):
 
 
 @atomic
-def approve(actor, version_id, signer, provider):
+def approve(actor, version_id, signer, provider, *, approver_id=LOOK_UP):
     """Approve one submitted version with ``signer`` (an unlocked key); one
-    transaction. Returns the Approval."""
+    transaction. Returns the Approval. ``approver_id``: the actor's own employee id
+    when the caller has read it (a batch, once for all its versions)."""
     version = _locked(version_id)
-    found = _require_unit_step(actor, version)
+    found = _require_unit_step(actor, version, approver_id)
     data = canonical.canonical_bytes(version)
     approval = _record_signature(actor, version, STEP_UNIT, found.basis,
                                  _sign(signer, data), signer.certificate, provider, data,
-                                 found.delegation_id, found.unit_id)
+                                 found.delegation_id, found.unit_id, approver_id)
     records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
                           in_window=approval.in_window)
     return approval
 
 
 @atomic
-def approve_second_step(actor, version_id, signer, provider):
+def approve_second_step(actor, version_id, signer, provider, *, approver_id=LOOK_UP):
     """Sở Nội vụ's signature on a version its unit approved (vinh_phuc, ha_noi)."""
     version = _locked(version_id)
     _require_second_step(actor, version)
     data = canonical.canonical_bytes(version)
     approval = _record_signature(actor, version, STEP_SO_NOI_VU, BASIS_SO_NOI_VU,
-                                 _sign(signer, data), signer.certificate, provider, data)
+                                 _sign(signer, data), signer.certificate, provider, data,
+                                 approver_id=approver_id)
     audit.record("record.approve_second", version, unit_id=version.employee.unit_id,
                  details={"employee_id": version.employee_id, "number": version.number,
                           "in_window": approval.in_window})
@@ -191,22 +208,54 @@ class Outcome:
     message: str = ""
 
 
-def approve_many(actor, version_ids, signer, provider, second_step=False):
-    """Approve each version in its own transaction; report per version."""
+def approve_many(actor, version_ids, key, provider, second_step=False):
+    """Approve each version in its own transaction; report per version.
+
+    ``key`` is an unlocked signer, or a block that unlocks one (`keys.unlocked`): it is
+    entered once, before the first version — one key file opened, one token session —
+    and left when the batch ends, whatever happens; a signer left is closed, so the
+    unlocked key lives no longer than the batch. What is the same for every version
+    is prepared once: the signer's certificates for CMS (`cms.DetachedSigner`), the
+    approver's own employee id. Who may approve each version is checked in its own
+    transaction, as a single approval checks it."""
     outcomes = []
-    for version_id in dict.fromkeys(version_ids):
-        outcome = Outcome(version_id)
-        version = db.session.get(RecordVersion, version_id)
-        if version is not None and scope.allows(actor, "read", version.employee):
-            outcome.person = version.employee.full_name
-        try:
-            (approve_second_step if second_step else approve)(actor, version_id, signer,
-                                                              provider)
-            outcome.approved = True
-        except DomainError as error:
-            outcome.message = str(error)
-        outcomes.append(outcome)
+    with key as signer:
+        batch_signer = detached_signer(signer)
+        approver_id = _own_employee_id(actor)
+        approve_one = approve_second_step if second_step else approve
+        for version_id in dict.fromkeys(version_ids):
+            outcome = Outcome(version_id)
+            try:
+                approve_one(actor, version_id, batch_signer, provider,
+                            approver_id=approver_id)
+                outcome.approved = True
+            except DomainError as error:
+                outcome.message = str(error)
+                outcome.person = _person_shown(actor, version_id)
+            outcomes.append(outcome)
+    _name_approved(outcomes)
     return outcomes
+
+
+def _person_shown(actor, version_id):
+    """The name of the version's person, if the actor may read their record."""
+    version = db.session.get(RecordVersion, version_id)
+    if version is not None and scope.allows(actor, "read", version.employee):
+        return version.employee.full_name
+    return ""
+
+
+def _name_approved(outcomes):
+    """The people of the approved versions, in one statement (the actor has just
+    approved their records: each was theirs to decide)."""
+    approved = {o.version_id: o for o in outcomes if o.approved}
+    if not approved:
+        return
+    for version_id, name in db.session.execute(
+            select(RecordVersion.id, Employee.full_name)
+            .join(Employee, Employee.id == RecordVersion.employee_id)
+            .where(RecordVersion.id.in_(approved))):
+        approved[version_id].person = name
 
 
 # --- rejecting ----------------------------------------------------------------------------
@@ -353,7 +402,9 @@ class QueueEntry:
 
 def queue(actor, second_step=False):
     """The submitted versions this person may approve (or, for Sở Nội vụ's
-    second step, the unit-approved versions awaiting it), oldest first."""
+    second step, the unit-approved versions awaiting it), oldest first: the versions
+    with their people in one statement, the approvers worked out once per employing
+    unit (``authority.authorities_over``), not once per version."""
     if second_step:
         signed = select(Approval.version_id).where(Approval.step == STEP_SO_NOI_VU)
         query = select(RecordVersion).join(Approval, (Approval.version_id == RecordVersion.id)
@@ -369,10 +420,11 @@ def queue(actor, second_step=False):
     query = scope.restrict(
         select(RecordVersion).join(Employee, Employee.id == RecordVersion.employee_id)
         .where(RecordVersion.status == SUBMITTED), actor, "approve", model=Employee)
-    entries = []
-    for version in db.session.scalars(query.order_by(RecordVersion.submitted_at,
-                                                     RecordVersion.id)):
-        found = authority_for(actor, version)
-        if found is not None:
-            entries.append(QueueEntry(version, found, window.is_overdue(version)))
-    return entries
+    # nobody approves their own record; the query is already the actor's "approve" scope
+    versions = [version for version in db.session.scalars(
+        query.options(contains_eager(RecordVersion.employee))
+        .order_by(RecordVersion.submitted_at, RecordVersion.id))
+        if version.employee.account_id != actor.id]
+    found = authorities.authorities_over(me.id, [version.employee for version in versions])
+    return [QueueEntry(version, found[version.employee_id], window.is_overdue(version))
+            for version in versions if found[version.employee_id] is not None]

@@ -26,8 +26,8 @@ import os
 import threading
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import event, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy.orm import Session, selectinload
 
 from app.audit.models import AuditEntry
 from app.core import clock
@@ -250,3 +250,15 @@ def read_anchors():
                 raise AnchorFileAltered(number)
             anchors.append(anchor)
     return anchors
+
+
+def load_relations(model, items, relations):
+    """Load ``relations`` of the loaded ``items`` of ``model`` for the audited list
+    views (views.AuditedReadsMixin): one statement for the rows' keys and one per
+    relation, instead of one per row and relation when the list shows them."""
+    if not items:
+        return
+    (key,) = inspect(model).primary_key
+    db.session.scalars(select(model).where(key.in_([getattr(item, key.key) for item in items]))
+                       .options(*(selectinload(getattr(model, name)) for name in relations))
+                       ).all()

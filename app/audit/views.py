@@ -1,5 +1,7 @@
 """The audit log, read-only for the roles the table grants it to; and the mixins
 that make any model view or REST API audit its reads."""
+import copy
+
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -7,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from app.audit import services as audit
 from app.audit.labels import action_label, object_label
 from app.audit.models import AuditEntry
+from app.core.transactions import commit_read
 from app.core.views import VietnameseFormatsMixin
-from app.extensions import db
 from app.security import roles, scope
 
 
@@ -18,15 +20,28 @@ class _AuditedReads:
     audit_object_type = None
 
     def _record_read(self, kind, object_id=None):
-        """One entry "<type>.<kind>" (list or read), committed on its own."""
+        """One entry "<type>.<kind>" (list or read), committed on its own, the rows the
+        page shows kept loaded (core.transactions.commit_read)."""
         object_type = self.audit_object_type or self.datamodel.obj.__name__
         audit.record("%s.%s" % (object_type.lower(), kind), object_type=object_type,
                      object_id=object_id)
-        db.session.commit()
+        commit_read()
 
 
 class AuditedReadsMixin(_AuditedReads):
-    """Every list and every show of a model view leaves an audit entry."""
+    """Every list and every show of a model view leaves an audit entry.
+
+    The relations a list shows (a unit's parent, an account's unit and roles) are
+    loaded with the page, one statement per relation, not one per row: FAB's list
+    query loads only the rows, and the list would then load each row's relations
+    alone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        relations = [column for column in self.list_columns
+                     if self.datamodel.is_relation(column)]
+        if relations:
+            self.datamodel = _loading_relations(self.datamodel, relations)
 
     def _list(self, **kwargs):
         widgets = super()._list(**kwargs)
@@ -37,6 +52,21 @@ class AuditedReadsMixin(_AuditedReads):
         widgets = super()._show(pk)
         self._record_read("read", pk)
         return widgets
+
+
+def _loading_relations(datamodel, relations):
+    """A copy of the view's datamodel (others may share it) whose list query also
+    loads ``relations`` of the rows it returns."""
+    loading = copy.copy(datamodel)
+    rows_only = datamodel.query
+
+    def query(*args, **kwargs):
+        count, items = rows_only(*args, **kwargs)
+        audit.load_relations(datamodel.obj, items, relations)
+        return count, items
+
+    loading.query = query
+    return loading
 
 
 class AuditedApiReadsMixin(_AuditedReads):

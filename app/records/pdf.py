@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
                                 Table, TableStyle)
 
+from app.core.rendering import PDF_RENDER_LOCK
 from app.records import form
 from app.records.values import display
 
@@ -344,19 +345,21 @@ def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=
     if content.get("schema", 1) != 1:
         # a later schema may move or add fields this layout would silently drop
         raise ValueError("unknown record schema %r" % content.get("schema"))
-    register_fonts()
-    answers = _Answers(content, catalog_name)
-    story = _header_flowables(answers, title_note, photo)
-    *items, last = form.ITEMS
-    for item in items:
-        story += _item_flowables(item, answers)
-    # the signatures never stand alone on a page: the last item goes with them
-    spots = {}
-    story.append(KeepTogether(_item_flowables(last, answers) + _signature_flowables(spots)))
-    output = io.BytesIO()
-    document = SimpleDocTemplate(
-        output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN, title=METADATA_TITLE, subject=PRODUCER_NAME,
-        creator=PRODUCER_NAME, author=PRODUCER_NAME)
-    document.build(story, canvasmaker=_NumberedCanvas)
+    # the registered fonts are shared by every thread of the process (app/core/rendering.py)
+    with PDF_RENDER_LOCK:
+        register_fonts()
+        answers = _Answers(content, catalog_name)
+        story = _header_flowables(answers, title_note, photo)
+        *items, last = form.ITEMS
+        for item in items:
+            story += _item_flowables(item, answers)
+        # the signatures never stand alone on a page: the last item goes with them
+        spots = {}
+        story.append(KeepTogether(_item_flowables(last, answers) + _signature_flowables(spots)))
+        output = io.BytesIO()
+        document = SimpleDocTemplate(
+            output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN, title=METADATA_TITLE, subject=PRODUCER_NAME,
+            creator=PRODUCER_NAME, author=PRODUCER_NAME)
+        document.build(story, canvasmaker=_NumberedCanvas)
     return output.getvalue(), spots

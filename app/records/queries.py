@@ -14,13 +14,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.text import fold
+from app.core.transactions import commit_read
 from app.extensions import db
 from app.org.models import Employee, Unit
 from app.records import attachments, form, self_service, services
-from app.records.models import RecordVersion, SelfServiceWindow
+from app.records.models import APPROVED, REJECTED, RecordVersion, SelfServiceWindow
 from app.security import scope
 
 PAGE_SIZE = 50
+# a search the planner expects to match more people than this walks the name index
+# (_people_matching): matches that many are found on every page of names, while
+# finding and sorting them all costs about a millisecond per thousand
+DENSE_MATCHES = 20000
 # how many units and people the self-service form offers to choose from
 CHOICES_LIMIT = 500
 
@@ -60,12 +65,12 @@ def people_page(actor, text, page):
     Returns ([(employee, latest version or None)], whether more pages follow).
     """
     query = scope.restrict(select(Employee), actor, "read", model=Employee)
+    offset, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
     if text:
-        # trigram index on PostgreSQL
-        query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
-    people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
-        Employee.full_name, Employee.id).limit(PAGE_SIZE + 1).offset(
-        (page - 1) * PAGE_SIZE)).all()
+        people = _people_matching(query, fold(text), offset, wanted)
+    else:
+        people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
+            Employee.full_name, Employee.id).limit(wanted).offset(offset)).all()
     shown = people[:PAGE_SIZE]
     # each person's latest version, for this page's people only
     latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
@@ -75,8 +80,46 @@ def people_page(actor, text, page):
         select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)
                                    & (latest.c.n == RecordVersion.number)))}
     services.audit_list(searched=bool(text), page=page)
-    db.session.commit()
+    commit_read()
     return [(person, versions.get(person.id)) for person in shown], len(people) > PAGE_SIZE
+
+
+def _people_matching(query, folded, offset, wanted):
+    """``wanted`` people of ``query`` whose name contains ``folded``, from ``offset`` in
+    the order of names (then ids).
+
+    Left alone, PostgreSQL's planner walks the name index and filters, expecting the
+    matches spread over the alphabet. A fragment found in most names ("an", "anh")
+    is, and the walk finds a page at once; a surname's matches are not: "nguyen"
+    walks past 90,000 names before the first Nguyễn, "vu" or "dang" past more (50-120
+    ms on bench.generate's province). So unless the planner expects more than
+    DENSE_MATCHES matches, the matches are found first, by the trigram index (the
+    MATERIALIZED CTE keeps the planner from walking the name index), and only they
+    are sorted: the time grows with the number of matches, not with where they sort
+    ("nguyen" province-wide about 9 ms, a full name in a Sở 3-4 ms). Either way the
+    page is the first matches by name, then id.
+    """
+    matching = query.where(Employee.search_name.contains(folded, autoescape=True))
+    if db.session.get_bind().dialect.name == "postgresql" \
+            and _estimated_rows(matching) <= DENSE_MATCHES:
+        matches = matching.with_only_columns(Employee.id, Employee.full_name) \
+            .cte("matches").prefix_with("MATERIALIZED")
+        page = select(matches.c.id).order_by(matches.c.full_name, matches.c.id) \
+            .limit(wanted).offset(offset).subquery()
+        matching = select(Employee).join(page, page.c.id == Employee.id)
+    else:
+        matching = matching.limit(wanted).offset(offset)
+    return db.session.scalars(matching.options(selectinload(Employee.unit))
+                              .order_by(Employee.full_name, Employee.id)).all()
+
+
+def _estimated_rows(statement):
+    """PostgreSQL's estimate of the rows ``statement`` returns (EXPLAIN: planned, not
+    run; well under a millisecond)."""
+    compiled = statement.compile(dialect=db.session.get_bind().dialect)
+    plan = db.session.connection().exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 @dataclass
@@ -109,8 +152,12 @@ class PersonPage:
 def person_page(actor, employee):
     """Everything the person's page shows, its permission flags included; the read
     is audited and committed."""
-    open_version = services.open_version(employee)
-    approved = services.approved_version(employee)
+    # the record's versions, newest first, in one statement: its open one, its last
+    # approved one and a rejected latest one are among them
+    versions = services.versions_of(employee)
+    open_version = next((version for version in versions if version.is_open), None)
+    approved = next((version for version in versions if version.status == APPROVED), None)
+    rejected = versions[0] if versions and versions[0].status == REJECTED else None
     shown = open_version or approved
     content = services.read_content(shown)
     may_write = scope.allows(actor, "write", employee)
@@ -119,10 +166,10 @@ def person_page(actor, employee):
         panels.update(panel(actor, employee, approved, open_version))
     page = PersonPage(
         employee=employee, version=open_version, approved=approved, shown=shown,
-        content=content, rejected=services.last_rejected(employee),
+        content=content, rejected=rejected,
         changes=services.diff(services.read_content(approved), content)
         if open_version is not None else [],
-        versions=services.versions_of(employee),
+        versions=versions,
         documents=attachments.of_versions([open_version, approved]),
         missing=services.missing_required(content, employee.category),
         completeness=services.completeness(content, employee.category),
@@ -132,7 +179,7 @@ def person_page(actor, employee):
         panels=panels)
     if shown is not None:
         services.audit_read(shown, "record.read")
-    db.session.commit()
+    commit_read()
     return page
 
 

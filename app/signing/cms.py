@@ -1,12 +1,20 @@
 """Detached CMS signatures (the `adbe.pkcs7.detached` kind, SHA-256, CAdES-style signed
 attributes) over bytes such as a version's canonical JSON, and their verification.
 
-Signing goes through endesive (`endesive.signer.sign` with our signer as its `hsm`).
-Verification is our own, with asn1crypto and cryptography: it checks the message digest
+Signing is our own, on asn1crypto: a `DetachedSigner` holds a signer with its certificate
+chain encoded once, and each signature adds only what changes (signing time, message
+digest, signature value). Building the same structures afresh for each signature, as
+endesive does, re-encodes the certificate's issuer name inside signingCertificateV2 at
+every call and costs tens of milliseconds; the RSA operation itself costs a fraction of one.
+The encoded pieces of a certificate are public and cached per process by the
+certificate's DER (`certificate_parts`); the key is never cached.
+
+Verification is our own too, with asn1crypto and cryptography: it checks the message digest
 against the data, the signature over the signed attributes, and the certificate chain
 against the trusted roots given here and nothing else (no certifi web roots, no oscrypto).
 """
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -23,6 +31,8 @@ from app.signing import pki
 HASH_NAME = "sha256"
 _CRYPTO_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
                   "sha512": hashes.SHA512}
+# how many certificates' encoded pieces a process keeps (signers, seals and their CAs)
+CERTIFICATE_CACHE_SIZE = 512
 
 
 @dataclass
@@ -41,31 +51,156 @@ class DetachedResult:
         return self.intact and self.signature_ok and self.trusted
 
 
+# --- signing ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CertificateParts:
+    """A certificate's pieces of a CMS, each DER-encoded once: the certificate itself,
+    the signer identifier (issuer and serial number) and the signingCertificateV2
+    attribute. Bytes only, so that threads share them safely; the methods give fresh
+    asn1crypto objects that dump these bytes as they are, without re-encoding."""
+    der: bytes
+    sid: bytes
+    signing_certificate_v2: bytes
+
+    def certificate(self):
+        return ax509.Certificate.load(self.der)
+
+    def signer_identifier(self):
+        return acms.SignerIdentifier.load(self.sid)
+
+    def signing_certificate_attribute(self):
+        return acms.CMSAttribute.load(self.signing_certificate_v2)
+
+
+@functools.lru_cache(maxsize=CERTIFICATE_CACHE_SIZE)
+def _parts(cert_der):
+    cert = ax509.Certificate.load(cert_der)
+    issuer_serial = {"issuer": cert.issuer, "serial_number": cert.serial_number}
+    sid = acms.SignerIdentifier({
+        "issuer_and_serial_number": acms.IssuerAndSerialNumber(issuer_serial)})
+    v2 = acms.CMSAttribute({"type": "signing_certificate_v2", "values": (
+        tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
+            "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+            "cert_hash": hashlib.sha256(cert_der).digest(),
+            "issuer_serial": tsp.IssuerSerial({
+                "issuer": [ax509.GeneralName({"directory_name": cert.issuer})],
+                "serial_number": cert.serial_number}),
+        })]}),)})
+    return CertificateParts(cert_der, sid.dump(), v2.dump())
+
+
+def certificate_parts(cert):
+    """The encoded pieces of ``cert`` (cryptography certificate or DER), computed once
+    per process for each certificate (keyed by its DER, i.e. its fingerprint)."""
+    return _parts(cert if isinstance(cert, bytes) else pki.cert_der(cert))
+
+
+def _attribute(kind, value):
+    return acms.CMSAttribute({"type": kind, "values": (value,)})
+
+
 def signed_attributes(digest, signing_time, cert_der):
     """CAdES-style signed attributes: contentType, signingTime, messageDigest,
-    signingCertificateV2."""
-    cert = ax509.Certificate.load(cert_der)
+    signingCertificateV2 (the last one encoded once per certificate)."""
     return [
-        acms.CMSAttribute({"type": "content_type", "values": ("data",)}),
-        acms.CMSAttribute({"type": "signing_time",
-                           "values": (acms.Time({"utc_time": core.UTCTime(signing_time)}),)}),
-        acms.CMSAttribute({"type": "message_digest", "values": (digest,)}),
-        acms.CMSAttribute({"type": "signing_certificate_v2", "values": (
-            tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
-                "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
-                "cert_hash": hashlib.sha256(cert_der).digest(),
-                "issuer_serial": tsp.IssuerSerial({
-                    "issuer": [ax509.GeneralName({"directory_name": cert.issuer})],
-                    "serial_number": cert.serial_number}),
-            })]}),)}),
+        _attribute("content_type", "data"),
+        _attribute("signing_time", acms.Time({"utc_time": core.UTCTime(signing_time)})),
+        _attribute("message_digest", digest),
+        certificate_parts(cert_der).signing_certificate_attribute(),
     ]
 
 
-def endesive_attrs(signer, signed_at=None):
-    """The `attrs` callable endesive calls with the message digest."""
+def _signing_time(signed_at):
     when = _utc(signed_at) or dt.datetime.now(dt.timezone.utc)
-    when = when.replace(microsecond=0)
-    cert_der = pki.cert_der(signer.certificate)
+    return when.replace(microsecond=0)
+
+
+def _signature_algorithm(certificate, hash_name):
+    if isinstance(certificate.public_key(), ec.EllipticCurvePublicKey):
+        return {"algorithm": "%s_ecdsa" % hash_name}
+    return {"algorithm": "rsassa_pkcs1v15"}
+
+
+def _der(tag, *parts):
+    """One DER element: the one-byte ``tag``, the length, the concatenated ``parts``."""
+    body = b"".join(parts)
+    if len(body) < 0x80:
+        length = bytes([len(body)])
+    else:
+        size = len(body).to_bytes((len(body).bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(size)]) + size
+    return bytes([tag]) + length + body
+
+
+SEQUENCE, SET, OCTET_STRING, CONTEXT_0 = 0x30, 0x31, 0x04, 0xA0
+VERSION_1 = b"\x02\x01\x01"     # INTEGER 1: SignedData and SignerInfo v1 (RFC 5652)
+SIGNED_DATA_TYPE = core.ObjectIdentifier("1.2.840.113549.1.7.2").dump()
+
+
+class DetachedSigner:
+    """``signer`` (a `providers.Signer`) ready to make detached CMS signatures.
+
+    Everything but the signed attributes and the signature value is encoded once,
+    here: the certificates, the signer identifier, the algorithms. Each signature
+    encodes its attributes with asn1crypto and puts the DER around them itself
+    (asn1crypto rebuilding a whole SignedData re-encodes nested SETs at every dump).
+    A batch makes one of these and signs each version with it. It holds the signer
+    (and so its key) only as long as it lives itself.
+    """
+
+    def __init__(self, signer, hash_name=HASH_NAME):
+        self.signer = signer
+        self.hash_name = hash_name
+        self.certificate = signer.certificate
+        self.chain = list(signer.chain)
+        self._parts = certificate_parts(signer.certificate)
+        ders = [self._parts.der] + [certificate_parts(c).der for c in self.chain]
+        certificates = acms.CertificateSet([
+            acms.CertificateChoices(name="certificate", value=ax509.Certificate.load(der))
+            for der in dict.fromkeys(ders)])
+        digest_algorithm = algos.DigestAlgorithm({"algorithm": hash_name}).dump()
+        # SignedData up to its signer infos: version, digestAlgorithms, an empty
+        # (detached) encapContentInfo, certificates [0] IMPLICIT
+        self._signed_data_head = (
+            VERSION_1 + _der(SET, digest_algorithm)
+            + acms.EncapsulatedContentInfo({"content_type": "data"}).dump()
+            + _der(CONTEXT_0, certificates.contents))
+        self._signer_info_head = VERSION_1 + self._parts.sid + digest_algorithm
+        self._signature_algorithm = algos.SignedDigestAlgorithm(
+            _signature_algorithm(signer.certificate, hash_name)).dump()
+
+    @property
+    def signer_name(self):
+        return self.signer.signer_name
+
+    def sign(self, data, *, signed_at=None):
+        """A detached CMS (DER) over ``data``."""
+        return self.sign_digest(hashlib.new(self.hash_name, bytes(data)).digest(),
+                                signed_at=signed_at)
+
+    def sign_digest(self, digest, *, signed_at=None):
+        """A detached CMS (DER) over the data whose digest is ``digest``."""
+        attrs = acms.CMSAttributes(
+            signed_attributes(digest, _signing_time(signed_at), self._parts.der)).dump()
+        # what is signed is the attributes as a SET (RFC 5652 §5.4); the SignerInfo
+        # carries the same content under [0] IMPLICIT
+        signature = self.signer.sign_raw(attrs, self.hash_name)
+        signer_info = _der(SEQUENCE, self._signer_info_head, bytes([CONTEXT_0]) + attrs[1:],
+                           self._signature_algorithm, _der(OCTET_STRING, signature))
+        signed_data = _der(SEQUENCE, self._signed_data_head, _der(SET, signer_info))
+        return _der(SEQUENCE, SIGNED_DATA_TYPE, _der(CONTEXT_0, signed_data))
+
+
+def detached_signer(signer):
+    """``signer`` as a `DetachedSigner` (itself if it already is one)."""
+    return signer if isinstance(signer, DetachedSigner) else DetachedSigner(signer)
+
+
+def endesive_attrs(signer, signed_at=None):
+    """The `attrs` callable endesive calls with the message digest (PDF signatures)."""
+    when = _signing_time(signed_at)
+    cert_der = certificate_parts(signer.certificate).der
 
     def attrs(digest):
         return signed_attributes(digest, when, cert_der)
@@ -73,11 +208,9 @@ def endesive_attrs(signer, signed_at=None):
 
 
 def sign_detached(data, signer, *, signed_at=None):
-    """A detached CMS (DER) over ``data``, signed by ``signer``."""
-    from endesive import signer as endesive_signer
-    return endesive_signer.sign(
-        data, None, None, list(signer.chain), HASH_NAME,
-        attrs=endesive_attrs(signer, signed_at), hsm=signer.endesive_hsm())
+    """A detached CMS (DER) over ``data``, signed by ``signer`` (a `providers.Signer` or
+    a `DetachedSigner` made for a batch)."""
+    return detached_signer(signer).sign(data, signed_at=signed_at)
 
 
 def _utc(when):

@@ -59,7 +59,8 @@ class Signer:
 
 
 class Pkcs12Signer(Signer):
-    """A key from a PKCS#12 file, unlocked in memory for one signing request."""
+    """A key from a PKCS#12 file, unlocked in memory for one signing request or batch;
+    `close` (the end of a ``with`` block) lets go of the key."""
 
     def __init__(self, key, certificate, chain=()):
         self._key = key
@@ -79,10 +80,16 @@ class Pkcs12Signer(Signer):
         return cls(key, cert, extra or ())
 
     def sign_raw(self, data, hash_name="sha256"):
+        if self._key is None:
+            raise RuntimeError("this key file signer is closed")
         algorithm = HASHES[hash_name.lower()]()
         if isinstance(self._key, ec.EllipticCurvePrivateKey):
             return self._key.sign(data, ec.ECDSA(algorithm))
         return self._key.sign(data, padding.PKCS1v15(), algorithm)
+
+    def close(self):
+        """Forget the unlocked key: nothing of it outlives the request or the batch."""
+        self._key = None
 
 
 class Pkcs11Signer(Signer):

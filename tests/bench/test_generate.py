@@ -66,3 +66,31 @@ def test_scope_over_the_generated_province_is_exact(generated, role):
             else:
                 wanted = {pid for pid, uid in people if units[uid].path.startswith(sample.path)}
             assert got == wanted
+
+
+def test_records_are_generated_approved_and_readable(pg_server_url):
+    """``records``: each person has one approved version whose page renders."""
+    from app.records import services
+    from app.records.models import APPROVED, RecordVersion
+
+    url = pgserver.create_database(pg_server_url, prefix="hoso_gen")
+    try:
+        app = create_app(environ=environ_for(url))
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+            db.session.remove()
+            db.engine.dispose()
+        generate(url, n_units=50, n_employees=400, seed=3, records=True)
+        app = create_app(environ=environ_for(url))
+        with app.app_context():
+            versions = db.session.scalars(select(RecordVersion)).all()
+            assert len(versions) == 400
+            assert {(v.number, v.status) for v in versions} == {(1, APPROVED)}
+            person = db.session.get(Employee, versions[0].employee_id)
+            content = services.read_content(services.approved_version(person))
+            assert content["fields"]["ho_ten"] == person.full_name
+            assert services.missing_required(content, person.category) is not None
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        pgserver.drop_database(pg_server_url, url)

@@ -131,7 +131,8 @@ def test_test_checks_the_keys_and_allows_the_suites_shortcuts(app, make_app, mak
         with pytest.raises(ProductionGuardError) as raised:
             make_app(HOSO_ENV="test", **{setting: value})
         assert len(raised.value.reasons) == 1 and setting in raised.value.reasons[0]
-    assert make_app(HOSO_ENV="test").config["FAB_PASSWORD_HASH_METHOD"] != "scrypt"
+    cheap = make_app(HOSO_ENV="test").config["FAB_PASSWORD_HASH_METHOD"]
+    assert cheap != config.PASSWORD_HASH_METHOD
 
 
 def test_run_py_refuses_the_development_key_on_a_reachable_address(database_url):
@@ -193,7 +194,7 @@ def test_production_hashes_passwords_with_scrypt(make_app):
     from app.accounts.services import hash_password
 
     app = make_app(HOSO_ENV="production", SIGNING_TRUST_FILE=PRODUCTION_TRUST)
-    assert app.config["FAB_PASSWORD_HASH_METHOD"] == "scrypt"
+    assert app.config["FAB_PASSWORD_HASH_METHOD"] == "scrypt:32768:8:1"
     with app.test_request_context():
         assert hash_password("Matkhau@2026").startswith("scrypt:")
 

@@ -24,7 +24,9 @@ from tests.security import world as w
 # Reachable without signing in, by design.
 PUBLIC = {"static", "appbuilder.static", "LocaleView.index", "UtilView.back",
           "AuthDBView.login", "AuthDBView.logout", "HoSoIndexView.index",
-          "HoSoSecurityApi.login", "HoSoSecurityApi.refresh"}
+          "HoSoSecurityApi.login", "HoSoSecurityApi.refresh",
+          # the load balancer's health check (app/application/health.py)
+          "health.healthz"}
 
 # What an allowed request leaves in the audit log: one entry of this action,
 # or none. Every (endpoint, method) must be declared here.

@@ -1,4 +1,5 @@
 """Detached CMS over canonical content: sign, verify, and every way it must fail."""
+import hashlib
 import json
 
 import pytest
@@ -83,3 +84,77 @@ def test_wrong_pin(person_p12):
 def test_signer_keeps_no_pin(person_p12):
     signer = Pkcs12Signer.load(person_p12, PERSON_PIN)
     assert PERSON_PIN not in repr(vars(signer))
+
+
+# --- the prepared signer (a batch's) -----------------------------------------------------
+
+def test_openssl_and_pyhanko_verify_the_detached_cms(person, ca_cert, other_ca, tmp_path):
+    from tests.signing.tools import openssl_cms_verify, pyhanko_detached_status
+    sig = cms.sign_detached(CONTENT, person, signed_at=YESTERDAY)
+    status, stderr = openssl_cms_verify(CONTENT, sig, ca_cert, tmp_path)
+    assert status == 0 and "Verification successful" in stderr
+    assert openssl_cms_verify(CONTENT + b" ", sig, ca_cert, tmp_path)[0] != 0
+    assert openssl_cms_verify(CONTENT, sig, other_ca[1], tmp_path)[0] != 0
+    verdict = pyhanko_detached_status(CONTENT, sig, ca_cert)
+    assert (verdict.intact, verdict.valid, verdict.trusted) == (True, True, True)
+    assert pyhanko_detached_status(CONTENT + b" ", sig, ca_cert).intact is False
+
+
+def test_the_cms_carries_the_signed_attributes_and_the_chain(person, ca_cert):
+    from asn1crypto import cms as acms
+    sig = cms.sign_detached(CONTENT, person, signed_at=YESTERDAY)
+    info = acms.ContentInfo.load(sig)
+    assert info.dump(force=True) == sig          # canonical DER, re-encoded the same
+    sd = info["content"]
+    assert sd["version"].native == "v1"
+    [signer_info] = sd["signer_infos"]
+    attrs = {a["type"].native: a["values"] for a in signer_info["signed_attrs"]}
+    assert set(attrs) == {"content_type", "signing_time", "message_digest",
+                          "signing_certificate_v2"}
+    assert attrs["content_type"][0].native == "data"
+    assert attrs["signing_time"][0].native == YESTERDAY
+    [cert_id] = attrs["signing_certificate_v2"][0]["certs"]
+    assert cert_id["cert_hash"].native == hashlib.sha256(
+        pki.cert_der(person.certificate)).digest()
+    carried = {c.chosen.dump() for c in sd["certificates"]}
+    assert carried == {pki.cert_der(person.certificate), pki.cert_der(ca_cert)}
+    assert signer_info["sid"].chosen["serial_number"].native == \
+        person.certificate.serial_number
+
+
+def test_one_prepared_signer_signs_many(person, ca_cert):
+    prepared = cms.DetachedSigner(person)
+    assert cms.detached_signer(prepared) is prepared
+    signatures = [prepared.sign(CONTENT + b"%d" % n) for n in range(3)]
+    for n, sig in enumerate(signatures):
+        assert cms.verify_detached(CONTENT + b"%d" % n, sig, [ca_cert]).valid
+    assert not cms.verify_detached(CONTENT + b"0", signatures[1], [ca_cert]).intact
+
+
+def test_a_certificate_is_encoded_once_per_process(person):
+    cms._parts.cache_clear()
+    for _ in range(3):
+        cms.sign_detached(CONTENT, person)
+    info = cms._parts.cache_info()
+    assert info.misses == 2       # the person's certificate and the CA's, once each
+    assert info.hits >= 4
+
+
+def test_an_elliptic_curve_key_signs_too(ca, ca_cert):
+    from asn1crypto import cms as acms
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = pki.certify(*ca, key.public_key(), "Khóa EC", organization="HoSo tests")
+    signer = Pkcs12Signer(key, cert, [ca_cert])
+    sig = cms.sign_detached(CONTENT, signer)
+    assert cms.verify_detached(CONTENT, sig, [ca_cert]).valid
+    algorithm = acms.ContentInfo.load(sig)["content"]["signer_infos"][0]["signature_algorithm"]
+    assert algorithm["algorithm"].native == "sha256_ecdsa"
+
+
+def test_a_closed_key_file_signs_nothing(person_p12):
+    signer = Pkcs12Signer.load(person_p12, PERSON_PIN)
+    with signer:
+        assert cms.sign_detached(CONTENT, signer)
+    with pytest.raises(RuntimeError, match="closed"):
+        cms.sign_detached(CONTENT, signer)

@@ -46,3 +46,34 @@ def pyhanko_statuses(data, ca_cert):
     same session): it gets a thread of its own."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(_validate, data, ca_cert).result()
+
+
+def _validate_detached(data, cms_der, ca_cert):
+    import asyncio
+
+    from asn1crypto import cms as acms
+    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+    context = ValidationContext(trust_roots=[ax509.Certificate.load(pki.cert_der(ca_cert))],
+                                allow_fetching=False)
+    signed_data = acms.ContentInfo.load(cms_der)["content"]
+    return asyncio.run(async_validate_detached_cms(data, signed_data,
+                                                   signer_validation_context=context))
+
+
+def pyhanko_detached_status(data, cms_der, ca_cert):
+    """pyHanko's verdict on a detached CMS over ``data`` (in a thread: see above)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_validate_detached, data, cms_der, ca_cert).result()
+
+
+def openssl_cms_verify(data, cms_der, ca_cert, tmp_path):
+    """`openssl cms -verify` of a detached DER CMS over ``data``, trusting only
+    ``ca_cert``: (exit status, stderr)."""
+    (tmp_path / "data").write_bytes(data)
+    (tmp_path / "sig.der").write_bytes(cms_der)
+    (tmp_path / "ca.pem").write_bytes(pki.cert_pem(ca_cert))
+    out = subprocess.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER",
+                          "-in", str(tmp_path / "sig.der"), "-content", str(tmp_path / "data"),
+                          "-CAfile", str(tmp_path / "ca.pem"), "-purpose", "any",
+                          "-out", "/dev/null"], capture_output=True, text=True)
+    return out.returncode, out.stderr
