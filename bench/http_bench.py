@@ -2,7 +2,7 @@
 queries run bare, and a bounded load test; every figure a ratio or a count of the same run.
 
     python -m bench.http_bench [--units 5000] [--employees 200000] [--repeat 40]
-                               [--workers 3] [--threads 4] [--users 50] [--load-seconds 120]
+                               [--workers 5] [--threads 2] [--users 50] [--load-seconds 120]
 
 On PostgreSQL (TEST_DATABASE_URL's server, or a throwaway cluster as in the tests): a fresh
 database, migrated and filled by bench.generate with an approved record for every person;
@@ -343,8 +343,9 @@ def main():
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--employees", type=int, default=200000)
     parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    # deploy/gunicorn.conf.py's defaults on this 2-core machine (2 x cores + 1, 2 threads)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=120)
     args = parser.parse_args()

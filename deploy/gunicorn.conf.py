@@ -6,8 +6,11 @@ database pool and file handles are never shared across a fork). Start-up writes
 nothing once `flask deploy` has run, so any number of workers start together.
 From the environment: HOST, PORT (what to bind; nginx in front: loopback),
 WEB_CONCURRENCY (workers; 2 × cores + 1 by default), WEB_THREADS (threads per
-worker, 4), WEB_TIMEOUT (seconds a worker's main loop may stay silent before it is
-replaced, 60; a long request in one of its threads does not count),
+worker, 2: a worker's threads share one interpreter lock, so a long request, a PDF or
+the whole tree, holds back the others of its worker; `make bench` measured 5 workers x 2
+threads on 2 cores at p95 182 ms under 50 users; 3 x 4, the tree untrimmed, 792 ms), WEB_TIMEOUT
+(seconds a worker's main loop may stay silent before it is replaced, 60; a long
+request in one of its threads does not count),
 WEB_GRACEFUL_TIMEOUT (seconds to finish requests on a restart, 30), WEB_KEEPALIVE
 (seconds an idle connection from nginx stays open, 5).
 """
@@ -37,7 +40,7 @@ def _int(name, default):
 bind = "%s:%d" % (_bind_host(os.environ.get("HOST") or "127.0.0.1"), _int("PORT", 8000))
 workers = _int("WEB_CONCURRENCY", 2 * _cores() + 1)
 worker_class = "gthread"
-threads = _int("WEB_THREADS", 4)
+threads = _int("WEB_THREADS", 2)
 timeout = _int("WEB_TIMEOUT", 60)
 graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("WEB_KEEPALIVE", 5)

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.security import roles
 from tests.approval.conftest import account, submitted
 from tests.approval.test_approval import IN_WINDOW, approve
-from tests.approval.test_stale_delegation import STALE_MSGID
+from tests.approval.test_stale_delegation import STALE_MSGID, _stored
 from tests.conftest import add_account, csrf_token, login
 from tests.records.test_attachments import PDF
 from tests.security.world import PASSWORD
@@ -46,13 +46,6 @@ def _delegation(app, province, people):
         db.session.remove()
     return delegation_id
 
-
-def _stored(app, delegation_id):
-    with app.app_context():
-        row = db.session.get(Delegation, delegation_id)
-        result = row.revoked_at, row.version
-        db.session.remove()
-    return result
 
 
 def _revoke_entries(app, delegation_id):

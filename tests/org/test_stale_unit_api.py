@@ -3,10 +3,8 @@ unit's version, a PUT sends it back; a PUT over a change made since is a 409
 with the Vietnamese message and changes nothing, one without a version a 400,
 one with something else than a number a 422 (the schema's)."""
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
 
-from app.extensions import db
-from app.org.models import Unit, UnitState
+from tests.org.test_stale_unit_edit import _unit
 from tests.races import at_once, signed_in
 
 STALE_MSGID = ("Someone changed this unit after you read it; nothing was saved. Read it "
@@ -18,16 +16,6 @@ MISSING_MSGID = ("Send the version of the unit you read (\"version\", as a GET s
 def _message(app, msgid):
     with app.test_request_context(), force_locale("vi"):
         return gettext(msgid)
-
-
-def _unit(app, unit_id):
-    with app.app_context():
-        unit = db.session.get(Unit, unit_id)
-        state = db.session.scalar(select(UnitState).where(UnitState.unit_id == unit_id,
-                                                          UnitState.valid_to.is_(None)))
-        result = (unit.name, unit.version, state.name)
-        db.session.remove()
-    return result
 
 
 def _read(client, unit_id):
