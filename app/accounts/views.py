@@ -20,6 +20,7 @@ from app.accounts.models import KIND_AGENCY, KIND_PERSONAL, KIND_STAFF, Account
 from app.accounts.security_manager import keep_session
 from app.audit import services as audit
 from app.audit.views import AuditedReadsMixin
+from app.core.dates import SERVER_LOCAL
 from app.core.views import VietnameseFormatsMixin, submit_form
 from app.security.views import ScopedActionsMixin
 from app.extensions import db
@@ -93,6 +94,10 @@ class AccountView(ScopedActionsMixin, AuditedReadsMixin, VietnameseFormatsMixin,
         "login_count": _l("Sign-ins"), "fail_login_count": _l("Failed sign-ins"),
         "created_on": _l("Created on"),
     }
+    # how each naive DateTime column was written, so every time shows in the province's
+    # zone: Flask-AppBuilder's own defaults write the server's clock (UTC on our
+    # servers); last_login is written in province time (accounts.sign_in)
+    naive_times = {"created_on": SERVER_LOCAL, "changed_on": SERVER_LOCAL}
     formatters_columns = {
         "kind": lambda kind: str(KIND_LABELS.get(kind, kind)),
         "status": lambda status: str(STATUS_LABELS.get(status, status)),

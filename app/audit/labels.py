@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "record.draft_open": _l("Record draft opened"),
     "record.draft_save": _l("Record draft saved"),
     "record.submit": _l("Record submitted for approval"),
+    "record.discard": _l("Record draft discarded"),
     "record.approve": _l("Record approved"),
     "record.approve_second": _l("Record approved by Sở Nội vụ"),
     "record.approve_prepare": _l("Signature prepared for a signing tool"),

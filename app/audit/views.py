@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit import services as audit
 from app.audit.labels import action_label, object_label
 from app.audit.models import AuditEntry
+from app.core.dates import format_moments_in
 from app.core.transactions import commit_read
 from app.core.views import VietnameseFormatsMixin
 from app.security import roles, scope
@@ -99,4 +100,6 @@ class AuditLogView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
         "unit_id": _l("Unit number"), "details": _l("Details"), "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"),
     }
-    formatters_columns = {"action": action_label, "object_type": object_label}
+    # moments kept in an entry's details (ISO 8601, mostly UTC) in the province's time
+    formatters_columns = {"action": action_label, "object_type": object_label,
+                          "details": format_moments_in}

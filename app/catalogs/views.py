@@ -8,9 +8,8 @@ from app.audit import services as audit
 from app.catalogs import services
 from app.catalogs.models import CatalogEntry
 from app.core.dates import date_field
-from app.core.exceptions import DomainError
 from app.audit.views import AuditedReadsMixin
-from app.core.views import VietnameseFormatsMixin
+from app.core.views import KeepsInputMixin, VietnameseFormatsMixin, refusal
 from app.extensions import db
 from app.security import roles
 
@@ -73,7 +72,11 @@ def _as_int(value):
         return None
 
 
-class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
+class CatalogEntryView(AuditedReadsMixin, KeepsInputMixin, VietnameseFormatsMixin, ModelView):
+    """A refused add or edit shows the form again with what was typed and the message
+    beside its field (KeepsInputMixin); the column's lengths are checked with a
+    Vietnamese message; no browser-native checks (VietnameseFormatsMixin)."""
+
     route_base = "/catalogs"
     datamodel = SQLAInterface(CatalogEntry)
     class_permission_name = roles.CATALOG
@@ -108,8 +111,8 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
         _check(item)
         if services.code_taken(item.catalog, item.code, except_id=item.id):
             db.session.rollback()
-            raise DomainError(str(_l("This catalog already has the code %(code)s.",
-                                     code=item.code)))
+            raise refusal(_l("This catalog already has the code %(code)s.", code=item.code),
+                          "code")
         item.attrs = item.attrs or {}
 
     def post_add(self, item):
@@ -131,13 +134,14 @@ class CatalogEntryView(AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
 def _check(item):
     item.code = (item.code or "").strip()
     item.name = " ".join((item.name or "").split())
-    problem = None
+    problem = field = None
     if item.catalog is None:
-        problem = _l("Choose the catalog.")
+        problem, field = _l("Choose the catalog."), "catalog"
     elif not item.code or not item.name:
-        problem = _l("The code and the name are required.")
+        problem, field = _l("The code and the name are required."), (
+            "code" if not item.code else "name")
     elif item.valid_from and item.valid_to and item.valid_to <= item.valid_from:
-        problem = _l("The retirement date must come after the start date.")
+        problem, field = _l("The retirement date must come after the start date."), "valid_to"
     if problem is not None:
         db.session.rollback()
-        raise DomainError(str(problem))
+        raise refusal(problem, field)

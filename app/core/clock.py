@@ -30,9 +30,13 @@ def today():
 
 @contextlib.contextmanager
 def freeze(moment):
-    """Within the block, now() returns ``moment`` (naive means Vietnam time)."""
+    """Within the block, now() returns ``moment`` (naive means Vietnam time), in
+    Vietnam's time zone as now() always is (an aware moment in another zone is
+    converted: code that keeps now()'s wall time, e.g. last_login, relies on it)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PROVINCE_TZ)
+    else:
+        moment = moment.astimezone(PROVINCE_TZ)
     token = object()
     with _lock:
         _frozen.append((token, moment))

@@ -1,5 +1,6 @@
 """Dates as Vietnamese users write them: dd/mm/yyyy everywhere."""
 import datetime
+import re
 
 from babel.dates import get_timezone
 from flask_babel import get_locale
@@ -10,26 +11,85 @@ DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 
-def _local(value, tz_name):
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.astimezone(get_timezone(tz_name))
-    return value
+# How a naive datetime was written, for the columns that hold one:
+# PROVINCE_TIME, the application's own convention (clock.freeze: "naive means Vietnam
+# time"; accounts.sign_in writes last_login so), shown as it is;
+# SERVER_LOCAL, what Flask-AppBuilder's defaults write (ab_user.created_on/changed_on:
+# datetime.datetime.now(), the server's own zone, UTC on our servers);
+# UTC, what datetime.utcnow() writes.
+PROVINCE_TIME = "province"
+SERVER_LOCAL = "server"
+UTC = "utc"
 
 
-def format_date(value):
-    """dd/mm/yyyy, or empty for no date."""
+def in_province_time(value, tz_name="Asia/Ho_Chi_Minh", naive=PROVINCE_TIME):
+    """The moment ``value`` as the province's wall clock reads it.
+
+    An aware datetime (a DateTime(timezone=True) column, which psycopg hands back with
+    the session's offset) is converted; a naive one is read as ``naive`` says it was
+    written. Anything else (a date, None) comes back unchanged."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    if value.tzinfo is None:
+        if naive == SERVER_LOCAL:
+            value = value.astimezone()          # Python reads naive as the server's zone
+        elif naive == UTC:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        else:
+            return value
+    return value.astimezone(get_timezone(tz_name))
+
+
+def format_date(value, tz_name="Asia/Ho_Chi_Minh"):
+    """dd/mm/yyyy, or empty for no date (a moment: its day in the province)."""
     if value is None or value == "":
         return ""
-    return value.strftime(DATE_FORMAT)
+    return in_province_time(value, tz_name).strftime(DATE_FORMAT)
 
 
-def format_datetime(value, tz_name="Asia/Ho_Chi_Minh"):
+def format_datetime(value, tz_name="Asia/Ho_Chi_Minh", naive=PROVINCE_TIME):
     """dd/mm/yyyy HH:MM in the province's time zone, or empty for none."""
     if value is None or value == "":
         return ""
     if not isinstance(value, datetime.datetime):
         return format_date(value)
-    return _local(value, tz_name).strftime(DATETIME_FORMAT)
+    return in_province_time(value, tz_name, naive).strftime(DATETIME_FORMAT)
+
+
+def datetime_formatter(naive=PROVINCE_TIME, tz_name="Asia/Ho_Chi_Minh"):
+    """format_datetime for a column whose naive values were written as ``naive`` says."""
+    def formatter(value):
+        return format_datetime(value, tz_name, naive)
+
+    formatter.naive = naive
+    return formatter
+
+
+ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+
+
+def _moment_text(match, tz_name):
+    try:
+        moment = datetime.datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+    except ValueError:
+        return match.group(0)
+    return format_datetime(moment, tz_name)
+
+
+def format_moments_in(value, tz_name="Asia/Ho_Chi_Minh"):
+    """``value`` (an audit entry's details: JSON text or a document) shown as it is,
+    but each ISO 8601 moment carrying its offset (mostly UTC) read as dd/mm/yyyy HH:MM
+    in the province's time; dates alone stay as they are."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dict):
+        return {key: format_moments_in(inner, tz_name) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [format_moments_in(inner, tz_name) for inner in value]
+    if isinstance(value, str):
+        return ISO_MOMENT.sub(lambda match: _moment_text(match, tz_name), value)
+    return value
 
 
 def parse_date(text):
@@ -67,8 +127,10 @@ def date_field(label):
 
 def init_app(app):
     tz_name = app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
-    app.jinja_env.filters["date_vn"] = format_date
-    app.jinja_env.filters["datetime_vn"] = lambda value: format_datetime(value, tz_name)
+    app.jinja_env.filters["date_vn"] = lambda value: format_date(value, tz_name)
+    # naive: as the column was written ("server" for Flask-AppBuilder's created_on)
+    app.jinja_env.filters["datetime_vn"] = (
+        lambda value, naive=PROVINCE_TIME: format_datetime(value, tz_name, naive))
 
     @app.context_processor
     def page_context():

@@ -3,7 +3,7 @@ from flask import request
 from flask_appbuilder import expose
 from flask_babel import gettext as _
 
-from app.core.dates import format_date, format_datetime
+from app.core.dates import PROVINCE_TIME, datetime_formatter, format_date
 from app.core.exceptions import DomainError
 
 
@@ -24,9 +24,10 @@ def format_plain(value):
     return "" if value is None else value
 
 
-def _formatter_for(datamodel, column):
+def _formatter_for(datamodel, column, naive_times=None):
     if datamodel.is_datetime(column):
-        return format_datetime
+        # every moment in the province's time zone, however the column stores it
+        return datetime_formatter((naive_times or {}).get(column, PROVINCE_TIME))
     if datamodel.is_date(column):
         return format_date
     if datamodel.is_boolean(column):
@@ -36,29 +37,174 @@ def _formatter_for(datamodel, column):
     return format_plain
 
 
-def vietnamese_formatters(datamodel, columns, existing=None):
+def vietnamese_formatters(datamodel, columns, existing=None, naive_times=None):
     """Formatters for the columns whose default rendering is not Vietnamese:
-    dates as dd/mm/yyyy, booleans as Có/Không, to-many relations as lists."""
+    dates as dd/mm/yyyy, moments as dd/mm/yyyy HH:MM in the province's time zone,
+    booleans as Có/Không, to-many relations as lists. ``naive_times`` says how a
+    column's naive datetimes were written (app.core.dates: PROVINCE_TIME by default,
+    SERVER_LOCAL for Flask-AppBuilder's own created_on/changed_on)."""
     formatters = dict(existing or {})
     for column in columns:
         if column in formatters:
             continue
         try:
-            formatters[column] = _formatter_for(datamodel, column)
+            formatters[column] = _formatter_for(datamodel, column, naive_times)
         except (KeyError, AttributeError):
             continue  # a computed column: nothing to format
     return formatters
 
 
 class VietnameseFormatsMixin:
-    """Mix into a ModelView so its list and show pages read as Vietnamese."""
+    """Mix into a ModelView so its list and show pages read as Vietnamese, and its
+    add and edit forms leave every check to the server, whose messages are Vietnamese
+    (no browser-native "Please fill out this field.")."""
+
+    # column -> how its naive datetimes were written (app.core.dates)
+    naive_times = {}
 
     def _init_properties(self):
         super()._init_properties()
         columns = set(self.list_columns) | set(self.show_columns)
         self.formatters_columns = vietnamese_formatters(
-            self.datamodel, columns, self.formatters_columns
+            self.datamodel, columns, self.formatters_columns, self.naive_times
         )
+
+    def _init_forms(self):
+        super()._init_forms()
+        for name in ("add_form", "edit_form"):
+            form = getattr(self, name, None)
+            if form is not None:
+                setattr(self, name, without_browser_checks(form))
+
+
+def without_browser_checks(form_class):
+    """``form_class`` whose fields render no HTML ``required`` (WTForms adds it from
+    DataRequired/InputRequired, and the browser then refuses in its own language,
+    "Please fill out this field.", before the server's Vietnamese message can).
+    The checks stay, on the server, and so does FAB's red star by a required label."""
+    if form_class.__dict__.get("_no_browser_checks"):
+        return form_class
+    for attribute in dir(form_class):
+        unbound = getattr(form_class, attribute, None)
+        if not hasattr(unbound, "field_class"):
+            continue
+        render_kw = dict(unbound.kwargs.get("render_kw") or {})
+        render_kw.setdefault("required", False)
+        unbound.kwargs["render_kw"] = render_kw
+        for validator in unbound.kwargs.get("validators") or ():
+            _in_vietnamese(validator)
+    form_class._no_browser_checks = True
+    return form_class
+
+
+def _in_vietnamese(validator):
+    """The messages of the validators Flask-AppBuilder adds from the columns (a
+    String(n)'s Length, a NOT NULL's InputRequired), which WTForms says in English."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms.validators import DataRequired, InputRequired, Length
+
+    if getattr(validator, "message", "") is not None:
+        return
+    if isinstance(validator, Length) and validator.max not in (None, -1) \
+            and validator.min in (None, -1):
+        validator.message = _l("At most %(n)d characters.", n=validator.max)
+    elif isinstance(validator, (DataRequired, InputRequired)):
+        validator.message = _l("This field is required.")
+
+
+def refusal(message, field=None):
+    """A DomainError whose message belongs beside ``field`` of the form."""
+    error = DomainError(str(message))
+    error.field = field
+    return error
+
+
+def _show_refusal(form, error):
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = list(form[field].errors or []) + [str(error)]
+    else:
+        from flask import flash
+
+        flash(str(error), "danger")
+
+
+def _database_errors():
+    from flask_appbuilder.exceptions import DatabaseException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError, DatabaseException)
+
+
+_DATABASE_ERRORS = _database_errors()
+
+
+class KeepsInputMixin:
+    """A FAB add/edit form refused by the view's pre_add/pre_update (a DomainError)
+    shows again with everything typed and the Vietnamese message beside its field
+    (``refusal(message, field)``), instead of FAB's redirect to an empty form."""
+
+    def _add(self):
+        if request.method != "POST":
+            return super()._add()
+        from flask import flash
+        from flask_appbuilder.urltools import get_filter_args
+
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        if form.validate():
+            self.process_form(form, True)
+            item = self.datamodel.obj()
+            try:
+                form.populate_obj(item)
+                self.pre_add(item)
+                self.datamodel.add(item)
+                self.post_add(item)
+            except DomainError as error:
+                self.datamodel.session.rollback()
+                _show_refusal(form, error)
+            except _DATABASE_ERRORS:
+                self.datamodel.session.rollback()
+                flash(str(self.database_error_message), "danger")
+            else:
+                flash(self.add_row_message, "success")
+                return None
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk):
+        if request.method != "POST":
+            return super()._edit(pk)
+        from flask import abort, flash
+        from flask_appbuilder.urltools import get_filter_args
+
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        form = self.edit_form.refresh(request.form)
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form._id = pk
+        if form.validate():
+            self.process_form(form, False)
+            try:
+                form.populate_obj(item)
+                self.pre_update(item)
+                self.datamodel.edit(item)
+                self.post_update(item)
+            except DomainError as error:
+                self.datamodel.session.rollback()
+                _show_refusal(form, error)
+            except _DATABASE_ERRORS:
+                self.datamodel.session.rollback()
+                flash(str(self.database_error_message), "danger")
+            else:
+                flash(self.edit_row_message, "success")
+                return None
+        return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
 
 
 def api_error(message, status, **extra):

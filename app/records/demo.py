@@ -32,6 +32,24 @@ def _day(rng, start, end):
     return start + timedelta(days=rng.randrange((end - start).days))
 
 
+def years_after(day, years):
+    """The same day ``years`` later; 29 February becomes 28 February in a common year
+    (as the age rules count it: a person born on 29/02 comes of age on 28/02)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:                      # 29 February, and the year is not a leap year
+        return day.replace(year=day.year + years, day=28)
+
+
+def career_dates(rng, birth):
+    """The dates the demo derives from a birth date: recruited at 22 to 27 (no later
+    than 01/06/2024), joined the current unit then or later (before 01/06/2025)."""
+    recruited = _day(rng, years_after(birth, 22), years_after(birth, 27))
+    recruited = min(recruited, date(2024, 6, 1))
+    joined = recruited if rng.random() < 0.6 else _day(rng, recruited, date(2025, 6, 1))
+    return {"recruited": recruited, "joined": joined, "study_start": birth.year + 18}
+
+
 def _iso(day):
     return day.isoformat()
 
@@ -69,9 +87,8 @@ def demo_content(person, communes):
     rng = random.Random("hoso-demo-%s" % person.full_name)
     female = person.full_name.split()[1] in FEMALE_MIDDLE
     birth = _day(rng, date(1968, 1, 1), date(1998, 12, 31))
-    recruited = _day(rng, birth.replace(year=birth.year + 22), birth.replace(year=birth.year + 27))
-    recruited = min(recruited, date(2024, 6, 1))
-    joined = recruited if rng.random() < 0.6 else _day(rng, recruited, date(2025, 6, 1))
+    career = career_dates(rng, birth)
+    recruited, joined = career["recruited"], career["joined"]
     # the 4th digit: century and sex (2 for a man, 3 for a woman born 2000-2099; 0/1 before)
     number = "%s%d%02d%06d" % (ID_PROVINCE_PREFIX, 1 if female else 0, birth.year % 100,
                                rng.randrange(10 ** 6))
@@ -104,7 +121,7 @@ def demo_content(person, communes):
                                          + timedelta(days=365))
     if person.category == "nguoi_lao_dong":
         fields.update(_contract(rng, person, recruited))
-    study_start = birth.year + 18
+    study_start = career["study_start"]
     tables = {
         "dao_tao_chuyen_mon": [_row(tu="%04d-09" % study_start, den="%04d-06" % (study_start + 4),
                                     co_so=school, chuyen_nganh=major, hinh_thuc="Chính quy",

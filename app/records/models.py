@@ -19,7 +19,10 @@ from app.security.scope import scoped
 # waits for the head, then it is approved (what reports and sync read) or
 # rejected with a reason the person sees.
 DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
-VERSION_STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
+# a draft its writer threw away: kept (versions are never deleted, nor their numbers
+# reused), never open again
+DISCARDED = "discarded"
+VERSION_STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED, DISCARDED)
 OPEN_STATES = (DRAFT, SUBMITTED)
 
 

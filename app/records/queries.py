@@ -72,9 +72,11 @@ def people_page(actor, text, page):
         people = db.session.scalars(query.options(selectinload(Employee.unit)).order_by(
             Employee.full_name, Employee.id).limit(wanted).offset(offset)).all()
     shown = people[:PAGE_SIZE]
-    # each person's latest version, for this page's people only
+    # each person's latest version, for this page's people only (a discarded draft is
+    # history, not the record's state)
     latest = select(RecordVersion.employee_id, func.max(RecordVersion.number).label("n")) \
-        .where(RecordVersion.employee_id.in_([person.id for person in shown])) \
+        .where(RecordVersion.employee_id.in_([person.id for person in shown]),
+               RecordVersion.status != services.DISCARDED) \
         .group_by(RecordVersion.employee_id).subquery()
     versions = {version.employee_id: version for version in db.session.scalars(
         select(RecordVersion).join(latest, (latest.c.employee_id == RecordVersion.employee_id)

@@ -25,7 +25,9 @@ from app.extensions import db
 from app.policy.profiles import rule
 from app.records import form, values
 from app.org.models import Employee
-from app.records.models import APPROVED, DRAFT, OPEN_STATES, REJECTED, SUBMITTED, RecordVersion
+from app.records.models import (
+    APPROVED, DISCARDED, DRAFT, OPEN_STATES, REJECTED, SUBMITTED, RecordVersion,
+)
 from app.security import scope
 
 SCHEMA_VERSION = 1
@@ -468,6 +470,31 @@ def submit(actor, version, lock):
     return version
 
 
+# A discarded draft (issue 16; models.DISCARDED): kept, never deleted, out of the
+# one-open-version index (it covers draft and submitted only), so a new draft can be
+# opened; its content, its documents (their rows still name it, their bytes stay in the
+# content-addressed store) and its audit entries stay as history. ``status`` is a plain
+# String(16) without a CHECK, so the state needs no migration.
+
+
+@atomic
+def discard(actor, version, lock):
+    """Throw away the open draft as the actor saw it (``lock``): whoever may write
+    the draft (a person within a self-service period) may discard it; a submitted
+    version cannot be. The approved version is not touched; the next draft starts
+    from it again."""
+    employee = version.employee
+    _require_current_draft(actor, version, lock)
+    if actor_kind(actor, employee) == PERSON and not editable_groups(actor, employee):
+        raise DomainError(_("You may not change this record."))
+    version.status = DISCARDED
+    version.updated_by, version.updated_at = actor.id, clock.now()
+    _write(version)
+    audit.record("record.discard", version, unit_id=employee.unit_id,
+                 details={"employee_id": employee.id, "number": version.number})
+    return version
+
+
 def mark_rejected(actor, version, reason):
     """Reject in the caller's transaction (app.approval checks who may)."""
     reason = (reason or "").strip()
@@ -525,6 +552,8 @@ class Change:
 
 
 def _catalog_name(cache):
+    # a catalog holds a code once (uq_catalog_entry_code), its validity a period: a code
+    # retired since the record was written keeps its name (valid on the record's date)
     def name(catalog, code):
         if catalog not in cache:
             cache[catalog] = {entry.code: entry.name

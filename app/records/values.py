@@ -179,7 +179,8 @@ def parse(field, text, catalog_codes=None):
 
 
 def display(field, value, catalog_name=None, english=False):
-    """How a stored value reads on screen and on the printed form."""
+    """How a stored value reads on screen, in the diff and on the printed form:
+    the one way a value becomes words (``coded_words`` for the coded kinds)."""
     if value in (None, ""):
         return ""
     kind = field.kind
@@ -193,11 +194,26 @@ def display(field, value, catalog_name=None, english=False):
     if kind == form.INTEGER and value.isdigit() and len(value) > 4:
         grouped = "{:,}".format(int(value))
         return grouped if english else grouped.replace(",", ".")
-    if kind == form.CHOICE:
+    if kind in (form.CHOICE, form.CATALOG):
+        return coded_words(field, value, catalog_name, english)
+    return value
+
+
+def coded_words(field, value, catalog_name=None, english=False):
+    """The words of a coded value: the fixed choice's label (giới tính "Nữ"), or the
+    catalog's name given by ``catalog_name(catalog, code)`` (records.services.catalog_namer,
+    which knows retired entries too: a catalog holds a code once, so a record written
+    while the code was valid keeps its name). A code the list does not hold is shown
+    as itself, marked, never as if it were a name; without ``catalog_name`` (a
+    printout with no database) a catalog code is shown as it is."""
+    if field.kind == form.CHOICE:
         for key, vi, en in field.choices:
             if key == value:
                 return en if english else vi
+    elif catalog_name is None:
         return value
-    if kind == form.CATALOG and catalog_name is not None:
-        return catalog_name(field.catalog, value) or value
-    return value
+    else:
+        name = catalog_name(field.catalog, value)
+        if name:
+            return name
+    return str(_l("%(code)s (code not in the catalog)", code=value))

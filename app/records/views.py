@@ -25,7 +25,8 @@ from app.records.models import DRAFT, RecordVersion
 from app.security import roles, scope
 
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"),
-                 "approved": _l("Approved"), "rejected": _l("Rejected")}
+                 "approved": _l("Approved"), "rejected": _l("Rejected"),
+                 services.DISCARDED: _l("Discarded")}
 # a page number past this is no page (and must not reach the database as an offset)
 MAX_PAGE = 100000
 CHANGE_LABELS = {"changed": _l("Changed"), "added": _l("Added"), "removed": _l("Removed")}
@@ -62,6 +63,14 @@ def _version_or_404(pk):
     return scope.get_or_404(RecordVersion, pk, g.user, "read")
 
 
+def _diff_title(employee, version, other):
+    """The diff page's heading as its title: the person, the version and the other one."""
+    versions = _("version %(n)d", n=version.number)
+    if other is not None:
+        versions += " / " + _("version %(n)d", n=other.number)
+    return "%s: %s" % (employee.full_name, versions)
+
+
 def _choices(field, current):
     """A catalog's entries valid today, plus the stored code if it was retired since."""
     entries = catalogs.entries(field.catalog)
@@ -79,6 +88,7 @@ class RecordView(BaseView):
     method_permission_name = {
         "index": "read", "mine": "read", "person": "read", "section": "read", "pdf": "read",
         "diff": "read", "open_draft": "write", "save_section": "write", "submit": "write",
+        "discard_draft": "write",
         "signed_pdf": "read", "attach": "write", "attachment": "read",
         "remove_attachment": "write", "self_service": "self_service",
         "open_self_service": "self_service", "close_self_service": "self_service",
@@ -98,7 +108,8 @@ class RecordView(BaseView):
         page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
         text = request.args.get("q", "").strip()
         rows, more = queries.people_page(g.user, text, page)
-        return self._render("records/list.html", rows=rows, page=page, q=text, more=more)
+        return self._render("records/list.html", rows=rows, page=page, q=text, more=more,
+                            title=_("Personal records"))
 
     @expose("/me")
     @has_access
@@ -117,6 +128,7 @@ class RecordView(BaseView):
         page = queries.person_page(g.user, employee)
         return self._render(
             "records/person.html", kind_labels=attachments.KIND_LABELS,
+            title="%s: %s" % (_("Personal record"), employee.full_name),
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
                                                 english=_english()), **page.context())
 
@@ -157,6 +169,7 @@ class RecordView(BaseView):
 
         return self._render(
             "records/section.html", employee=employee, item=item, version=version,
+            title="%s. %s · %s" % (item.number, label(item), employee.full_name),
             content=content, errors=errors or {}, typed=typed or {}, groups=groups,
             owner=lambda thing, parent: thing.owner or parent.owner,
             choices=_choices, rows_for=rows_for,
@@ -215,12 +228,28 @@ class RecordView(BaseView):
             flash(_("Submitted for approval."), "success")
         return redirect(url_for("RecordView.person", pk=pk))
 
+    @expose("/person/<int:pk>/discard", methods=["POST"])
+    @has_access
+    def discard_draft(self, pk):
+        employee = _employee_or_404(pk, "write")
+        version = services.open_version(employee)
+        try:
+            if version is None:
+                raise DomainError(_("There is no draft to discard."))
+            services.discard(g.user, version, request.form.get("lock", -1, type=int))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The draft was discarded; the approved record is unchanged."), "success")
+        return redirect(url_for("RecordView.person", pk=pk))
+
     def _decision_page(self, employee, kind, typed=None, errors=None):
         if kind not in decisions.KINDS:
             kind = next(iter(decisions.KINDS))
         definition = decisions.KINDS[kind]
         return self._render(
             "records/decision.html", employee=employee, kind=kind, kinds=decisions.KINDS,
+            title="%s: %s" % (_("Enter a decision"), employee.full_name),
             fields=[form.FIELDS[key][0] for key in definition.fields],
             columns=decisions.table_columns(kind), typed=typed or {}, errors=errors or {},
             groups={"all"}, choices=_choices, training_tables=decisions.TRAINING_TABLES,
@@ -265,6 +294,7 @@ class RecordView(BaseView):
     def self_service(self):
         """The windows of the officer's units, and the form that opens one."""
         return self._render("records/self_service.html", group_labels=OWNER_GROUP_LABELS,
+                            title=_("Self-service"),
                             form_values=request.form, **queries.self_service_page(g.user))
 
     @expose("/self-service/open", methods=["POST"])
@@ -381,7 +411,8 @@ class RecordView(BaseView):
         services.audit_read(version, "record.diff")
         db.session.commit()
         return self._render("records/diff.html", version=version, other=other,
-                            changes=changes, employee=version.employee)
+                            changes=changes, employee=version.employee,
+                            title=_diff_title(version.employee, version, other))
 
     @expose("/person/<int:pk>/compare")
     @has_access
@@ -398,7 +429,7 @@ class RecordView(BaseView):
         services.audit_read(newer, "record.diff")
         db.session.commit()
         return self._render("records/diff.html", version=newer, other=older, changes=changes,
-                            employee=employee)
+                            employee=employee, title=_diff_title(employee, newer, older))
 
     @expose("/person/<int:pk>/pdf")
     @has_access

@@ -54,7 +54,10 @@ def test_user_pages_show_dates_as_dd_mm_yyyy(app, client, make_user):
         db.session.remove()
     login(client, "quantri01", "Quantri@2026")
     html = client.get("/accounts/show/%d" % other_id).get_data(as_text=True)
-    assert "05/02/2026 08:30" in html and "24/12/2025 14:05" in html
+    # last_login is written in Vietnam time; FAB writes created_on on the server's own
+    # clock, shown in Vietnam time too
+    created = datetime.datetime(2025, 12, 24, 14, 5).astimezone(clock.PROVINCE_TZ)
+    assert "05/02/2026 08:30" in html and created.strftime("%d/%m/%Y %H:%M") in html
     assert "2026-02-05" not in html and "2025-12-24" not in html
 
 
@@ -83,3 +86,11 @@ def test_two_threads_freezing_at_once_leave_the_clock_running():
         thread.join(10)
     real = datetime.datetime.now(datetime.timezone.utc)
     assert abs(clock.now() - real) < datetime.timedelta(minutes=5)
+
+
+def test_a_freeze_in_another_zone_is_vietnam_time_like_now():
+    utc = datetime.datetime(2026, 12, 1, 7, 24, tzinfo=datetime.timezone.utc)
+    with clock.freeze(utc) as frozen:
+        assert clock.now() == utc and frozen == utc
+        assert clock.now().utcoffset() == datetime.timedelta(hours=7)
+        assert (clock.now().hour, clock.today()) == (14, datetime.date(2026, 12, 1))

@@ -111,6 +111,7 @@ AUDIT.update({
     ("RecordView.open_draft", "POST"): None,
     ("RecordView.save_section", "POST"): None,
     ("RecordView.submit", "POST"): None,
+    ("RecordView.discard_draft", "POST"): None,
     ("RecordView.attach", "POST"): None,
     ("RecordView.remove_attachment", "POST"): None,
     ("RecordView.attachment", "GET"): "record.attachment_read",
