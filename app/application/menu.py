@@ -21,6 +21,7 @@ MENU_ENTRIES = {
     "Province profile": (roles.PROFILE, "read"),
     "Catalogs": (roles.CATALOG, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
+    "Failed mail": (roles.NOTICE, "read_failed_mail"),
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
     "Self-service": (roles.RECORD, "self_service"),
@@ -36,7 +37,8 @@ MENU_CATEGORIES = {
                          "My signing keys"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
-                            "Create staff account", "Import accounts", "Roles", "Audit log"],
+                            "Create staff account", "Import accounts", "Roles", "Audit log",
+                            "Failed mail"],
     "Settings": ["Province profile", "Catalogs"],
     # a top-level entry, its own "category": every role sees it
     "Notifications": ["Notifications"],
@@ -52,7 +54,7 @@ def register_menu(appbuilder):
     from app.org.api import UnitApi
     from app.org.views import RestructureView, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
-    from app.notify.views import NoticeView
+    from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
     from app.security.views import RoleView
@@ -98,6 +100,8 @@ def register_menu(appbuilder):
                         category="Accounts and access")
     appbuilder.add_view(AuditLogView, "Audit log", label=_l("Audit log"), icon="fa-history",
                         category="Accounts and access")
+    appbuilder.add_view(FailedMailView, "Failed mail", label=_l("Failed mail"),
+                        icon="fa-exclamation-triangle", category="Accounts and access")
     appbuilder.add_view(ProfileView, "Province profile", label=_l("Province profile"),
                         icon="fa-balance-scale", category="Settings",
                         category_label=_l("Settings"), category_icon="fa-cog")

@@ -27,6 +27,7 @@ from app.approval.models import (
 )
 from app.core.dates import parse_date_or_none
 from app.core.exceptions import DomainError
+from app.notify import services as notify
 from app.org.models import Unit
 from app.records import attachments
 from app.org.models import Employee
@@ -135,7 +136,16 @@ class ApprovalView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("ApprovalView.review", pk=pk))
-        flash(_("Rejected; the person sees the reason in the app and by e-mail."), "success")
+        outcomes = notify.mail_outcomes()
+        if not outcomes:
+            flash(_("Rejected; the person has no account, so no notice was sent."), "success")
+        elif all(outcome.state == notify.SENT for outcome in outcomes):
+            flash(_("Rejected; the person sees the reason in the app and by e-mail."),
+                  "success")
+        else:
+            flash(_("Rejected; the person sees the reason in the app.") + " "
+                  + " ".join(notify.mail_sentence(outcome) for outcome in outcomes),
+                  "warning")
         return redirect(url_for("ApprovalView.index"))
 
     @expose("/version/<int:pk>/external", methods=["POST"])

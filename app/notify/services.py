@@ -10,7 +10,9 @@ failed mail never undoes the caller's work: the reason is kept in
 import logging
 from urllib.parse import urljoin
 
-from flask import current_app, has_app_context, has_request_context, request
+from dataclasses import dataclass
+
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +30,12 @@ log = logging.getLogger(__name__)
 # session.info key: ids of the notices this transaction added, to mail after it commits
 PENDING = "notify.pending"
 MAIL_TEMPLATES = "notify/mail/%s.txt"
+# flask.g key: ids of the notices notify() added in this app context (request)
+ADDED = "notify_added"
+
+# what happened to a notice's mail (MailOutcome.state)
+SENT, FAILED, PENDING_MAIL, MAIL_OFF, NO_ADDRESS = "sent", "failed", "pending", "off", \
+    "no_address"
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -41,6 +49,8 @@ def notify(account, subject, body, link=None):
                     created_at=clock.now())
     db.session.add(notice)
     db.session.flush()
+    if has_app_context():  # what this request added, for mail_outcomes()
+        g.setdefault(ADDED, []).append(notice.id)
     if (account.email or "").strip() and mail.enabled():
         db.session.info.setdefault(PENDING, []).append(notice.id)
     return notice
@@ -68,6 +78,78 @@ def notices_for(account, limit=50):
     return list(db.session.scalars(select(Notice).where(Notice.account_id == account.id)
                                    .order_by(Notice.created_at.desc(), Notice.id.desc())
                                    .limit(limit)))
+
+
+@dataclass
+class MailOutcome:
+    notice_id: int
+    state: str            # SENT, FAILED, PENDING_MAIL, MAIL_OFF or NO_ADDRESS
+    reason: str = None    # FAILED: why (Notice.mail_error)
+
+
+def _outcome(notice, address, mail_on):
+    if notice.mailed_at is not None:
+        return MailOutcome(notice.id, SENT)
+    if notice.mail_error is not None:
+        return MailOutcome(notice.id, FAILED, notice.mail_error)
+    if not mail_on:
+        return MailOutcome(notice.id, MAIL_OFF)
+    if not (address or "").strip():
+        return MailOutcome(notice.id, NO_ADDRESS)
+    return MailOutcome(notice.id, PENDING_MAIL)
+
+
+def mail_outcomes():
+    """What happened to the mail of each notice this request added and committed
+    (a rolled-back notice is not there), read from the database: mail is sent by
+    the commit's after_commit hook, so after the caller's service returned the
+    outcome is known, or still pending when someone else holds the notice."""
+    ids = g.get(ADDED) or [] if has_app_context() else []
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Notice, Account.email).join(Account, Account.id == Notice.account_id)
+        .where(Notice.id.in_(ids)).order_by(Notice.id)
+        .execution_options(populate_existing=True)).all()
+    mail_on = mail.enabled()
+    return [_outcome(notice, address, mail_on) for notice, address in rows]
+
+
+def mail_sentence(outcome):
+    """A sentence for the person who caused the notice: what happened to its mail."""
+    if outcome.state == SENT:
+        return _("The notice was also e-mailed.")
+    if outcome.state == FAILED:
+        return _("The e-mail could not be sent (%(reason)s); the notice is in the app.",
+                 reason=outcome.reason)
+    if outcome.state == MAIL_OFF:
+        return _("No e-mail was sent: mail is not set up; the notice is in the app.")
+    if outcome.state == NO_ADDRESS:
+        return _("No e-mail was sent: the account has no e-mail address; the notice is in "
+                 "the app.")
+    return _("The notice will be sent by e-mail.")
+
+
+def failed_mail(user, limit=200):
+    """The notices whose mail failed, newest first, as (notice id, account's username,
+    when, reason): never the subject or the body (personal data). The list is the
+    technical administration's (scope "system"); any other scope reaches none. The
+    read is audited and committed with the page."""
+    from app.audit import services as audit
+    from app.core.transactions import commit_read
+    from app.security import roles, scope
+
+    if roles.SCOPE_SYSTEM in scope.user_scopes(user, "read_failed_mail", roles.NOTICE):
+        rows = [tuple(row) for row in db.session.execute(
+            select(Notice.id, Account.username, Notice.created_at, Notice.mail_error)
+            .join(Account, Account.id == Notice.account_id)
+            .where(Notice.mail_error.is_not(None))
+            .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit))]
+    else:
+        rows = []
+    audit.record("notice.mail_failures", object_type="Notice")
+    commit_read()
+    return rows
 
 
 # --- mail text -------------------------------------------------------------------------------

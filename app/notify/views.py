@@ -1,4 +1,5 @@
-"""The account's own notifications: the list, newest first, and marking one read.
+"""The account's own notifications: the list, newest first, with each one's mail status,
+and marking one read; and the administration's read-only list of failed mail.
 
 Nobody reaches another account's notice: every look-up goes through
 scope.restrict, whose rule for notices is "the account's own" in every role.
@@ -43,3 +44,20 @@ class NoticeView(BaseView):
         services.mark_read(g.user, notice)
         target = in_app(request.form.get("next"))
         return redirect(target or url_for("NoticeView.index"))
+
+
+class FailedMailView(BaseView):
+    """Failed mail for the technical administration: the recipient's account, when
+    and why, never the notice's text. Read-only; the read is audited."""
+
+    route_base = "/mail-failures"
+    class_permission_name = roles.NOTICE
+    method_permission_name = {"index": "read_failed_mail"}
+    base_permissions = roles.base_permissions(roles.NOTICE)
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.render_template("notify/failed_mail.html",
+                                    failures=services.failed_mail(g.user))

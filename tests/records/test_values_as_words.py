@@ -109,8 +109,10 @@ def test_read_only_section_pages_show_names(app, province, filled, client):
 def _diff_rows(page):
     """[(label, after)] of a changes table."""
     return [(html.unescape(label).strip(), html.unescape(after).strip()) for label, after in
-            re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td>\s*<td><del>.*?</del>"
-                       r"</td><td><ins>(.*?)</ins></td></tr>", page, re.S)]
+            re.findall(r'<tr><td class="hoso-diff-item"[^>]*>[^<]*</td>'
+                       r'<td class="hoso-diff-field">([^<]*)</td><td[^>]*>[^<]*</td>\s*'
+                       r'<td class="hoso-diff-before"[^>]*><del>.*?</del></td>'
+                       r'<td class="hoso-diff-after"[^>]*><ins>(.*?)</ins></td></tr>', page, re.S)]
 
 
 def _assert_changes_in_words(page, expected):

@@ -125,6 +125,8 @@ AUDIT.update({
 AUDIT.update({
     ("NoticeView.index", "GET"): None,
     ("NoticeView.mark_read", "POST"): None,
+    # failed mail, the technical administration's: recipient account, time, reason
+    ("FailedMailView.index", "GET"): "notice.mail_failures",
 })
 AUDIT.update({
     ("RecordView.signed_pdf", "GET"): None,    # no signed copy in the world: back, no read
