@@ -147,7 +147,6 @@ class KeepsInputMixin:
     def _add(self):
         if request.method != "POST":
             return super()._add()
-        from flask import flash
         from flask_appbuilder.urltools import get_filter_args
 
         get_filter_args(self._filters, disallow_if_not_in_search=False)
@@ -156,27 +155,36 @@ class KeepsInputMixin:
         self._fill_form_exclude_cols(exclude_cols, form)
         if form.validate():
             self.process_form(form, True)
-            item = self.datamodel.obj()
-            try:
-                form.populate_obj(item)
-                self.pre_add(item)
-                self.datamodel.add(item)
-                self.post_add(item)
-            except DomainError as error:
-                self.datamodel.session.rollback()
-                _show_refusal(form, error)
-            except _DATABASE_ERRORS:
-                self.datamodel.session.rollback()
-                flash(str(self.database_error_message), "danger")
-            else:
-                flash(self.add_row_message, "success")
+            if self._saved(form, self.datamodel.obj(), (self.pre_add, self.datamodel.add,
+                                                        self.post_add), self.add_row_message):
                 return None
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _saved(self, form, item, steps, message):
+        """``form`` into ``item``, then each of ``steps`` (pre, write, post) on it: True
+        when saved (and said so); else rolled back and the refusal shown beside its
+        field, with what was typed kept."""
+        from flask import flash
+
+        try:
+            form.populate_obj(item)
+            for step in steps:
+                step(item)
+        except DomainError as error:
+            self.datamodel.session.rollback()
+            _show_refusal(form, error)
+        except _DATABASE_ERRORS:
+            self.datamodel.session.rollback()
+            flash(str(self.database_error_message), "danger")
+        else:
+            flash(message, "success")
+            return True
+        return False
 
     def _edit(self, pk):
         if request.method != "POST":
             return super()._edit(pk)
-        from flask import abort, flash
+        from flask import abort
         from flask_appbuilder.urltools import get_filter_args
 
         get_filter_args(self._filters, disallow_if_not_in_search=False)
@@ -190,19 +198,8 @@ class KeepsInputMixin:
         form._id = pk
         if form.validate():
             self.process_form(form, False)
-            try:
-                form.populate_obj(item)
-                self.pre_update(item)
-                self.datamodel.edit(item)
-                self.post_update(item)
-            except DomainError as error:
-                self.datamodel.session.rollback()
-                _show_refusal(form, error)
-            except _DATABASE_ERRORS:
-                self.datamodel.session.rollback()
-                flash(str(self.database_error_message), "danger")
-            else:
-                flash(self.edit_row_message, "success")
+            if self._saved(form, item, (self.pre_update, self.datamodel.edit,
+                                        self.post_update), self.edit_row_message):
                 return None
         return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
 
