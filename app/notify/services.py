@@ -18,12 +18,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Account
+from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
-from app.core.transactions import atomic
+from app.core.transactions import atomic, commit_read
 from app.extensions import db
 from app.notify import mail
 from app.notify.models import Notice
+from app.security import roles, scope
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +137,6 @@ def failed_mail(user, limit=200):
     when, reason): never the subject or the body (personal data). The list is the
     technical administration's (scope "system"); any other scope reaches none. The
     read is audited and committed with the page."""
-    from app.audit import services as audit
-    from app.core.transactions import commit_read
-    from app.security import roles, scope
-
     if roles.SCOPE_SYSTEM in scope.user_scopes(user, "read_failed_mail", roles.NOTICE):
         rows = [tuple(row) for row in db.session.execute(
             select(Notice.id, Account.username, Notice.created_at, Notice.mail_error)

@@ -216,31 +216,29 @@ class RecordView(BaseView):
     @expose("/person/<int:pk>/submit", methods=["POST"])
     @has_access
     def submit(self, pk):
-        employee = _employee_or_404(pk, "write")
-        version = services.open_version(employee)
-        try:
-            if version is None:
-                raise DomainError(_("There is no draft to submit."))
-            services.submit(g.user, version, request.form.get("lock", -1, type=int))
-        except DomainError as exc:
-            flash(str(exc), "danger")
-        else:
-            flash(_("Submitted for approval."), "success")
-        return redirect(url_for("RecordView.person", pk=pk))
+        return self._on_open_draft(pk, services.submit, _("There is no draft to submit."),
+                                   _("Submitted for approval."))
 
     @expose("/person/<int:pk>/discard", methods=["POST"])
     @has_access
     def discard_draft(self, pk):
+        return self._on_open_draft(pk, services.discard, _("There is no draft to discard."),
+                                   _("The draft was discarded; the approved record is "
+                                     "unchanged."))
+
+    def _on_open_draft(self, pk, act, no_draft, done):
+        """``act(user, open version, lock seen)`` on the person's open draft (submit,
+        discard), and back to the person's page saying how it went."""
         employee = _employee_or_404(pk, "write")
         version = services.open_version(employee)
         try:
             if version is None:
-                raise DomainError(_("There is no draft to discard."))
-            services.discard(g.user, version, request.form.get("lock", -1, type=int))
+                raise DomainError(no_draft)
+            act(g.user, version, request.form.get("lock", -1, type=int))
         except DomainError as exc:
             flash(str(exc), "danger")
         else:
-            flash(_("The draft was discarded; the approved record is unchanged."), "success")
+            flash(done, "success")
         return redirect(url_for("RecordView.person", pk=pk))
 
     def _decision_page(self, employee, kind, typed=None, errors=None):
