@@ -11,6 +11,7 @@ from app.approval.models import (  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
+from app.hiring.models import Hiring  # noqa: F401
 from app.notify.models import Notice  # noqa: F401
 from app.org.models import (  # noqa: F401
     Employee, EmployeePlacement, OrgRestructuring, RestructuringPart, Unit, UnitCode,

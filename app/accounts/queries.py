@@ -11,9 +11,10 @@ from app.security import scope
 
 def unit_choices(actor, action):
     """[(unit id as text, name)] of the units the actor reads and may ``action``
-    accounts in, in tree order: the choices of an account form's unit."""
+    accounts in, in tree order: the choices of an account form's unit. A closed unit
+    (merged, dissolved) is not offered: nobody joins it any more."""
     units = db.session.scalars(scope.restrict(select(Unit), actor, "read", model=Unit)
-                               .order_by(Unit.path))
+                               .where(Unit.valid_to.is_(None)).order_by(Unit.path))
     return [(str(unit.id), unit.name) for unit in units
             if services.unit_reachable(actor, action, unit)]
 

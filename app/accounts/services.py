@@ -26,7 +26,6 @@ from app.core.exceptions import DomainError
 from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Unit
-from app.org.services import is_within
 from app.security import roles, scope, standing
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -73,12 +72,7 @@ def may(actor, action):
 
 def unit_reachable(actor, action, unit):
     """Whether ``unit`` lies within the actor's scope for ``action`` on accounts."""
-    scopes = scope.user_scopes(actor, action, roles.ACCOUNT)
-    if roles.SCOPE_PROVINCE in scopes or roles.SCOPE_SYSTEM in scopes:
-        return True
-    if roles.SCOPE_SUBTREE in scopes and is_within(unit, actor.unit):
-        return True
-    return roles.SCOPE_OWN in scopes and unit is not None and unit.id == actor.unit_id
+    return org_services.unit_in_scope(actor, action, roles.ACCOUNT, unit)
 
 
 def _require(actor, action, account=None):
@@ -262,6 +256,9 @@ def create_account(actor, kind, data, commit=True):
     if kind in (KIND_PERSONAL, KIND_AGENCY):
         if unit is None:
             _fail(_("Choose the unit of the account."), "unit_id")
+        if not unit.is_open:
+            _fail(_("The unit %(unit)s is closed; choose the unit that took over its work.",
+                    unit=unit.name), "unit_id")
         if not unit_reachable(actor, CREATE_ACTION[kind], unit):
             _fail(_("This unit is outside your scope."), "unit_id")
     if kind == KIND_AGENCY and db.session.scalar(

@@ -1,6 +1,10 @@
-"""The home page."""
+"""The home page: a short welcome and, for each kind of work the user's roles
+have, a panel linking to where it is done (app/application/home_queries.py holds
+the panels' providers and runs their reads; this view only renders them)."""
 from flask import g, redirect
 from flask_appbuilder import IndexView, expose
+
+from app.application import home_queries
 
 
 class HoSoIndexView(IndexView):
@@ -12,4 +16,5 @@ class HoSoIndexView(IndexView):
     def index(self):
         if not getattr(g.user, "is_authenticated", False):
             return redirect(self.appbuilder.get_url_for_login)
-        return self.render_template(self.index_template, appbuilder=self.appbuilder)
+        return self.render_template(self.index_template, appbuilder=self.appbuilder,
+                                    panels=home_queries.home_page(g.user))

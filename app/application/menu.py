@@ -25,6 +25,9 @@ MENU_ENTRIES = {
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
     "Self-service": (roles.RECORD, "self_service"),
+    "Hiring": (roles.HIRING, "read"),
+    "Hire a person": (roles.HIRING, "hire"),
+    "Import new hires": (roles.HIRING, "hire"),
     "Notifications": (roles.NOTICE, "read"),
     "Approval queue": (roles.APPROVAL, "read"),
     "Delegations": (roles.APPROVAL, "delegate"),
@@ -32,7 +35,8 @@ MENU_ENTRIES = {
     "My signing keys": (roles.SIGNING, "keys"),
 }
 MENU_CATEGORIES = {
-    "Records": ["My record", "Personal records", "Self-service"],
+    "Records": ["My record", "Personal records", "Self-service", "Hiring", "Hire a person",
+                "Import new hires"],
     "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document",
                          "My signing keys"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
@@ -54,6 +58,8 @@ def register_menu(appbuilder):
     from app.org.api import UnitApi
     from app.org.views import RestructureView, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
+    from app.hiring.api import HiringApi
+    from app.hiring.views import HiringView
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
@@ -66,6 +72,12 @@ def register_menu(appbuilder):
                         icon="fa-user", category="Records")
     appbuilder.add_link("Self-service", label=_l("Self-service"), href="/records/self-service",
                         icon="fa-unlock", category="Records")
+    appbuilder.add_view(HiringView, "Hiring", label=_l("Hiring"), icon="fa-user-plus",
+                        category="Records")
+    appbuilder.add_link("Hire a person", label=_l("Hire a person"), href="/hiring/new",
+                        icon="fa-plus", category="Records")
+    appbuilder.add_link("Import new hires", label=_l("Import new hires"),
+                        href="/hiring/import", icon="fa-file-excel-o", category="Records")
     appbuilder.add_view(ApprovalView, "Approval queue", label=_l("Approval queue"),
                         icon="fa-check-square-o", category="Monthly approval",
                         category_label=_l("Monthly approval"), category_icon="fa-pencil-square-o")
@@ -116,4 +128,5 @@ def register_menu(appbuilder):
     appbuilder.add_api(AccountApi)
     appbuilder.add_api(ApprovalApi)
     appbuilder.add_api(SigningApi)
+    appbuilder.add_api(HiringApi)
     return admin_view

@@ -229,21 +229,22 @@ def unlocked(credential, pin):
 
 
 def seal_credential(unit):
-    """The seal of the nearest unit at or above ``unit`` that has one."""
-    while unit is not None:
-        seal = db.session.scalar(select(SigningCredential).where(
-            SigningCredential.unit_id == unit.id, SigningCredential.revoked_at.is_(None))
-            .order_by(SigningCredential.id.desc()).limit(1))
-        if seal is not None:
-            return seal
-        unit = unit.parent
-    return None
+    """The seal registered for the agency ``unit`` itself (its newest in force), or None.
+    A unit above never lends its own: a school's copy sealed by its Sở would be signed
+    in another agency's name (Điều 6.4 HP, 9.5 ĐN, 9.4 VP)."""
+    return db.session.scalar(select(SigningCredential).where(
+        SigningCredential.unit_id == unit.id, SigningCredential.revoked_at.is_(None))
+        .order_by(SigningCredential.id.desc()).limit(1))
 
 
 def seal_signer(unit):
+    """The seal of the agency ``unit``, opened; refused when it has none."""
     credential = seal_credential(unit)
     if credential is None:
-        raise DomainError(_("No agency seal is registered for this unit or any unit above it."))
+        raise DomainError(_("%(agency)s has no agency seal (digital signature of the agency) "
+                            "registered, so nothing was signed: a copy is never sealed with "
+                            "another agency's seal. Ask Sở Nội vụ to register the seal of "
+                            "%(agency)s.", agency=unit.name))
     secret = crypto.decrypt_text(credential.seal_passphrase)
     if credential.kind == KIND_PKCS11:
         try:

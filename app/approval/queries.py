@@ -63,18 +63,32 @@ def _load_people(versions):
 def review_page(actor, version):
     """One version's review: its changes against the approved version, its
     documents, the actor's authority and the signatures; the read is audited and
-    committed."""
+    committed.
+
+    Sở Nội vụ, where the profile gives it the second step, compares with the last
+    version it approved itself (the unit's approvals since are what it signs now);
+    for its first approval of a record it reads the whole record, item by item
+    (``items``), and decides on the page (``may_second``)."""
     employee = version.employee
-    approved = records.approved_version(employee)
-    base = approved if approved is not None and approved.id != version.id else None
+    second_step = _may(actor, "second_step") and services.second_step_required()
+    if second_step:
+        base = services.last_signed_by_so_noi_vu(version)
+    else:
+        approved = records.approved_version(employee)
+        base = approved if approved is not None and approved.id != version.id else None
     changes = records.diff(records.read_content(base), records.read_content(version))
-    records.audit_read(version, "record.read")
-    commit_read()
-    return {"employee": employee, "changes": changes,
+    page = {"employee": employee, "changes": changes, "base": base,
+            "second_step": second_step,
+            "items": records.by_item(changes) if second_step and base is None else None,
+            "may_second": second_step and services.second_step_pending(actor, version),
+            "states": services.awaiting_second_step([version]),
             "documents": attachments.of_versions([version]),
             "authority": services.authority_for(actor, version),
             "verdicts": services.verdicts(version), "window": window.current(),
             "overdue": window.is_overdue(version)}
+    records.audit_read(version, "record.read")
+    commit_read()
+    return page
 
 
 def checked_signatures(version):
@@ -123,3 +137,4 @@ def register_hooks():
     audit.use_anchor_source(month_seal.signed_audit_anchors)
     record_queries.add_person_panel(person_panel)
     record_queries.use_signed_copies(exports.latest, exports.content_of)
+    record_queries.use_version_states(services.awaiting_second_step)

@@ -22,7 +22,7 @@ from app.approval.models import (
     BASIS_SO_NOI_VU, KIND_EXTERNAL, STEP_SO_NOI_VU, STEP_UNIT, Approval, ExternalSigningRequest,
 )
 from app.audit import services as audit
-from app.core import clock
+from app.core import clock, crypto
 from app.core.exceptions import DomainError
 from app.core.transactions import atomic
 from app.extensions import db
@@ -30,7 +30,8 @@ from app.notify import services as notify
 from app.policy.profiles import rule
 from app.records import services as records
 from app.org.models import Employee
-from app.records.models import APPROVED, SUBMITTED, RecordVersion
+from app.records.models import APPROVED, REJECTED, SUBMITTED, RecordVersion
+from app.records.queries import UNIT_APPROVED
 from app.security import roles, scope
 from app.signing import pki
 from app.signing.cms import detached_signer, sign_detached, verify_detached
@@ -115,12 +116,23 @@ def _require_second_step(actor, version):
     if not scope.allows(actor, "read", version.employee) or \
             not scope.user_scopes(actor, "second_step", roles.APPROVAL):
         raise ApprovalRefused(_("Only Sở Nội vụ signs the second approval."))
+    if version.status == REJECTED and version.decided_by:
+        raise ApprovalRefused(_decided_message(version))
     if version.status != APPROVED or unit_approval(version) is None:
         raise ApprovalRefused(_("Sở Nội vụ approves a version after its unit has approved it."))
     if step_approval(version, STEP_SO_NOI_VU) is not None:
         raise ApprovalRefused(_("Sở Nội vụ has already approved this version."))
     if version.employee.account_id == actor.id:
         raise ApprovalRefused(_("Nobody approves their own record."))
+
+
+def second_step_pending(actor, version):
+    """Whether the actor may sign (or refuse) Sở Nội vụ's step on the version now."""
+    try:
+        _require_second_step(actor, version)
+    except ApprovalRefused:
+        return False
+    return True
 
 
 def step_approval(version, step):
@@ -130,6 +142,33 @@ def step_approval(version, step):
 
 def unit_approval(version):
     return step_approval(version, STEP_UNIT)
+
+
+def last_signed_by_so_noi_vu(version):
+    """The person's latest version before ``version`` that Sở Nội vụ approved, or None:
+    what Sở Nội vụ's review compares with."""
+    return db.session.scalar(
+        select(RecordVersion).join(Approval, (Approval.version_id == RecordVersion.id)
+                                   & (Approval.step == STEP_SO_NOI_VU))
+        .where(RecordVersion.employee_id == version.employee_id,
+               RecordVersion.number < version.number)
+        .order_by(RecordVersion.number.desc()).limit(1))
+
+
+def awaiting_second_step(versions):
+    """{version id: records' UNIT_APPROVED} for the approved ``versions`` that their
+    unit signed and Sở Nội vụ has not yet, where the profile wants its step; one
+    statement for them all (the records' pages call it through
+    ``records.queries.use_version_states``)."""
+    approved = sorted({version.id for version in versions if version.status == APPROVED})
+    if not approved or not second_step_required():
+        return {}
+    steps = {}
+    for version_id, step in db.session.execute(
+            select(Approval.version_id, Approval.step).where(Approval.version_id.in_(approved))):
+        steps.setdefault(version_id, set()).add(step)
+    return {version_id: UNIT_APPROVED for version_id, signed in steps.items()
+            if STEP_UNIT in signed and STEP_SO_NOI_VU not in signed}
 
 
 def ready_for_sync(version):
@@ -267,12 +306,58 @@ REJECT_REASON_MAX = 2000
 @atomic
 def reject(actor, version_id, reason):
     """Reject with a reason the person reads in the app and by e-mail."""
-    if len((reason or "").strip()) > REJECT_REASON_MAX:
-        raise DomainError(_("The reason is too long: at most %(n)d characters.",
-                            n=REJECT_REASON_MAX))
+    _check_reason(reason)
     version = _locked(version_id)
     _require_unit_step(actor, version)
     records.mark_rejected(actor, version, reason)
+    _notify_rejected(actor, version)
+    return version
+
+
+@atomic
+def reject_second_step(actor, version_id, reason):
+    """Sở Nội vụ refuses a version its unit approved (vinh_phuc, ha_noi): the version
+    goes back to the person as rejected, with the reason, as a head's rejection does
+    (audited as ``record.reject``, the person notified in the app and by e-mail; their
+    next draft starts from it). The unit's signature stays: it is the proof of what the
+    unit approved. The record's approved state is the last approved version again, and
+    so are the person's name and số định danh."""
+    _check_reason(reason)
+    version = _locked(version_id)
+    _require_second_step(actor, version)
+    records.mark_rejected(actor, version, reason)
+    _restore_identity(version.employee)
+    _notify_rejected(actor, version)
+    return version
+
+
+def _check_reason(reason):
+    if len((reason or "").strip()) > REJECT_REASON_MAX:
+        raise DomainError(_("The reason is too long: at most %(n)d characters.",
+                            n=REJECT_REASON_MAX))
+
+
+def _restore_identity(employee):
+    """The name and số định danh of the record's last approved version (mark_approved
+    gave the employee those of the version now refused)."""
+    approved = records.approved_version(employee)
+    if approved is None:
+        return
+    fields = records.read_content(approved)["fields"]
+    employee.full_name = fields.get("ho_ten", employee.full_name)
+    number = fields.get("so_dinh_danh")
+    if number is not None:
+        employee.national_id_hash = crypto.identity_hash(number)
+        employee.national_id_enc = crypto.encrypt_text(number)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("This personal identification number already belongs to another "
+                            "record in the province.")) from None
+
+
+def _notify_rejected(actor, version):
+    """The person's notice (and mail) of a rejection, with the reason and who decided."""
     person = version.employee
     if person.account_id is not None:
         from app.accounts.models import User
@@ -281,7 +366,6 @@ def reject(actor, version_id, reason):
             "record_rejected", person_name=person.full_name, version_number=version.number,
             reason=version.reason, approver_name=_approver_name(actor.id), link=link)
         notify.notify(db.session.get(User, person.account_id), subject, body, link=link)
-    return version
 
 
 def record_path(person):

@@ -70,8 +70,8 @@ class ApprovalView(BaseView):
         "prepare_external": "approve", "complete_external": "approve",
         "signatures": "read", "delegation_list": "delegate", "delegate": "delegate",
         "revoke_delegation": "delegate",
-        "second": "second_step", "sign_export": "sign_export", "seals": "read",
-        "seal": "approve", "seal_pdf": "read"}
+        "second": "second_step", "second_reject": "second_step", "sign_export": "sign_export",
+        "seals": "read", "seal": "approve", "seal_pdf": "read"}
     base_permissions = roles.base_permissions(roles.APPROVAL)
     default_view = "index"
 
@@ -136,6 +136,12 @@ class ApprovalView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("ApprovalView.review", pk=pk))
+        self._flash_rejected()
+        return redirect(url_for("ApprovalView.index"))
+
+    @staticmethod
+    def _flash_rejected():
+        """What became of the rejection's notice and mail, as the head is told it."""
         outcomes = notify.mail_outcomes()
         if not outcomes:
             flash(_("Rejected; the person has no account, so no notice was sent."), "success")
@@ -146,6 +152,18 @@ class ApprovalView(BaseView):
             flash(_("Rejected; the person sees the reason in the app.") + " "
                   + " ".join(notify.mail_sentence(outcome) for outcome in outcomes),
                   "warning")
+
+    @expose("/version/<int:pk>/second/reject", methods=["POST"])
+    @has_access
+    def second_reject(self, pk):
+        """Sở Nội vụ refuses a version its unit approved: back to the person, with why."""
+        version = _version_or_404(pk)
+        try:
+            services.reject_second_step(g.user, version.id, request.form.get("reason"))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for("ApprovalView.review", pk=pk))
+        self._flash_rejected()
         return redirect(url_for("ApprovalView.index"))
 
     @expose("/version/<int:pk>/external", methods=["POST"])

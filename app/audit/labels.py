@@ -29,6 +29,12 @@ ACTION_LABELS = {
     "account.access_extend": _l("Access extended"),
     "account.access_revoke": _l("Access revoked"),
     "role.sync": _l("Roles synced with the role table"),
+    "hiring.hire": _l("Person hired: entered from the decision"),
+    "hiring.import": _l("List of new hires imported"),
+    "hiring.list": _l("Hirings viewed"),
+    "hiring.read": _l("Hiring viewed"),
+    "hiring.link_account": _l("Account linked to a person"),
+    "hiring.unlink_account": _l("Account unlinked from a person"),
     "unit.create": _l("Unit created"),
     "unit.update": _l("Unit changed"),
     "unit.read": _l("Unit viewed"),
@@ -77,7 +83,7 @@ OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l(
                  "Employee": _l("Personal record"), "RecordVersion": _l("Record version"),
                  "Attachment": _l("Document"), "SelfServiceWindow": _l("Self-service"),
                  "Delegation": _l("Delegation"), "MonthSeal": _l("Month's list"),
-                 "SigningCredential": _l("Signing key")}
+                 "SigningCredential": _l("Signing key"), "Hiring": _l("Hiring")}
 
 
 def action_label(code):

@@ -7,7 +7,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from app.core.dates import DATE_FORMAT
-from app.core.views import fits
+from app.core.views import fits, without_browser_checks
 from app.org.models import (
     LEADER_POSITIONS, UNIT_TYPES, OrgRestructuring, UnitCode, UnitLeader, UnitState,
 )
@@ -100,6 +100,12 @@ class LeaderForm(FlaskForm):
     since = _date(_l("From (dd/mm/yyyy)"))
     decision_number = StringField(_l("Decision number"),
                                   validators=[fits(UnitLeader.decision_number)])
+
+
+# every check on the server, in Vietnamese: no browser-native "Please fill out this field."
+for _form in (DecisionForm, RenameForm, RecodeForm, MoveForm, MergeForm, ConsolidateForm,
+              DissolveForm, SplitStartForm, SplitForm, LeaderForm):
+    without_browser_checks(_form)
 
 
 def type_choices():

@@ -32,7 +32,7 @@ from app.org.models import (
     PART_SOURCE, PART_TARGET, RECODE, RENAME, SPLIT, UNIT_TYPES, OrgRestructuring,
     RestructuringPart, Unit, UnitCode, UnitLeader, UnitState,
 )
-from app.security import scope
+from app.security import roles, scope
 
 
 # What a restructuring tells the layers above the org tree (docs/architecture.md):
@@ -120,6 +120,17 @@ def subtree_condition(unit_column, unit):
 def is_within(unit, ancestor):
     """Whether ``unit`` lies in the subtree of ``ancestor``."""
     return unit is not None and ancestor is not None and unit.path.startswith(ancestor.path)
+
+
+def unit_in_scope(actor, action, resource, unit):
+    """Whether the actor's roles grant ``action`` on ``resource`` for ``unit``: province
+    or system wide, in the actor's subtree, or the actor's own unit."""
+    scopes = scope.user_scopes(actor, action, resource)
+    if roles.SCOPE_PROVINCE in scopes or roles.SCOPE_SYSTEM in scopes:
+        return True
+    if roles.SCOPE_SUBTREE in scopes and is_within(unit, actor.unit):
+        return True
+    return roles.SCOPE_OWN in scopes and unit is not None and unit.id == actor.unit_id
 
 
 def _check_name(name):

@@ -19,7 +19,7 @@ from app.audit import services as audit
 from app.core.dates import date_field, parse_date
 from app.core.exceptions import DomainError
 from app.audit.views import AuditedReadsMixin
-from app.core.views import VietnameseFormatsMixin, submit_form
+from app.core.views import KeepsInputMixin, VietnameseFormatsMixin, column_length, submit_form
 from app.extensions import db
 from app.org import forms, queries, services
 from app.org.models import UNIT_TYPES, Employee, Unit
@@ -112,7 +112,11 @@ class UnitResource(UnitWritesMixin):
     label_columns = UNIT_LABELS
 
 
-class UnitView(UnitResource, AuditedReadsMixin, VietnameseFormatsMixin, ModelView):
+class UnitView(UnitResource, AuditedReadsMixin, KeepsInputMixin, VietnameseFormatsMixin,
+               ModelView):
+    """Units added and corrected through FAB's forms; a refusal (a code another
+    open unit bears, a closed parent) shows the form again with what was typed."""
+
     route_base = "/units"
     include_route_methods = {"list", "show", "add", "edit"}
     list_title = _l("Units")
@@ -174,7 +178,8 @@ class UnitTreeView(BaseView):
         entries = services.tree_entries(g.user, on, include_closed)
         matched, truncated = set(), False
         if text:
-            matches = services.search_units(g.user, text, include_closed)
+            # on a past date, the units of that day: some have closed since
+            matches = services.search_units(g.user, text, include_closed or on is not None)
             truncated = len(matches) >= services.SEARCH_LIMIT
             matched = {unit.id for unit in matches if unit.id in entries}
             nodes = services.tree_nodes(entries, keep=services.ancestors_of(entries, matched))
@@ -204,12 +209,13 @@ class UnitTreeView(BaseView):
         db.session.commit()
         return self._unit_page(unit, forms.LeaderForm(), [])
 
-    def _unit_page(self, unit, form, errors):
+    def _unit_page(self, unit, form, errors, ending=(None, "")):
+        """``ending``: (appointment id, the end date typed for it) after a refusal."""
         page = queries.unit_page(g.user, unit)
         if page["can_write"]:
             self._leader_choices(form, unit)
         return self.render_template("org/unit.html", unit=unit, form=form, errors=errors,
-                                    type_labels=UNIT_TYPES, **page)
+                                    type_labels=UNIT_TYPES, ending=ending, **page)
 
     def _leader_choices(self, form, unit):
         people = queries.leader_candidates(g.user, unit)
@@ -247,8 +253,10 @@ class UnitTreeView(BaseView):
             services.end_leader(g.user, leader, on)
         except DomainError as exc:
             flash(str(exc), "danger")
-        else:
-            flash(_("The appointment has ended."), "success")
+            # the page again, with the date as it was typed beside its appointment
+            return self._unit_page(unit, forms.LeaderForm(formdata=None), [], ending=(
+                leader.id if leader is not None else None, request.form.get("on", "")))
+        flash(_("The appointment has ended."), "success")
         return redirect(url_for("UnitTreeView.unit", pk=unit.id))
 
 
@@ -374,7 +382,11 @@ class RestructureView(BaseView):
 
         def build(decision):
             split_parts = []
+            longest = column_length(Unit.name)
             for number in range(1, parts + 1):
+                if len(values.get("part_%d_name" % number, "")) > longest:
+                    raise DomainError(_("New unit %(number)d: the name has at most %(n)d "
+                                        "characters.", number=number, n=longest))
                 split_parts.append(services.SplitPart(
                     name=values.get("part_%d_name" % number, ""),
                     unit_type=values.get("part_%d_type" % number, ""),

@@ -37,6 +37,9 @@ def _days():
     ``counted_in: calendar_days``); null: the text sets none."""
     schema = _rule({"type": ["integer", "null"], "minimum": 0})
     schema["properties"]["counted_in"] = {"enum": ["working_days", "calendar_days"]}
+    # the event the term runs from, where the text names it (a hiring's first entry runs
+    # from the decision in ĐNg, from the account in ĐN)
+    schema["properties"]["counted_from"] = {"enum": ["hiring_decision", "account"]}
     return schema
 
 

@@ -334,9 +334,17 @@ def attach_in_transaction(actor, version, filename, data, kind, note=None):
     if version.status != DRAFT:
         raise DomainError(_("Documents are attached to a draft; this version is no longer "
                             "one."))
+    return store_document(actor, version, filename, data, kind, note)
+
+
+def store_document(actor, version, filename, data, kind, note=None, content_type=None):
+    """Check a document and attach it to ``version``, in the caller's transaction; the
+    caller has checked that the actor may (attach_in_transaction, or a hiring that
+    attaches its decision to the record it starts). ``content_type``: what
+    check_document already said of these bytes (one scan for a list of hires)."""
     if kind not in ATTACHMENT_KINDS:
         raise DomainError(_("Choose what the document is."))
-    content_type = check_document(data)
+    content_type = content_type or check_document(data)
     digest = file_store().put(data)
     attachment = Attachment(
         employee_id=version.employee_id, version_id=version.id, kind=kind,
@@ -346,7 +354,7 @@ def attach_in_transaction(actor, version, filename, data, kind, note=None):
     db.session.add(attachment)
     db.session.flush()
     audit.record("record.attachment_add", attachment, unit_id=version.employee.unit_id,
-                 details={"employee_id": version.employee_id, "version": version.number,
+                 actor=actor, details={"employee_id": version.employee_id, "version": version.number,
                           "kind": kind, "sha256": digest, "size": len(data)})
     return attachment
 

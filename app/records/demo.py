@@ -5,16 +5,18 @@ import random
 import secrets
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from app.catalogs.services import entries
 from app.core import clock, crypto
 from app.extensions import db
 from app.records import services
-from app.org.models import Employee
+from app.org.models import Employee, EmployeePlacement, Unit
 from app.records.models import SUBMITTED, RecordVersion, SelfServiceWindow
 
 PROVINCE_CODE = "25"          # Phú Thọ, into which Vĩnh Phúc merged on 01/07/2025
+MANAGING_BODY = "Ủy ban nhân dân tỉnh Phú Thọ"
+VINH_PHUC_FIRST_CODE = "08707"
 ID_PROVINCE_PREFIX = "026"    # the số định danh's birth-place digits of the old Vĩnh Phúc
 FEMALE_MIDDLE = {"Thị", "Thu", "Ngọc", "Thanh", "Thùy", "Hoài", "Phương", "Kim", "Hồng",
                  "Diệu"}
@@ -58,15 +60,24 @@ def _row(**values):
     return dict(values, _id=secrets.token_hex(6))
 
 
-def _contract(rng, person, recruited):
-    """A labour contract (Phụ lục II TT 05/2023): fixed-term ones for 12 or 36 months."""
+def _unit_on(steps, day):
+    """The name of the unit the person worked in on ``day``."""
+    for name, start, until in steps:
+        if (start is None or start <= day) and (until is None or day < until):
+            return name
+    return steps[-1][0]
+
+
+def _contract(rng, steps, recruited):
+    """A labour contract (Phụ lục II TT 05/2023): fixed-term ones for 12 or 36 months,
+    signed by the unit the person worked in when it began."""
     start = max(recruited, date(2024, 1, 1))
     fixed = rng.random() < 0.6
     fields = {
         "hd_so": "%02d/%d/HĐLĐ" % (rng.randint(1, 60), start.year),
         "hd_loai": "xac_dinh_thoi_han" if fixed else "khong_xac_dinh_thoi_han",
         "hd_ngay_ky": _iso(start - timedelta(days=3)), "hd_tu_ngay": _iso(start),
-        "hd_dia_diem": person.unit.name,
+        "hd_dia_diem": _unit_on(steps, start),
         "hd_chuc_danh": rng.choice(["Nhân viên bảo vệ", "Nhân viên phục vụ", "Lái xe",
                                     "Nhân viên kỹ thuật"]),
         "hd_thoi_gio": "8 giờ/ngày, 40 giờ/tuần", "hd_hinh_thuc_luong": "he_so",
@@ -82,13 +93,38 @@ def _contract(rng, person, recruited):
     return fields
 
 
-def demo_content(person, communes):
-    """A complete, plausible record for ``person`` (an Employee)."""
+def _month(day):
+    return "%04d-%02d" % (day.year, day.month)
+
+
+def work_history(steps, recruited, title):
+    """Rows of "Tóm tắt quá trình công tác" from the person's placements ``steps``
+    ([(unit name, from, until)], oldest first): each unit under the name it had then,
+    from recruitment on."""
+    rows = []
+    for name, start, until in steps:
+        start = max(start or recruited, recruited)
+        if until is not None and until <= start:
+            continue
+        row = {"tu": _month(start), "don_vi": name, "chuc_danh": title}
+        if until is not None:
+            row["den"] = _month(until - timedelta(days=1))
+        rows.append(_row(**row))
+    return rows
+
+
+def demo_content(person, communes, steps=None):
+    """A complete, plausible record for ``person`` (an Employee) who worked in
+    ``steps`` ([(unit name, from, until)], oldest first; by default their unit alone)."""
     rng = random.Random("hoso-demo-%s" % person.full_name)
     female = person.full_name.split()[1] in FEMALE_MIDDLE
     birth = _day(rng, date(1968, 1, 1), date(1998, 12, 31))
     career = career_dates(rng, birth)
     recruited, joined = career["recruited"], career["joined"]
+    steps = steps or [(person.unit.name, None, None)]
+    if len(steps) > 1:
+        # a restructuring brought them to today's unit: they joined it that day
+        joined = max(steps[-1][1], recruited)
     # the 4th digit: century and sex (2 for a man, 3 for a woman born 2000-2099; 0/1 before)
     number = "%s%d%02d%06d" % (ID_PROVINCE_PREFIX, 1 if female else 0, birth.year % 100,
                                rng.randrange(10 ** 6))
@@ -98,7 +134,7 @@ def demo_content(person, communes):
     family_name = person.full_name.split()[0]
     father_year, mother_year = birth.year - rng.randint(24, 32), birth.year - rng.randint(22, 30)
     fields = {
-        "co_quan_quan_ly": "Ủy ban nhân dân tỉnh Vĩnh Phúc",
+        "co_quan_quan_ly": MANAGING_BODY,
         "co_quan_su_dung": person.unit.name, "so_dinh_danh": number,
         "ho_ten": person.full_name, "gioi_tinh": "nu" if female else "nam",
         "ngay_sinh": _iso(birth), "noi_sinh": "%s, tỉnh Phú Thọ" % home,
@@ -108,7 +144,7 @@ def demo_content(person, communes):
         "so_cccd": number, "ngay_cap_cccd": _iso(_day(rng, date(2021, 3, 1), date(2024, 12, 1))),
         "dien_thoai": "09%08d" % rng.randrange(10 ** 8),
         "noi_o": "%s, tỉnh Phú Thọ" % rng.choice(communes),
-        "ngay_tuyen_dung": _iso(recruited), "co_quan_tuyen_dung": person.unit.name,
+        "ngay_tuyen_dung": _iso(recruited), "co_quan_tuyen_dung": _unit_on(steps, recruited),
         "ngay_vao_co_quan": _iso(joined), "giao_duc_pho_thong": "THPT",
         "trinh_do_chuyen_mon": degree[0], "chuyen_nganh": major, "suc_khoe": "Tốt",
         "chieu_cao": str(rng.randint(150, 162) if female else rng.randint(160, 178)),
@@ -120,16 +156,14 @@ def demo_content(person, communes):
         fields["ngay_chinh_thuc"] = _iso(date.fromisoformat(fields["ngay_vao_dang"])
                                          + timedelta(days=365))
     if person.category == "nguoi_lao_dong":
-        fields.update(_contract(rng, person, recruited))
+        fields.update(_contract(rng, steps, recruited))
     study_start = career["study_start"]
     tables = {
         "dao_tao_chuyen_mon": [_row(tu="%04d-09" % study_start, den="%04d-06" % (study_start + 4),
                                     co_so=school, chuyen_nganh=major, hinh_thuc="Chính quy",
                                     van_bang=degree[1])],
-        "qua_trinh_cong_tac": [_row(tu="%04d-%02d" % (recruited.year, recruited.month),
-                                    don_vi=person.unit.name,
-                                    chuc_danh="Chuyên viên" if person.category != "vien_chuc"
-                                    else "Viên chức")],
+        "qua_trinh_cong_tac": work_history(
+            steps, recruited, "Chuyên viên" if person.category != "vien_chuc" else "Viên chức"),
         "gia_dinh_ban_than": [
             _row(quan_he="Bố", ho_ten="%s Văn %s" % (family_name, rng.choice(
                 ["Hùng", "Sơn", "Thành", "Lâm"])), nam_sinh=str(father_year),
@@ -153,16 +187,27 @@ def seed_self_service(root):
 
 def seed_records(people):
     """An approved first version for each demo person who has none yet."""
+    # the communes of the old Vĩnh Phúc, where the demo's people were born (the số định
+    # danh's prefix) and live: Phú Thọ's codes from 08707 on (the GSO's numbering)
     communes = [entry.name for entry in entries("xa_phuong")
-                if entry.attrs.get("province_code") == PROVINCE_CODE][:60]
+                if entry.attrs.get("province_code") == PROVINCE_CODE
+                and entry.code >= VINH_PHUC_FIRST_CODE][:60]
     have = set(db.session.scalars(select(RecordVersion.employee_id)))
+    careers = {}
+    for employee_id, name, start, until in db.session.execute(
+            select(EmployeePlacement.employee_id, Unit.name, EmployeePlacement.valid_from,
+                   EmployeePlacement.valid_to).join(Unit, Unit.id == EmployeePlacement.unit_id)
+            .where(EmployeePlacement.employee_id.not_in(have) if have else true())):
+        careers.setdefault(employee_id, []).append((name, start, until))
+    for steps in careers.values():
+        steps.sort(key=lambda step: step[1] or date.min)
     taken = set(db.session.scalars(select(Employee.national_id_hash).where(
         Employee.national_id_hash.is_not(None))))
     now = clock.now()
     for person in people:
         if person.id in have:
             continue
-        content = demo_content(person, communes)
+        content = demo_content(person, communes, careers.get(person.id))
         while crypto.identity_hash(content["fields"]["so_dinh_danh"]) in taken:
             # two demo people drew the same number: the next one is free
             bumped = "%012d" % (int(content["fields"]["so_dinh_danh"]) + 1)

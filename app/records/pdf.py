@@ -1,7 +1,8 @@
 """The printed sơ yếu lý lịch (appendix of Thông tư 06/2023/TT-BNV) as a PDF.
 
 Laid out from the form's definition (app/records/form.py), item by item and
-table by table, so the printed form cannot drift from the data model. The
+table by table, so the printed form cannot drift from the data model; a người
+lao động's labour contract, which the record holds too, follows the form. The
 DejaVu fonts are bundled (fonts/, with their licence) for the Vietnamese
 glyphs on any machine. The PDF is plain and unencrypted: signing appends
 incremental signatures to it later.
@@ -38,6 +39,9 @@ FORM_REFERENCE = ("Mẫu ban hành kèm theo Thông tư số 06/2023/TT-BNV ngà
                   "của Bộ trưởng Bộ Nội vụ")
 PHOTO_CAPTION = ("Ảnh màu", "(4 x 6 cm)")
 PLACE_AND_DATE = "…………, ngày …… tháng …… năm ………"
+# filled on a signed copy (Nghị định 30/2020/NĐ-CP, Phụ lục I, "Địa danh và thời gian ban
+# hành văn bản": a day below 10 and the months 1 and 2 take a leading zero)
+FILLED_PLACE_AND_DATE = "%s, ngày %02d tháng %s năm %d"
 SIGNERS = (("Người khai", "(Ký tên, ghi rõ họ tên)"),
            ("Thủ trưởng cơ quan, tổ chức, đơn vị sử dụng", "(Ký tên, đóng dấu)"))
 # item 1: "(viết chữ in hoa)"
@@ -289,12 +293,22 @@ class SignatureSpot(Flowable):
                                  y + self.height)
 
 
-def _signature_flowables(spots):
+def place_and_date(place, day):
+    """The line above a signature, filled: "Vĩnh Phúc, ngày 05 tháng 3 năm 2026"."""
+    month = "%02d" % day.month if day.month < 3 else str(day.month)
+    return FILLED_PLACE_AND_DATE % (place, day.day, month, day.year)
+
+
+def _signature_flowables(spots, authority_line=None):
+    """The declaration and the two signers' blocks. ``authority_line``: the authority's
+    filled place-and-date line on a signed copy; an unsigned print keeps both lines
+    dotted, to be written by hand (the declarant signs no digital copy)."""
     styles = paragraph_styles()
-    blocks = [[Paragraph(escape(PLACE_AND_DATE), styles["centred"]),
+    lines = (PLACE_AND_DATE, authority_line or PLACE_AND_DATE)
+    blocks = [[Paragraph(_markup(line), styles["centred"]),
                Paragraph("<b>%s</b>" % escape(signer), styles["centred"]),
                Paragraph("<i>%s</i>" % escape(how), styles["centred"])]
-              for signer, how in SIGNERS]
+              for line, (signer, how) in zip(lines, SIGNERS)]
     # the blank row is where the signatures (by hand or appended digitally) go
     cells = [SignatureSpot(name, spots, CONTENT_WIDTH / 2 - 12, SIGNATURE_SPACE - 6)
              for name in SIGNATURE_SPOTS]
@@ -304,6 +318,18 @@ def _signature_flowables(spots):
     return [Spacer(0, 4 * mm),
             Paragraph("<i>%s</i>" % escape(form.DECLARATION), styles["centred"]),
             Spacer(0, 3 * mm), signatures]
+
+
+def _contract_flowables(answers):
+    """A người lao động's labour contract (form.CONTRACT), which the record holds beside
+    the 38 items: printed after the form, so that the signed copy carries everything the
+    record holds while the form's own layout stays as the Thông tư has it. Nothing for a
+    record without a contract."""
+    if not any(answers.fields.get(f.key) not in (None, "") for f in form.CONTRACT.fields):
+        return []
+    styles = paragraph_styles()
+    return [Spacer(0, 6 * mm), Paragraph(escape(form.CONTRACT.label), styles["heading"]),
+            *_section_fields(form.CONTRACT, answers, None)]
 
 
 class _NumberedCanvas(Canvas):
@@ -339,9 +365,13 @@ def record_pdf(content, *, catalog_name=None, title_note=None, photo=None):
                                  photo=photo)[0]
 
 
-def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=None):
+def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=None,
+                          authority_line=None):
     """``record_pdf``'s bytes and where the signature spaces are:
-    {"declarant" | "authority": (page index, x1, y1, x2, y2)}."""
+    {"declarant" | "authority": (page index, x1, y1, x2, y2)}.
+
+    ``authority_line``: the authority's place-and-date line of a signed copy
+    (``place_and_date``); without it the line stays dotted, as on the paper form."""
     if content.get("schema", 1) != 1:
         # a later schema may move or add fields this layout would silently drop
         raise ValueError("unknown record schema %r" % content.get("schema"))
@@ -355,7 +385,9 @@ def record_pdf_with_spots(content, *, catalog_name=None, title_note=None, photo=
             story += _item_flowables(item, answers)
         # the signatures never stand alone on a page: the last item goes with them
         spots = {}
-        story.append(KeepTogether(_item_flowables(last, answers) + _signature_flowables(spots)))
+        story.append(KeepTogether(_item_flowables(last, answers)
+                                  + _signature_flowables(spots, authority_line)))
+        story += _contract_flowables(answers)
         output = io.BytesIO()
         document = SimpleDocTemplate(
             output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

@@ -8,7 +8,7 @@ The approval layer sits above the records (docs/architecture.md), so what the
 person's page shows of approvals and signed copies comes through the hooks
 below, which app.approval registers at start-up: the records never import it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.core.text import fold
 from app.core.transactions import commit_read
 from app.extensions import db
-from app.org.models import Employee, Unit
+from app.org.models import STATUS_WORKING, Employee, Unit
 from app.records import attachments, form, self_service, services
 from app.records.models import APPROVED, REJECTED, RecordVersion, SelfServiceWindow
 from app.security import scope
@@ -48,6 +48,27 @@ def use_signed_copies(latest, content_of):
     _SIGNED_COPIES.update(latest=latest, content_of=content_of)
 
 
+# the state of an approved version whose approval is not complete yet: its unit approved
+# it, and the profile wants a further signature (app.approval: Sở Nội vụ's second step)
+UNIT_APPROVED = "unit_approved"
+# a function (versions) -> {version id: state, e.g. UNIT_APPROVED} for the versions whose
+# status a higher layer qualifies, in one statement for them all (app.approval registers it)
+_VERSION_STATES = {}
+
+
+def use_version_states(states):
+    """Register what qualifies a version's status beyond its own column."""
+    _VERSION_STATES["states"] = states
+
+
+def version_states(versions):
+    """{version id: state} for those of ``versions`` (None skipped) whose status a
+    higher layer qualifies; empty when nothing registered or nothing to ask about."""
+    states = _VERSION_STATES.get("states")
+    versions = [version for version in versions if version is not None]
+    return states(versions) if states and versions else {}
+
+
 def latest_signed_copy(employee):
     """The record's last signed copy, or None (also when nothing signs copies)."""
     latest = _SIGNED_COPIES.get("latest")
@@ -58,13 +79,28 @@ def signed_copy_content(export):
     return _SIGNED_COPIES["content_of"](export)
 
 
-def people_page(actor, text, page):
+def incomplete_record():
+    """The SQL condition "this person is working and their record is not complete":
+    no version yet, or a latest version (a discarded draft is history) below 100 %,
+    as the list shows it. The home page's panel counts them and links to the list
+    filtered by it."""
+    latest = select(RecordVersion.completeness).where(
+        RecordVersion.employee_id == Employee.id,
+        RecordVersion.status != services.DISCARDED) \
+        .order_by(RecordVersion.number.desc()).limit(1).correlate(Employee).scalar_subquery()
+    return (Employee.status == STATUS_WORKING) & (func.coalesce(latest, 0) < 100)
+
+
+def people_page(actor, text, page, incomplete=False):
     """The people in the actor's scope matching ``text`` (accents and case ignored,
-    in the database), one page by name, each with their latest version.
+    in the database), one page by name, each with their latest version; with
+    ``incomplete``, only the working people whose record is not complete.
 
     Returns ([(employee, latest version or None)], whether more pages follow).
     """
     query = scope.restrict(select(Employee), actor, "read", model=Employee)
+    if incomplete:
+        query = query.where(incomplete_record())
     offset, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
     if text:
         people = _people_matching(query, fold(text), offset, wanted)
@@ -84,6 +120,14 @@ def people_page(actor, text, page):
     services.audit_list(searched=bool(text), page=page)
     commit_read()
     return [(person, versions.get(person.id)) for person in shown], len(people) > PAGE_SIZE
+
+
+def list_page(actor, text, page, incomplete=False):
+    """The unit's list (``people_page``) with the status words of its versions, looked
+    up once for the page."""
+    rows, more = people_page(actor, text, page, incomplete=incomplete)
+    return {"rows": rows, "more": more,
+            "states": version_states(version for _person, version in rows)}
 
 
 def _people_matching(query, folded, offset, wanted):
@@ -143,6 +187,7 @@ class PersonPage:
     may_write: bool
     may_enter_decisions: bool
     panels: dict             # what the higher layers add (approval: verdicts, signing)
+    states: dict = field(default_factory=dict)   # version_states of the versions
 
     def context(self):
         values = {name: getattr(self, name) for name in self.__dataclass_fields__
@@ -178,7 +223,25 @@ def person_page(actor, employee):
         sections=form.sections_for(employee.category), may_write=may_write,
         may_enter_decisions=may_write
         and services.actor_kind(actor, employee) == services.OFFICER,
-        panels=panels)
+        panels=panels, states=version_states(versions))
+    if shown is not None:
+        services.audit_read(shown, "record.read")
+    commit_read()
+    return page
+
+
+def record_page(actor, employee):
+    """The whole record on one page, read-only: the version the section pages show
+    (the open one, else the last approved one), its content, the form's items for
+    the person's category and the last signed copy. The read is audited like a
+    section's and committed."""
+    version = services.open_version(employee)
+    shown = version or services.approved_version(employee)
+    content = services.read_content(shown)
+    page = {"employee": employee, "version": version, "shown": shown, "content": content,
+            "header": form.HEADER, "sections": form.sections_for(employee.category),
+            "completeness": services.completeness(content, employee.category),
+            "signed_copy": latest_signed_copy(employee), "states": version_states([shown])}
     if shown is not None:
         services.audit_read(shown, "record.read")
     commit_read()

@@ -115,10 +115,12 @@ def editable_groups(actor, employee):
     profile's split, and for the person only what a window opens."""
     kind = actor_kind(actor, employee)
     groups = {group for group in form.OWNER_GROUPS if may_change(kind, group)}
-    if kind == PERSON:
+    if kind == PERSON and approved_version(employee) is not None:
         from app.records.self_service import open_groups
 
         groups &= open_groups(employee)
+    # until a version is approved the record is the person's first entry, theirs to make
+    # without a window (Điều 4.2 HP, 6.2 ĐN, 7.2 VP, 6.2 HN: each enters their own data)
     return groups
 
 
@@ -178,6 +180,30 @@ def _initial_content(employee):
         content["fields"].update({"ho_ten": employee.full_name,
                                   "co_quan_su_dung": employee.unit.name})
     return content
+
+
+def start_record_in_transaction(actor, employee, fields, tables=None, note=None):
+    """The first version of a new person's record, holding what the hiring decision
+    says (``fields``, and ``tables``: key -> rows; canonical values the caller has
+    checked): a draft the unit started, which the person completes and submits. The
+    caller has checked that the actor may hire into the person's unit."""
+    if db.session.scalar(select(func.count()).select_from(RecordVersion).where(
+            RecordVersion.employee_id == employee.id)):
+        raise DomainError(_("This person already has a record."))
+    now = clock.now()
+    version = RecordVersion(employee=employee, number=1, status=DRAFT, base_id=None,
+                            note=note, created_by=actor.id, created_at=now,
+                            updated_by=actor.id, updated_at=now)
+    content = empty_content()
+    content["fields"].update(fields)
+    for key, rows in (tables or {}).items():
+        content["tables"][key] = [dict(row, _id=secrets.token_hex(6)) for row in rows]
+    store(version, content)
+    db.session.add(version)
+    db.session.flush()
+    audit.record("record.draft_open", version, unit_id=employee.unit_id, actor=actor,
+                 details={"employee_id": employee.id, "number": 1, "from": "hiring"})
+    return version
 
 
 def open_draft_in_transaction(actor, employee):
@@ -606,6 +632,27 @@ def catalog_namer():
 
 def diff_versions(older, newer):
     return diff(read_content(older), read_content(newer))
+
+
+@dataclass(frozen=True)
+class ItemChanges:
+    number: str        # the form's item ("" for the form's header)
+    item: object       # its form.Item, or None for the header
+    changes: tuple     # its fields' and tables' Changes, in the diff's order
+
+
+def by_item(changes):
+    """``diff``'s changes grouped by the form's item (a table "32.1" under item 32), in
+    the form's order: a first version, all of it added, reads as the form does, one
+    block per item with its values."""
+    parent = {table.number: item.number for item in form.all_items() for table in item.tables}
+    grouped = {}
+    for change in changes:
+        grouped.setdefault(parent.get(change.item, change.item), []).append(change)
+    order = [""] + list(form.ITEM_BY_NUMBER)
+    return [ItemChanges(number, form.ITEM_BY_NUMBER.get(number), tuple(grouped[number]))
+            for number in sorted(grouped, key=lambda n: order.index(n) if n in order
+                                 else len(order))]
 
 
 def audit_read(version, what):

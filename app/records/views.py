@@ -17,16 +17,19 @@ from flask_wtf.csrf import generate_csrf
 from app.catalogs import services as catalogs
 from app.core.dates import parse_date_or_none as _date
 from app.core.exceptions import DomainError
+from app.core.views import column_length
 from app.extensions import db
 from app.org.models import Employee
 from app.policy.labels import OWNER_GROUP_LABELS
 from app.records import attachments, decisions, form, pdf, queries, self_service, services, values
-from app.records.models import DRAFT, RecordVersion
+from app.records.models import DRAFT, RecordVersion, SelfServiceWindow
 from app.security import roles, scope
 
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"),
                  "approved": _l("Approved"), "rejected": _l("Rejected"),
-                 services.DISCARDED: _l("Discarded")}
+                 services.DISCARDED: _l("Discarded"),
+                 # approved by its unit, the province's step still to come (queries.version_states)
+                 queries.UNIT_APPROVED: _l("Approved by the unit, waiting for Sở Nội vụ")}
 # a page number past this is no page (and must not reach the database as an offset)
 MAX_PAGE = 100000
 CHANGE_LABELS = {"changed": _l("Changed"), "added": _l("Added"), "removed": _l("Removed")}
@@ -47,7 +50,11 @@ def label(thing):
     return thing.label_en if _english() else thing.label
 
 
-def status_label(status):
+def status_label(status, state=None):
+    """A version's status in words; ``state``: what ``queries.version_states`` says of
+    the version, which qualifies an approved one."""
+    if status == "approved" and state is not None:
+        return STATUS_LABELS.get(state, STATUS_LABELS[status])
     return STATUS_LABELS.get(status, status)
 
 
@@ -92,7 +99,8 @@ class RecordView(BaseView):
         "signed_pdf": "read", "attach": "write", "attachment": "read",
         "remove_attachment": "write", "self_service": "self_service",
         "open_self_service": "self_service", "close_self_service": "self_service",
-        "decision": "write", "decision_post": "write", "compare": "read"}
+        "decision": "write", "decision_post": "write", "compare": "read",
+        "record": "read"}
     base_permissions = roles.base_permissions(roles.RECORD)
     default_view = "index"
 
@@ -107,9 +115,10 @@ class RecordView(BaseView):
         """The people in the user's scope with their record's state (the unit's list)."""
         page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
         text = request.args.get("q", "").strip()
-        rows, more = queries.people_page(g.user, text, page)
-        return self._render("records/list.html", rows=rows, page=page, q=text, more=more,
-                            title=_("Personal records"))
+        incomplete = bool(request.args.get("incomplete"))
+        return self._render("records/list.html", page=page, q=text, incomplete=incomplete,
+                            title=_("Personal records"),
+                            **queries.list_page(g.user, text, page, incomplete=incomplete))
 
     @expose("/me")
     @has_access
@@ -131,6 +140,18 @@ class RecordView(BaseView):
             title="%s: %s" % (_("Personal record"), employee.full_name),
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
                                                 english=_english()), **page.context())
+
+    @expose("/person/<int:pk>/record")
+    @has_access
+    def record(self, pk):
+        """The whole record on one read-only page, as the section pages show it."""
+        employee = _employee_or_404(pk)
+        page = queries.record_page(g.user, employee)
+        namer = services.catalog_namer()     # one per page: each catalog is read once
+        return self._render(
+            "records/record.html",
+            title="%s: %s" % (_("The whole record"), employee.full_name),
+            display=lambda f, v: values.display(f, v, namer, english=_english()), **page)
 
     @expose("/person/<int:pk>/open", methods=["POST"])
     @has_access
@@ -300,6 +321,9 @@ class RecordView(BaseView):
     def open_self_service(self):
         unit = queries.unit_in_scope(g.user, request.form.get("unit_id"))
         try:
+            longest = column_length(SelfServiceWindow.note)
+            if len(request.form.get("note") or "") > longest:
+                raise DomainError(_("The note has at most %(n)d characters.", n=longest))
             self_service.open_window(
                 g.user, unit, _date(request.form.get("opens_on")),
                 _date(request.form.get("closes_on")), request.form.getlist("groups"),

@@ -39,6 +39,7 @@ SWAGGER = "SwaggerView"
 NOTICE = "Notice"            # the account's own notifications (app/notify)
 APPROVAL = "Approval"        # the monthly approval queue, delegations, signed exports
 SIGNING = "Signing"          # verifying signed documents
+HIRING = "Hiring"            # new people from recruitment or reception decisions
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -72,6 +73,9 @@ ACTIONS = {
                "second_step": _l("Approve approved changes before the national sync"),
                "delegate": _l("Delegate approval in writing for a period"),
                "sign_export": _l("Sign exported records as the person with authority")},
+    HIRING: {"read": _l("View hirings and their deadlines"),
+             "hire": _l("Enter new people from recruitment or reception decisions"),
+             "link": _l("Link personal accounts to people and unlink them")},
     SIGNING: {"verify": _l("Verify signed documents"),
               "keys": _l("Register and withdraw one's own signing keys")},
 }
@@ -98,6 +102,7 @@ ROLE_CONFIGS = [
             ("write", RECORD), ("self_service", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER), ("verify", SIGNING),
+            ("read", HIRING), ("hire", HIRING), ("link", HIRING),
         ],
     },
     {
@@ -107,7 +112,7 @@ ROLE_CONFIGS = [
                   ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG),
                   ("read", APPROVAL), ("approve", APPROVAL), ("sign_export", APPROVAL),
                   ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
-                  ("keys", SIGNING)],
+                  ("keys", SIGNING), ("read", HIRING)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -122,6 +127,8 @@ ROLE_CONFIGS = [
             ("get", OPENAPI), ("show", SWAGGER),
             ("read", APPROVAL), ("second_step", APPROVAL, SO_NOI_VU_SECOND_STEP),
             ("sign_export", APPROVAL), ("verify", SIGNING), ("keys", SIGNING),
+            # Điều 7.2 VP: Sở Nội vụ makes the personal accounts, so it may enter the hire
+            ("read", HIRING), ("hire", HIRING, PERSONAL_BY_SO_NOI_VU), ("link", HIRING),
         ],
     },
     {

@@ -21,6 +21,7 @@ RESOURCE_LABELS = {
     roles.PROFILE: _l("Province profile"), roles.CATALOG: _l("Catalogs"),
     roles.NOTICE: _l("Notifications"),
     roles.APPROVAL: _l("Monthly approval"), roles.SIGNING: _l("Digital signatures"),
+    roles.HIRING: _l("Hiring"),
 }
 
 

@@ -30,6 +30,9 @@ LEADERS = {"photruong": ("Vũ Thị Mai", "A", roles.ROLE_HEAD),
 # B's data officer, who enters what B decides (canbo does it for A)
 OFFICERS = {"canbo_b": "B"}
 SIGNERS = ("thutruong", "photruong", "chutich", "sonoivu")
+# each agency's own seal (key file name -> unit): a copy is sealed by the agency its
+# signer acts for, never by one above it; B and A1 have none
+SEALS = {"seal": "root", "seal_A": "A", "seal_N": "N"}
 
 
 @pytest.fixture
@@ -65,9 +68,9 @@ def test_ca():
 def key_files(test_ca):
     """username -> PKCS#12 of a personal key (made once: RSA keys take time)."""
     files = {}
-    for username in SIGNERS + ("seal",):
+    for username in SIGNERS + tuple(SEALS):
         key, cert = pki.issue(*test_ca, "Người ký %s" % username, organization="HoSo tests",
-                              seal=username == "seal", now=PKI_START)
+                              seal=username in SEALS, now=PKI_START)
         files[username] = pki.to_pkcs12(key, cert, [test_ca[1]], PIN)
     return files
 
@@ -75,8 +78,8 @@ def key_files(test_ca):
 @pytest.fixture
 def approvers(app, province, people, test_ca, key_files):
     """Heads and deputies in place, each signer's key registered, a seal for
-    the province. A is headed by thutruong with deputy photruong; the root by
-    chutich; A1 has no head of its own (its people climb to A)."""
+    the province, A and N (SEALS). A is headed by thutruong with deputy photruong;
+    the root by chutich; A1 has no head of its own (its people climb to A)."""
     signing = Signing(ca=test_ca, p12=dict(key_files))
     for username, unit_key in OFFICERS.items():
         province.accounts[username] = add_account(
@@ -105,8 +108,9 @@ def approvers(app, province, people, test_ca, key_files):
                                               key_files[username], PIN, "Khóa " + username)
             signing.credential[username] = credential.id
         from app.org.models import Unit
-        keys.register_seal(db.session.get(Unit, province.units["root"]), key_files["seal"], PIN,
-                           "Chữ ký số UBND tỉnh")
+        for name, unit_key in SEALS.items():
+            keys.register_seal(db.session.get(Unit, province.units[unit_key]), key_files[name],
+                               PIN, "Chữ ký số của cơ quan %s" % unit_key)
         db.session.commit()
         db.session.remove()
     return signing

@@ -237,8 +237,11 @@ def test_the_administrator_trusts_a_ca_and_registers_a_seal(app, province, tmp_p
             SigningCredential.unit_id == province.units["A"]))
         assert seal is not None and b"mat-khau" not in seal.pkcs12
         assert "mat-khau" not in seal.seal_passphrase      # encrypted with the record keys
-        assert keys.seal_signer(db.session.get(Unit, province.units["A1"])).signer_name \
-            == "Sở Giáo dục"                               # the units below use it too
+        assert keys.seal_signer(db.session.get(Unit, province.units["A"])).signer_name \
+            == "Sở Giáo dục"
+        # the school below has its own seal or none: it never borrows the Sở's
+        with pytest.raises(DomainError, match="Trường THPT số 1"):
+            keys.seal_signer(db.session.get(Unit, province.units["A1"]))
 
 
 def test_the_agency_seal_signs_from_the_hsm(app, province, people, approvers, soft_token,

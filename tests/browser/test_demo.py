@@ -7,8 +7,8 @@ from tests.browser.conftest import sign_in, visible_english_words
 
 # username -> (pages to visit, what the org tree shows, the profile page allowed)
 EXPECTED = {
-    "quantri": ({"UBND tỉnh Vĩnh Phúc", "Sở Y tế"}, True),
-    "sonoivu": ({"UBND tỉnh Vĩnh Phúc", "Sở Y tế", "UBND xã Tam Đảo"}, True),
+    "quantri": ({"UBND tỉnh Phú Thọ", "Sở Y tế"}, True),
+    "sonoivu": ({"UBND tỉnh Phú Thọ", "Sở Y tế", "UBND xã Tam Đảo"}, True),
     "thutruong": ({"Trường THPT Chuyên Vĩnh Phúc"}, False),       # his school
     "quanlydulieu": ({"Sở Giáo dục và Đào tạo", "Trường THPT Trần Phú"}, False),
     "canhan": ({"Sở Giáo dục và Đào tạo"}, False),
@@ -33,7 +33,17 @@ def test_each_demo_account_sees_vietnamese_screens_in_its_scope(app, live_server
         assert OUTSIDE_SO_GD not in tree
     if username in ("canhan", "thutruong"):
         assert "Trường THPT Trần Phú" not in tree  # her own unit, his own school
+    assert "Vĩnh Phúc" not in tree.replace("Trường THPT Chuyên Vĩnh Phúc", "").replace(
+        "Bệnh viện Đa khoa tỉnh Vĩnh Phúc", "")   # today's tree is Phú Thọ's
     assert visible_english_words(page) == []
+    if username == "sonoivu":
+        # the tree of a day before the reform: Vĩnh Phúc, with its districts
+        page.fill("#tree-on", "30/06/2025")
+        page.click("button:has-text('Tìm kiếm')")
+        page.wait_for_load_state()
+        past = page.inner_text("#unit-tree")
+        assert "UBND tỉnh Vĩnh Phúc" in past and "UBND huyện Tam Đảo" in past
+        assert "UBND tỉnh Phú Thọ" not in past
     response = page.goto(live_server + "/profile/")
     if profile_allowed:
         body = page.inner_text("body")

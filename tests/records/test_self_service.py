@@ -12,7 +12,7 @@ from app.extensions import db
 from app.org.models import Unit
 from app.records import self_service, services
 from app.org.models import Employee
-from app.records.models import SelfServiceWindow
+from app.records.models import APPROVED, RecordVersion, SelfServiceWindow
 from tests.conftest import login
 from tests.records.conftest import account
 from tests.security import world as w
@@ -27,9 +27,23 @@ def _no_windows():
     db.session.commit()
 
 
+def _in_service(people, *usernames):
+    """Give each person an approved record: a record never approved is the person's
+    first entry, open without a window (tests/hiring)."""
+    now = clock.now()
+    for username in usernames:
+        person = _person(people, username)
+        version = RecordVersion(employee=person, number=1, status=APPROVED, created_at=now,
+                                updated_at=now)
+        services.store(version, services.empty_content())
+        db.session.add(version)
+    db.session.commit()
+
+
 def test_without_a_window_the_person_reads_but_does_not_edit(app, province, people):
     with app.app_context():
         _no_windows()
+        _in_service(people, "canhan")
         with pytest.raises(DomainError, match="chưa mở"):
             services.open_draft(account(province, "canhan"), _person(people))
         # the officer still enters what the unit decides
@@ -40,6 +54,7 @@ def test_without_a_window_the_person_reads_but_does_not_edit(app, province, peop
 def test_a_window_for_chosen_people_and_parts(app, province, people):
     with app.app_context():
         _no_windows()
+        _in_service(people, "canhan", "giaovien")
         officer = account(province, "canbo")
         today = clock.today()
         unit_a = db.session.get(Unit, province.units["A"])

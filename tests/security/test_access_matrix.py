@@ -102,6 +102,7 @@ AUDIT.update({
     ("RecordView.mine", "GET"): None,
     ("RecordView.person", "GET"): "record.read",
     ("RecordView.section", "GET"): "record.read",
+    ("RecordView.record", "GET"): "record.read",    # the whole record on one page
     ("RecordView.pdf", "GET"): "record.export",
     ("RecordView.diff", "GET"): "record.diff",
     ("RecordView.compare", "GET"): None,        # without two versions chosen: back, no read
@@ -138,6 +139,8 @@ AUDIT.update({
     # nobody in the world heads a unit, so nobody is anybody's approver
     ("ApprovalView.approve", "POST"): None,
     ("ApprovalView.second", "POST"): None,
+    # Sở Nội vụ's refusal: without a reason it is refused with a message
+    ("ApprovalView.second_reject", "POST"): None,
     ("ApprovalView.reject", "POST"): None,
     ("ApprovalView.prepare_external", "POST"): None,
     ("ApprovalView.complete_external", "POST"): None,
@@ -156,6 +159,21 @@ AUDIT.update({
     ("ApprovalView.seal", "POST"): None,
     ("ApprovalView.seal_pdf", "GET"): None,
 })
+# hiring (app/hiring): with no form data entering and linking are refused with a message
+AUDIT.update({
+    ("HiringView.index", "GET"): "hiring.list",
+    ("HiringView.new", "GET"): None,
+    ("HiringView.create", "POST"): None,
+    ("HiringView.template", "GET"): None,
+    ("HiringView.import_form", "GET"): None,
+    ("HiringView.import_list", "POST"): None,
+    ("HiringView.person_account", "GET"): "hiring.read",
+    ("HiringView.link", "POST"): None,
+    ("HiringView.unlink", "POST"): None,
+    ("HiringView.make_account", "POST"): None,
+    ("HiringApi.hire", "POST"): None,
+    ("HiringApi.hirings", "GET"): "hiring.list",
+})
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.review": w.version_targets,
@@ -163,6 +181,7 @@ TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.seal": w.unit_targets,
                        "ApprovalView.seal_pdf": w.unit_targets,
                        "ApprovalView.reject": w.version_targets,
+                       "ApprovalView.second_reject": w.version_targets,
                        "ApprovalView.prepare_external": w.version_targets,
                        "ApprovalView.signatures": w.version_targets,
                        "ApprovalApi.verify_version": w.version_targets,
@@ -171,6 +190,7 @@ TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "RecordView.remove_attachment": w.attachment_targets}
 TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
            roles.RECORD: w.employee_targets, roles.APPROVAL: w.employee_targets,
+           roles.HIRING: w.employee_targets,
            # catalogs are the province's reference data: no row scope
            roles.CATALOG: lambda world, actor: {None: world.catalog_entry},
            roles.NOTICE: lambda world, actor: _record_targets_of(world.notices, actor)}

@@ -39,6 +39,13 @@ PAGES = {
     "unit list": ("sonoivu", "/units/list/", 10),
     "account list": ("sonoivu", "/accounts/list/", 13),
     "audit log": ("sonoivu", "/audit/list/", 8),
+    # the home page's panels, a count and the first few of each (app/application/
+    # home_queries.py): measured 6, 6 and 4; the whole record 8 (and one per catalog
+    # its coded values name, never one per value)
+    "home, head": ("thutruong", "/", 8),
+    "home, unit officer": ("canbo", "/", 8),
+    "home, Sở Nội vụ": ("sonoivu", "/", 6),
+    "the whole record": ("canbo", "/records/person/{last_person}/record", 10),
 }
 SMALL, LARGE = 5, 60
 

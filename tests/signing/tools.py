@@ -14,13 +14,15 @@ from app.signing import pki
 
 
 def nss_database(directory, ca_cert):
-    """An NSS database in ``directory`` trusting only ``ca_cert``; its pdfsig name."""
-    (directory / "ca.pem").write_bytes(pki.cert_pem(ca_cert))
+    """An NSS database in ``directory`` trusting only ``ca_cert`` (one certificate or a
+    list of them); its pdfsig name."""
     subprocess.run(["certutil", "-N", "--empty-password", "-d", "sql:%s" % directory],
                    check=True, capture_output=True)
-    subprocess.run(["certutil", "-A", "-n", "ca", "-t", "CT,C,C", "-i",
-                    str(directory / "ca.pem"), "-d", "sql:%s" % directory],
-                   check=True, capture_output=True)
+    for index, cert in enumerate(ca_cert if isinstance(ca_cert, (list, tuple)) else [ca_cert]):
+        path = directory / ("ca%d.pem" % index)
+        path.write_bytes(pki.cert_pem(cert))
+        subprocess.run(["certutil", "-A", "-n", "ca%d" % index, "-t", "CT,C,C", "-i",
+                        str(path), "-d", "sql:%s" % directory], check=True, capture_output=True)
     return "sql:%s" % directory
 
 
