@@ -1,0 +1,23 @@
+"""entries that need no approval (the da_nang model)
+
+Revision ID: c4d6e8f0a2b5
+Revises: b3c5d7e9f1a4
+Create Date: 2026-12-01 15:10:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+revision = 'c4d6e8f0a2b5'
+down_revision = 'b3c5d7e9f1a4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
