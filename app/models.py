@@ -12,9 +12,12 @@ from app.audit.models import AuditEntry  # noqa: F401
 from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
 from app.hiring.models import Hiring  # noqa: F401
+from app.leavers.models import StatusChange  # noqa: F401
 from app.notify.models import Notice  # noqa: F401
 from app.org.models import (  # noqa: F401
     Employee, EmployeePlacement, OrgRestructuring, RestructuringPart, Unit, UnitCode,
     UnitLeader, UnitState,
 )
 from app.records.models import Attachment, RecordVersion, SelfServiceWindow  # noqa: F401
+from app.transfers.models import TransferCase, TransferStep, TransferSyncItem  # noqa: F401
+from app.workdays.models import AnnouncedDay  # noqa: F401

@@ -11,6 +11,7 @@ def register_hooks():
     """Each domain registers what the lower layers call back (idempotent)."""
     from app.accounts import services as accounts
     from app.approval import queries as approval
+    from app.leavers import queries as leavers
     from app.notify import services as notify
     from app.org import services as org
 
@@ -18,3 +19,4 @@ def register_hooks():
     accounts.register_hooks()
     notify.register_hooks()
     approval.register_hooks()
+    leavers.register_hooks()

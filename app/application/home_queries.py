@@ -33,8 +33,10 @@ from app.approval import services as approval
 from app.approval import window
 from app.approval.models import STEP_SO_NOI_VU, STEP_UNIT, Approval
 from app.core.dates import format_date
+from app.core.deadlines import OVERDUE
+from app.deadlines import services as deadlines
 from app.extensions import db
-from app.hiring import queries as hiring_queries
+
 from app.notify.models import Notice
 from app.org.models import STATUS_WORKING, Employee
 from app.records import queries as record_queries
@@ -113,6 +115,24 @@ def _count_and_first(query, order_by, limit=ITEMS):
     return count, first
 
 
+# --- everyone: the deadlines the actor must meet or chase ----------------------------------
+
+@provider(order=3)
+def deadlines_due(actor):
+    """The terms running for the actor's people (app/deadlines), overdue first; for a
+    person without the board, only when one of their own runs."""
+    today, pairs = deadlines.of(actor)
+    board = bool(scope.user_scopes(actor, "read", roles.DEADLINES))
+    if not pairs and not board:
+        return None
+    items = [Item("%s · %s" % (deadline.what, deadline.employee_name), deadline.endpoint,
+                  deadline.args, detail=deadline.cite, day=deadline.due_on,
+                  warning=state == OVERDUE) for state, deadline in pairs[:ITEMS]]
+    return Panel("deadlines-due", _("Deadlines"), len(pairs), items,
+                 link=Link("DeadlineView.index", {}, _("All deadlines")) if board else None,
+                 empty=_("No deadline is running."))
+
+
 # --- the head, the delegate, Sở Nội vụ: versions to approve ---------------------------------
 
 def _window_notes():
@@ -132,7 +152,9 @@ def to_approve(actor):
     """The submitted versions the actor approves as head or delegate
     (approval.services.queue: who approves what is worked out there, once per
     employing unit)."""
-    if not scope.user_scopes(actor, "approve", roles.APPROVAL):
+    # no approver under the profile (the da_nang model): nothing ever waits for one
+    if not scope.user_scopes(actor, "approve", roles.APPROVAL) or \
+            not records.approval_required():
         return None
     entries = approval.queue(actor)
     items = [Item(entry.version.employee.full_name, "ApprovalView.review",
@@ -228,21 +250,6 @@ def accounts_to_create(actor):
     return Panel("accounts", _("People without an account"), count, items,
                  link=Link("HiringView.index", {}, _("Hiring")),
                  empty=_("Everyone working in your units has an account."))
-
-
-@provider(order=45)
-def first_entries(actor):
-    """The people hired whose first entry of the record is awaited (the record's first
-    version still a draft), oldest hiring first, with the term the profile set."""
-    if not hiring_queries.may_read(actor):
-        return None
-    count, first = hiring_queries.first_entries_awaited(actor, ITEMS)
-    items = [Item(hiring.employee.full_name, "RecordView.person", {"pk": hiring.employee_id},
-                  detail=hiring_queries.first_entry_term_text(hiring), day=hiring.start_date)
-             for hiring in first]
-    return Panel("first-entries", _("New hires whose record is not yet submitted"), count,
-                 items, link=Link("HiringView.index", {}, _("Hiring")),
-                 empty=_("Every new hire has submitted a first record."))
 
 
 # --- the technical administration: no personal data -----------------------------------------

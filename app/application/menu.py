@@ -20,14 +20,19 @@ MENU_ENTRIES = {
     "Roles": (roles.ROLE, "read"),
     "Province profile": (roles.PROFILE, "read"),
     "Catalogs": (roles.CATALOG, "read"),
+    "Working-day calendar": (roles.CALENDAR, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
     "Failed mail": (roles.NOTICE, "read_failed_mail"),
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
     "Self-service": (roles.RECORD, "self_service"),
     "Hiring": (roles.HIRING, "read"),
+    "Archive of leavers": (roles.LEAVERS, "read"),
+    "Retiring soon": (roles.LEAVERS, "read"),
+    "Deadlines": (roles.DEADLINES, "read"),
     "Hire a person": (roles.HIRING, "hire"),
     "Import new hires": (roles.HIRING, "hire"),
+    "Transfers": (roles.TRANSFERS, "read"),
     "Notifications": (roles.NOTICE, "read"),
     "Approval queue": (roles.APPROVAL, "read"),
     "Delegations": (roles.APPROVAL, "delegate"),
@@ -35,15 +40,16 @@ MENU_ENTRIES = {
     "My signing keys": (roles.SIGNING, "keys"),
 }
 MENU_CATEGORIES = {
-    "Records": ["My record", "Personal records", "Self-service", "Hiring", "Hire a person",
-                "Import new hires"],
+    "Records": ["My record", "Personal records", "Self-service", "Deadlines", "Hiring",
+                "Hire a person", "Import new hires", "Transfers", "Archive of leavers",
+                "Retiring soon"],
     "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document",
                          "My signing keys"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log",
                             "Failed mail"],
-    "Settings": ["Province profile", "Catalogs"],
+    "Settings": ["Province profile", "Catalogs", "Working-day calendar"],
     # a top-level entry, its own "category": every role sees it
     "Notifications": ["Notifications"],
 }
@@ -58,12 +64,16 @@ def register_menu(appbuilder):
     from app.org.api import UnitApi
     from app.org.views import RestructureView, UnitTreeView, UnitView
     from app.catalogs.views import CatalogEntryView
+    from app.deadlines.views import DeadlineView
     from app.hiring.api import HiringApi
     from app.hiring.views import HiringView
+    from app.leavers.views import LeaversView
+    from app.transfers.views import TransferView
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
     from app.security.views import RoleView
+    from app.workdays.views import CalendarView
 
     appbuilder.add_view(RecordView, "Personal records", label=_l("Personal records"),
                         icon="fa-address-card", category="Records",
@@ -72,12 +82,20 @@ def register_menu(appbuilder):
                         icon="fa-user", category="Records")
     appbuilder.add_link("Self-service", label=_l("Self-service"), href="/records/self-service",
                         icon="fa-unlock", category="Records")
+    appbuilder.add_view(DeadlineView, "Deadlines", label=_l("Deadlines"),
+                        icon="fa-hourglass-half", category="Records")
     appbuilder.add_view(HiringView, "Hiring", label=_l("Hiring"), icon="fa-user-plus",
                         category="Records")
     appbuilder.add_link("Hire a person", label=_l("Hire a person"), href="/hiring/new",
                         icon="fa-plus", category="Records")
     appbuilder.add_link("Import new hires", label=_l("Import new hires"),
                         href="/hiring/import", icon="fa-file-excel-o", category="Records")
+    appbuilder.add_view(LeaversView, "Archive of leavers", label=_l("Archive of leavers"),
+                        icon="fa-archive", category="Records")
+    appbuilder.add_link("Retiring soon", label=_l("Retiring soon"), href="/leavers/retiring",
+                        icon="fa-hourglass-end", category="Records")
+    appbuilder.add_view(TransferView, "Transfers", label=_l("Transfers"), icon="fa-exchange",
+                        category="Records")
     appbuilder.add_view(ApprovalView, "Approval queue", label=_l("Approval queue"),
                         icon="fa-check-square-o", category="Monthly approval",
                         category_label=_l("Monthly approval"), category_icon="fa-pencil-square-o")
@@ -119,6 +137,8 @@ def register_menu(appbuilder):
                         category_label=_l("Settings"), category_icon="fa-cog")
     appbuilder.add_view(CatalogEntryView, "Catalogs", label=_l("Catalogs"), icon="fa-list-ol",
                         category="Settings")
+    appbuilder.add_view(CalendarView, "Working-day calendar", label=_l("Working-day calendar"),
+                        icon="fa-calendar", category="Settings")
     appbuilder.add_view(NoticeView, "Notifications", label=_l("Notifications"),
                         icon="fa-bell")
     my_account = appbuilder.add_view_no_menu(MyAccountView)

@@ -29,14 +29,15 @@ def _may(actor, action):
 
 def queue_page(actor):
     """The head's queue (or, for Sở Nội vụ, the versions awaiting the second step)
-    with the window's banner; the listing is audited and committed."""
+    with the window's banner (where the profile has no approval: a sentence saying
+    so, and an empty queue); the listing is audited and committed."""
     second_step = _may(actor, "second_step") and services.second_step_required()
     entries = queue(actor, second_step=second_step)
     audit.record("approval.queue", object_type="RecordVersion",
                  details={"count": len(entries), "second_step": second_step})
     commit_read()
     return {"entries": entries, "second_step": second_step, "window": window.current(),
-            "in_window": window.in_window(),
+            "in_window": window.in_window(), "approval_required": services.approval_required(),
             "may_approve": _may(actor, "approve") or second_step,
             "headed_units": delegations.units_headed(actor)}
 
@@ -85,6 +86,7 @@ def review_page(actor, version):
             "documents": attachments.of_versions([version]),
             "authority": services.authority_for(actor, version),
             "verdicts": services.verdicts(version), "window": window.current(),
+            "approval_required": services.approval_required(),
             "overdue": window.is_overdue(version)}
     records.audit_read(version, "record.read")
     commit_read()

@@ -22,7 +22,7 @@ from app.approval.models import (
     BASIS_SO_NOI_VU, KIND_EXTERNAL, STEP_SO_NOI_VU, STEP_UNIT, Approval, ExternalSigningRequest,
 )
 from app.audit import services as audit
-from app.core import clock, crypto
+from app.core import clock
 from app.core.exceptions import DomainError
 from app.core.transactions import atomic
 from app.extensions import db
@@ -45,6 +45,18 @@ class ApprovalRefused(DomainError):
 
 def second_step_required():
     return bool(rule("approval.so_noi_vu_second_step"))
+
+
+def approval_required():
+    """Whether the profile has changes approved at all: under da_nang (ĐNg Điều 10, 16:
+    the unit's officer enters and answers for the records) nobody approves, and the
+    officer's entry is the act (records.services.record_entry)."""
+    return records.approval_required()
+
+
+def _no_approval():
+    return ApprovalRefused(_("Under this province's rules changes are not approved: the "
+                             "unit's data officer records them."))
 
 
 # --- who may ------------------------------------------------------------------------------
@@ -88,6 +100,8 @@ def _own_employee_id(actor, approver_id=LOOK_UP):
 def authority_for(actor, version, approver_id=LOOK_UP):
     """The actor's Authority over the version's record, or None. ``approver_id``:
     the actor's own employee id (or None: they have none), when already known."""
+    if not approval_required():
+        return None
     approver_id = _own_employee_id(actor, approver_id)
     if approver_id is None or version.employee.account_id == actor.id:
         return None
@@ -97,6 +111,8 @@ def authority_for(actor, version, approver_id=LOOK_UP):
 
 
 def _require_unit_step(actor, version, approver_id=LOOK_UP):
+    if not approval_required():
+        raise _no_approval()
     if version.status != SUBMITTED:
         raise ApprovalRefused(_decided_message(version) if version.decided_by else
                               _("Only a submitted version can be approved or rejected."))
@@ -172,7 +188,10 @@ def awaiting_second_step(versions):
 
 
 def ready_for_sync(version):
-    """Whether an approved version may go to the national database."""
+    """Whether an approved version may go to the national database: signed by its unit
+    (and by Sở Nội vụ where the profile wants it). A version the officer recorded where
+    the profile has no approver (basis ``officer_entry``) carries no signature and is
+    never ready: the one such profile, da_nang, has no national sync (sync.trigger none)."""
     if version.status != APPROVED or unit_approval(version) is None:
         return False
     return not second_step_required() or step_approval(version, STEP_SO_NOI_VU) is not None
@@ -343,17 +362,7 @@ def _restore_identity(employee):
     approved = records.approved_version(employee)
     if approved is None:
         return
-    fields = records.read_content(approved)["fields"]
-    employee.full_name = fields.get("ho_ten", employee.full_name)
-    number = fields.get("so_dinh_danh")
-    if number is not None:
-        employee.national_id_hash = crypto.identity_hash(number)
-        employee.national_id_enc = crypto.encrypt_text(number)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise DomainError(_("This personal identification number already belongs to another "
-                            "record in the province.")) from None
+    records.take_identity(employee, records.read_content(approved)["fields"])
 
 
 def _notify_rejected(actor, version):
@@ -488,7 +497,10 @@ def queue(actor, second_step=False):
     """The submitted versions this person may approve (or, for Sở Nội vụ's
     second step, the unit-approved versions awaiting it), oldest first: the versions
     with their people in one statement, the approvers worked out once per employing
-    unit (``authority.authorities_over``), not once per version."""
+    unit (``authority.authorities_over``), not once per version. Empty where the profile
+    has no approval."""
+    if not approval_required():
+        return []
     if second_step:
         signed = select(Approval.version_id).where(Approval.step == STEP_SO_NOI_VU)
         query = select(RecordVersion).join(Approval, (Approval.version_id == RecordVersion.id)

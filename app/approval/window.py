@@ -1,6 +1,7 @@
 """The monthly approval window: the last N days of each month, N from the
 province profile (``approval.window_last_days_of_month``; none under
-da_nang, where changes are approved as they come)."""
+da_nang, which has no approval at all: the unit's officer records each change,
+records.services.record_entry)."""
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta

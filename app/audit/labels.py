@@ -29,12 +29,23 @@ ACTION_LABELS = {
     "account.access_extend": _l("Access extended"),
     "account.access_revoke": _l("Access revoked"),
     "role.sync": _l("Roles synced with the role table"),
+    "deadline.list": _l("Deadlines board viewed"),
     "hiring.hire": _l("Person hired: entered from the decision"),
     "hiring.import": _l("List of new hires imported"),
     "hiring.list": _l("Hirings viewed"),
     "hiring.read": _l("Hiring viewed"),
     "hiring.link_account": _l("Account linked to a person"),
     "hiring.unlink_account": _l("Account unlinked from a person"),
+    "leavers.depart": _l("Departure recorded: retirement, resignation, dismissal or death"),
+    "leavers.reinstate": _l("Person reinstated on the same record"),
+    "leavers.archive": _l("Archive of leavers viewed"),
+    "leavers.retiring": _l("Retirement forecast viewed"),
+    "transfer.open": _l("Transfer case entered from its decision"),
+    "transfer.apply": _l("Transfer took effect: unit or status changed"),
+    "transfer.step": _l("Transfer step done"),
+    "transfer.cancel": _l("Transfer case cancelled"),
+    "transfer.list": _l("Transfer board viewed"),
+    "transfer.read": _l("Transfer case viewed"),
     "unit.create": _l("Unit created"),
     "unit.update": _l("Unit changed"),
     "unit.read": _l("Unit viewed"),
@@ -76,6 +87,9 @@ ACTION_LABELS = {
     "approval.seal_read": _l("Month's list of approved changes downloaded"),
     "signing.key_add": _l("Signing key registered"),
     "signing.key_revoke": _l("Signing key withdrawn"),
+    "workday.announce": _l("Announced day off or make-up working day entered"),
+    "workday.change": _l("Announced day off or make-up working day changed"),
+    "workday.withdraw": _l("Announced day off or make-up working day withdrawn"),
 }
 OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry"),
                  "Role": _l("Role"), "OrgRestructuring": _l("Restructuring"),
@@ -83,7 +97,9 @@ OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l(
                  "Employee": _l("Personal record"), "RecordVersion": _l("Record version"),
                  "Attachment": _l("Document"), "SelfServiceWindow": _l("Self-service"),
                  "Delegation": _l("Delegation"), "MonthSeal": _l("Month's list"),
-                 "SigningCredential": _l("Signing key"), "Hiring": _l("Hiring")}
+                 "SigningCredential": _l("Signing key"), "Hiring": _l("Hiring"), "StatusChange": _l("Status change"),
+                 "TransferCase": _l("Transfer case"),
+                 "AnnouncedDay": _l("Announced day")}
 
 
 def action_label(code):

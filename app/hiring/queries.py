@@ -1,6 +1,7 @@
 """What the hiring screens read (views run no query of their own)."""
 from dataclasses import dataclass
 
+from flask import before_render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
@@ -8,6 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.accounts.models import KIND_PERSONAL, STATUS_REVOKED, Account
 from app.audit import services as audit
 from app.catalogs import services as catalogs
+from app.core.dates import SERVER_LOCAL, in_province_time
 from app.extensions import db
 from app.hiring import services
 from app.hiring.models import FROM_ACCOUNT, Hiring
@@ -15,6 +17,7 @@ from app.records.models import DRAFT, RecordVersion
 from app.org.models import STATUS_WORKING, Employee, Unit
 from app.org import services as org_services
 from app.security import roles, scope
+from app.workdays import services as workdays
 
 PAGE = 50
 
@@ -103,21 +106,6 @@ def may_read(actor):
     return bool(scope.user_scopes(actor, "read", roles.HIRING))
 
 
-def first_entries_awaited(actor, limit):
-    """(how many, the first ``limit``) of the hirings in the actor's scope whose record
-    has only its first version, still a draft: the person has not submitted yet."""
-    later = aliased(RecordVersion)
-    query = scope.restrict(select(Hiring), actor, "read", model=Hiring).join(
-        RecordVersion, (RecordVersion.employee_id == Hiring.employee_id)
-        & (RecordVersion.number == 1) & (RecordVersion.status == DRAFT)).where(
-        ~select(later.id).where(later.employee_id == Hiring.employee_id,
-                                later.number > 1).correlate(Hiring).exists())
-    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    first = list(db.session.scalars(query.options(joinedload(Hiring.employee)).order_by(
-        Hiring.entered_at, Hiring.id).limit(limit))) if count else []
-    return count, first
-
-
 def first_entry_term_text(hiring):
     """The profile's term for the first entry, in words (empty when it sets none)."""
     if hiring.first_entry_term_days is None:
@@ -127,3 +115,99 @@ def first_entry_term_text(hiring):
                  "account", n=hiring.first_entry_term_days)
     return _("First entry of the record within %(n)d working days of the decision",
              n=hiring.first_entry_term_days)
+
+
+# --- the terms' due dates (the working-day calendar, app/workdays) ---------------------------
+
+@dataclass
+class Term:
+    """One of the profile's terms stored with a hiring, dated by the calendar."""
+    text: str                    # the term in words ("… within 5 working days of …")
+    cite: str                    # the article
+    due: object = None           # its last day; None while it cannot run yet
+    overdue: bool = False        # past its last day and not met
+    met_on: object = None        # the day it was met (the account's making), if known
+    waiting: str = ""            # why there is no date yet
+    start: object = None         # the day it runs from (the decision's, the account's)
+
+
+def account_day(account):
+    """The day the account was made, in the province (FAB writes created_on in the
+    server's local time)."""
+    if account is None or account.created_on is None:
+        return None
+    return in_province_time(account.created_on, naive=SERVER_LOCAL).date()
+
+
+def _dated(text, cite, days, counted_from, hiring, account, today):
+    start = account_day(account) if counted_from == FROM_ACCOUNT else hiring.decision_date
+    if start is None:
+        return Term(text, cite, waiting=_("from when the account is made"))
+    # the stored terms are in working days (the profile's counted_in on the day of entry)
+    due = workdays.due_date(start, days, workdays.WORKING_DAYS)
+    return Term(text, cite, due, workdays.is_overdue(due, today), start=start)
+
+
+def first_entry_term(hiring, account, today=None):
+    """The first entry's term of ``hiring`` with its due date, counted from the decision
+    or from the making of ``account`` (the person's linked account, None when there is
+    none yet); None when the profile set no term. Overdue means: past its last day (the
+    caller knows whether the first entry is still awaited)."""
+    if hiring is None or hiring.first_entry_term_days is None:
+        return None
+    return _dated(first_entry_term_text(hiring), hiring.first_entry_term_cite or "",
+                  hiring.first_entry_term_days, hiring.first_entry_term_from, hiring, account,
+                  today)
+
+
+def account_term(hiring, account, today=None):
+    """The account's term of ``hiring`` with its due date; met once ``account`` exists."""
+    if hiring is None or hiring.account_term_days is None:
+        return None
+    term = _dated(_("Account within %(n)d working days of the decision",
+                    n=hiring.account_term_days), hiring.account_term_cite or "",
+                  hiring.account_term_days, hiring.account_term_from, hiring, None, today)
+    if account is not None:
+        term.overdue, term.met_on = False, account_day(account)
+    return term
+
+
+def _first_entry_awaited(hiring):
+    """Whether the record still has only its first version, a draft."""
+    return not db.session.scalar(select(RecordVersion.id).where(
+        RecordVersion.employee_id == hiring.employee_id,
+        (RecordVersion.number > 1) | (RecordVersion.status != DRAFT)).limit(1))
+
+
+def hiring_terms(hiring, account=None, today=None):
+    """[Term] of ``hiring`` for hiring/_terms.html: the account's and the first entry's,
+    each dated; the first entry overdue only while it is awaited."""
+    terms = []
+    made = account_term(hiring, account, today)
+    if made is not None:
+        terms.append(made)
+    entry = first_entry_term(hiring, account, today)
+    if entry is not None:
+        if entry.overdue and not _first_entry_awaited(hiring):
+            entry.overdue = False
+        terms.append(entry)
+    return terms
+
+
+def first_entry_terms(hirings, today=None):
+    """{hiring id: Term} of the first entries awaited for ``hirings`` (their people
+    loaded), with the linked accounts read in one statement."""
+    ids = [h.employee.account_id for h in hirings if h.employee.account_id]
+    accounts = {account.id: account for account in db.session.scalars(
+        select(Account).where(Account.id.in_(ids)))} if ids else {}
+    return {h.id: first_entry_term(h, accounts.get(h.employee.account_id), today)
+            for h in hirings}
+
+
+def _offer_hiring_terms(sender, template, context, **extra):
+    """hiring/_terms.html is included by pages whose views this module does not render;
+    every template gets ``hiring_terms`` to date the terms it shows."""
+    context.setdefault("hiring_terms", hiring_terms)
+
+
+before_render_template.connect(_offer_hiring_terms)

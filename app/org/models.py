@@ -232,6 +232,22 @@ class UnitLeader(DatedPeriod, Model):
 # DESIGN §2: cán bộ, công chức, viên chức, CBCC cấp xã, người lao động hợp đồng
 CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "cbcc_cap_xa", "nguoi_lao_dong")
 STATUS_WORKING = "dang_cong_tac"
+# the leavers' statuses (app/leavers), each set from a decision: nghỉ hưu, thôi việc,
+# buộc thôi việc (kỷ luật), từ trần; the record goes to the archive (DESIGN §2)
+STATUS_RETIRED, STATUS_RESIGNED, STATUS_DISMISSED, STATUS_DECEASED = (
+    "nghi_huu", "thoi_viec", "buoc_thoi_viec", "tu_tran")
+LEAVER_STATUSES = (STATUS_RETIRED, STATUS_RESIGNED, STATUS_DISMISSED, STATUS_DECEASED)
+# what each status is called on screen (the transfers add theirs)
+STATUS_LABELS = {
+    STATUS_WORKING: _l("Working"),
+    STATUS_RETIRED: _l("Retired"),
+    STATUS_RESIGNED: _l("Resigned"),
+    STATUS_DISMISSED: _l("Dismissed"),
+    STATUS_DECEASED: _l("Deceased"),
+}
+# set by app/transfers: moved out of the province or to a Party body; seconded (biệt phái)
+STATUS_TRANSFERRED_OUT = "chuyen_cong_tac"
+STATUS_SECONDED = "biet_phai"
 
 
 def own_record(user):

@@ -433,6 +433,33 @@ def _move_staff(employees, to_unit, event, reason):
         db.session.refresh(employee, ["unit_path"])  # set by the database trigger
 
 
+def move_person(employee, to_unit, on, reason):
+    """Move one person to ``to_unit`` from ``on`` in the caller's transaction (a transfer,
+    app/transfers): the open placement ends, one opens with ``reason``, the person's
+    unit changes and ``staff_moved`` tells the layers above (accounts follow)."""
+    if to_unit is None or not to_unit.is_open:
+        _fail(_("%(unit)s is closed; choose an open unit."),
+              unit=to_unit.name if to_unit is not None else "?")
+    placement = db.session.scalar(select(EmployeePlacement).where(
+        EmployeePlacement.employee_id == employee.id, EmployeePlacement.valid_to.is_(None)))
+    if placement is None:
+        placement = EmployeePlacement(employee_id=employee.id, unit_id=employee.unit_id)
+        db.session.add(placement)
+    if placement.valid_from is not None and on < placement.valid_from:
+        _fail(_("%(person)s moved on %(date)s; a transfer cannot take effect before that."),
+              person=employee.full_name, date=placement.valid_from.strftime("%d/%m/%Y"))
+    if placement.valid_from == on:
+        placement.unit_id, placement.reason = to_unit.id, reason
+    else:
+        placement.valid_to = on
+        db.session.add(EmployeePlacement(employee_id=employee.id, unit_id=to_unit.id,
+                                         valid_from=on, reason=reason))
+    employee.unit_id = to_unit.id
+    staff_moved.send(employee, to_unit=to_unit)
+    db.session.flush()
+    db.session.refresh(employee, ["unit_path"])  # set by the database trigger
+
+
 def _close(actor, unit, event, successor):
     """Close a unit: its periods end on the effective date (its accounts are settled
     by the receivers of ``unit_closed``)."""

@@ -43,6 +43,20 @@ def _days():
     return schema
 
 
+def _transfer_days():
+    """A transfer step's term: ``acted_by`` who must act (where the text names another
+    than the usual side: HN's "via the superior", ĐN's receiving unit that asks Sở Nội
+    vụ); ``immediately``: the text says "ngay" (due on the event's day, value 0);
+    ``counted_from``: ``effective_date`` (default) or ``previous_step``."""
+    schema = _rule({"type": ["integer", "null"], "minimum": 0})
+    schema["properties"]["counted_in"] = {"enum": ["working_days", "calendar_days"]}
+    schema["properties"]["counted_from"] = {"enum": ["effective_date", "previous_step"]}
+    schema["properties"]["acted_by"] = {"enum": ["sending_unit", "receiving_unit", "superior",
+                                                 "so_noi_vu"]}
+    schema["properties"]["immediately"] = {"type": "boolean"}
+    return schema
+
+
 def _enum(*values, nullable=False):
     return _rule({"enum": list(values) + ([None] if nullable else [])})
 
@@ -82,12 +96,27 @@ RULES = {
         "so_noi_vu_second_step": _boolean(),
     },
     "transfers": {
-        "inside_unit_working_days": _days(),
-        "to_other_unit_working_days": _days(),
-        "receiver_account_working_days": _days(),
+        "inside_unit_working_days": _transfer_days(),
+        "to_other_unit_working_days": _transfer_days(),
+        "receiver_account_working_days": _transfer_days(),
+        # ĐNg 11.2: the new unit forwards the record to the unit that employs the person
+        "forward_to_employing_unit_days": _transfer_days(),
+        # a person received from another province, a ministry or a Party body: the
+        # receiving unit asks Sở Nội vụ for the national data within N days
+        "data_request_working_days": _transfer_days(),
+        # out of the province or to a Party body: status changed within N days
+        "out_status_change_days": _transfer_days(),
+        # ĐN 8.2: who moves commune staff between communes (null: no such rule)
+        "commune_moved_by": _enum("so_noi_vu", "superior", nullable=True),
     },
     "leavers": {
-        "status_change_days": _days(),
+        # the unit records a leaver's new status within N days of the decision's
+        # effective date, a term per kind (ĐNg Điều 11.3.b: 15 days for retirement,
+        # resignation and death; a move out is the transfers' out_status_change_days)
+        "retirement_days": _days(),
+        "resignation_days": _days(),
+        "dismissal_days": _days(),
+        "death_days": _days(),
     },
     "sync": {
         "trigger": _enum("after_approval", "after_so_noi_vu_signature", "monthly_window", "none"),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.core.text import fold
 from app.core.transactions import commit_read
 from app.extensions import db
-from app.org.models import STATUS_WORKING, Employee, Unit
+from app.org.models import STATUS_LABELS, STATUS_WORKING, Employee, Unit
 from app.records import attachments, form, self_service, services
 from app.records.models import APPROVED, REJECTED, RecordVersion, SelfServiceWindow
 from app.security import scope
@@ -126,7 +126,9 @@ def list_page(actor, text, page, incomplete=False):
     """The unit's list (``people_page``) with the status words of its versions, looked
     up once for the page."""
     rows, more = people_page(actor, text, page, incomplete=incomplete)
-    return {"rows": rows, "more": more,
+    # a leaver stays in the list, marked with their status (app/leavers: the archive)
+    return {"rows": rows, "more": more, "working": STATUS_WORKING,
+            "status_labels": STATUS_LABELS,
             "states": version_states(version for _person, version in rows)}
 
 

@@ -145,8 +145,10 @@ def _stale():
 
 
 def _lock_row(version):
-    """Hold the version's row until the transaction ends, its values re-read."""
-    db.session.refresh(version, with_for_update=True)
+    """Hold the version's row until the transaction ends, its values re-read. Only the
+    version's row (``of``): a version loaded with its person joined (approval's
+    ``_locked``) is refreshed with that join, which PostgreSQL cannot lock."""
+    db.session.refresh(version, with_for_update={"of": RecordVersion})
 
 
 def _write(version):
@@ -481,19 +483,84 @@ def completeness(content, category=None):
 
 # --- submit and decide --------------------------------------------------------------------
 
-@atomic
-def submit(actor, version, lock):
-    employee = version.employee
-    _require_current_draft(actor, version, lock)
-    missing = missing_required(read_content(version), employee.category)
+def _require_complete(version):
+    missing = missing_required(read_content(version), version.employee.category)
     if missing:
         raise DomainError(_("The record is not complete yet: %(items)s.", items="; ".join(
             ("%s. %s" % (m.item, m.label)) if m.item else m.label for m in missing)))
+
+
+@atomic
+def submit(actor, version, lock):
+    employee = version.employee
+    if not approval_required():
+        raise DomainError(_("Under this province's rules changes are not submitted for "
+                            "approval: the unit's data officer records them."))
+    _require_current_draft(actor, version, lock)
+    _require_complete(version)
     version.status, version.submitted_at = SUBMITTED, clock.now()
     _write(version)
     audit.record("record.submit", version, unit_id=employee.unit_id,
                  details={"employee_id": employee.id, "number": version.number})
     return version
+
+
+# --- the officer's entry, where nothing is approved (the da_nang model) --------------------
+
+# Điều 10 and 16.1-16.3 ĐNg (QĐ 8060/QĐ-UBND, 2012): the unit's appointed officer enters and
+# updates the records in the software and answers for their accuracy (Điều 15.4, 16.3); the
+# text has no approval and no signature. Where the profile names no approver
+# (``approval.approver`` null) the officer's confirmed entry ("ghi nhận") is the act: the
+# draft becomes the record's approved state through ``mark_approved``, with no signature
+# (so no Approval row: approval.services.ready_for_sync says no, and the national sync has
+# nothing to send, as ĐNg has none), audited as ``record.approve`` with this basis, still
+# one more version diffable against the one before. ``decided_by`` is who recorded it.
+BASIS_OFFICER_ENTRY = "officer_entry"
+
+
+def approval_required():
+    """Whether a change waits for an approver (the profile's ``approval.approver``)."""
+    return rule("approval.approver") is not None
+
+
+def may_record(actor, version):
+    """Whether the actor may record this open version as the record's state now (the
+    person's page offers it): the profile has no approver, the version is a draft, and
+    the actor writes the record as the unit's officer, not as its person."""
+    return (version is not None and version.status == DRAFT and not approval_required()
+            and scope.allows(actor, "write", version.employee)
+            and actor_kind(actor, version.employee) == OFFICER)
+
+
+@atomic
+def record_entry(actor, version, lock):
+    """The unit's officer records the draft they saw (``lock``) as the record's state,
+    where the profile has no approver; one transaction. Refused, nothing changed, where
+    the profile has one (the change is submitted), for the person's own record (nobody
+    records their own), for a stale draft, or while the form is incomplete."""
+    employee = version.employee
+    if approval_required():
+        raise DomainError(_("Under this province's rules a change is submitted for approval; "
+                            "the data officer does not record it alone."))
+    _require_current_draft(actor, version, lock)
+    if actor_kind(actor, employee) != OFFICER:
+        raise DomainError(_("The unit's data officer records a change; nobody records their "
+                            "own record."))
+    _require_complete(version)
+    return mark_approved(actor, version, basis=BASIS_OFFICER_ENTRY)
+
+
+def recorded_by(version):
+    """The name of the account that recorded (decided) ``version``, or None: the
+    person's page says who recorded the record where nothing is approved."""
+    if version is None or version.decided_by is None:
+        return None
+    from app.accounts.models import Account
+
+    account = db.session.get(Account, version.decided_by)
+    if account is None:
+        return None
+    return " ".join(filter(None, [account.last_name, account.first_name])) or account.username
 
 
 # A discarded draft (issue 16; models.DISCARDED): kept, never deleted, out of the
@@ -534,12 +601,28 @@ def mark_rejected(actor, version, reason):
     return version
 
 
+def take_identity(employee, fields):
+    """The person's name and số định danh become those of the record's approved
+    ``fields`` (flushed: a số định danh another person holds is refused here)."""
+    employee.full_name = fields.get("ho_ten", employee.full_name)
+    number = fields.get("so_dinh_danh")
+    if number is not None:
+        employee.national_id_hash = crypto.identity_hash(number)
+        employee.national_id_enc = crypto.encrypt_text(number)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("This personal identification number already belongs to another "
+                            "record in the province.")) from None
+
+
 def mark_approved(actor, version, **details):
     """Approve in the caller's transaction: the version becomes the record's
     approved state, and its name and số định danh the employee's. The one
     state change of an approval: app.approval calls it after the signature
-    (and checks who may); the demo's seeded records, with ``actor`` None
-    (nobody's decision), go through it too."""
+    (and checks who may); the officer's entry where nothing is approved
+    (``record_entry``, basis ``officer_entry``) and the demo's seeded records, with
+    ``actor`` None (nobody's decision), go through it too."""
     employee = version.employee
     content = read_content(version)
     name = content["fields"].get("ho_ten", employee.full_name)
@@ -550,17 +633,9 @@ def mark_approved(actor, version, **details):
                             "correct it before approval."))
     version.status = APPROVED
     version.decided_by, version.decided_at = getattr(actor, "id", None), clock.now()
-    employee.full_name = content["fields"].get("ho_ten", employee.full_name)
-    number = content["fields"].get("so_dinh_danh")
-    if number is not None:
-        employee.national_id_hash = crypto.identity_hash(number)
-        employee.national_id_enc = crypto.encrypt_text(number)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise DomainError(_("This personal identification number already belongs to another "
-                            "record in the province.")) from None
-    audit.record("record.approve", version, unit_id=employee.unit_id,
+    take_identity(employee, content["fields"])
+    # the decider named (outside a request, as a job or a test, there is no g.user)
+    audit.record("record.approve", version, unit_id=employee.unit_id, actor=actor,
                  details={"employee_id": employee.id, "number": version.number, **details})
     return version
 

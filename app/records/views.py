@@ -30,6 +30,9 @@ STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"),
                  services.DISCARDED: _l("Discarded"),
                  # approved by its unit, the province's step still to come (queries.version_states)
                  queries.UNIT_APPROVED: _l("Approved by the unit, waiting for Sở Nội vụ")}
+# an approved version where the profile has no approval: the officer recorded it
+# (services.record_entry, the da_nang model)
+RECORDED_LABEL = _l("Recorded")
 # a page number past this is no page (and must not reach the database as an offset)
 MAX_PAGE = 100000
 CHANGE_LABELS = {"changed": _l("Changed"), "added": _l("Added"), "removed": _l("Removed")}
@@ -55,6 +58,8 @@ def status_label(status, state=None):
     the version, which qualifies an approved one."""
     if status == "approved" and state is not None:
         return STATUS_LABELS.get(state, STATUS_LABELS[status])
+    if status == "approved" and not services.approval_required():
+        return RECORDED_LABEL
     return STATUS_LABELS.get(status, status)
 
 
@@ -95,7 +100,7 @@ class RecordView(BaseView):
     method_permission_name = {
         "index": "read", "mine": "read", "person": "read", "section": "read", "pdf": "read",
         "diff": "read", "open_draft": "write", "save_section": "write", "submit": "write",
-        "discard_draft": "write",
+        "discard_draft": "write", "record_entry": "write",
         "signed_pdf": "read", "attach": "write", "attachment": "read",
         "remove_attachment": "write", "self_service": "self_service",
         "open_self_service": "self_service", "close_self_service": "self_service",
@@ -135,8 +140,14 @@ class RecordView(BaseView):
     def person(self, pk):
         employee = _employee_or_404(pk)
         page = queries.person_page(g.user, employee)
+        # where the profile has no approval the officer records the draft (da_nang)
+        approval_required = services.approval_required()
         return self._render(
             "records/person.html", kind_labels=attachments.KIND_LABELS,
+            approval_required=approval_required,
+            may_record=not approval_required and page.may_write
+            and services.may_record(g.user, page.version),
+            recorded_by=None if approval_required else services.recorded_by(page.approved),
             title="%s: %s" % (_("Personal record"), employee.full_name),
             display=lambda f, v: values.display(f, v, services.catalog_namer(),
                                                 english=_english()), **page.context())
@@ -240,6 +251,14 @@ class RecordView(BaseView):
         return self._on_open_draft(pk, services.submit, _("There is no draft to submit."),
                                    _("Submitted for approval."))
 
+    @expose("/person/<int:pk>/record-entry", methods=["POST"])
+    @has_access
+    def record_entry(self, pk):
+        """The officer records the draft as the record's state, where the profile has no
+        approval (the da_nang model: services.record_entry)."""
+        return self._on_open_draft(pk, services.record_entry, _("There is no draft to record."),
+                                   _("Recorded: this version is now the record."))
+
     @expose("/person/<int:pk>/discard", methods=["POST"])
     @has_access
     def discard_draft(self, pk):
@@ -304,8 +323,12 @@ class RecordView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
             return self._decision_page(employee, kind, request.form)
-        flash(_("The decision is in the draft with its document; submit the record for "
-                "approval when it is complete."), "success")
+        if services.approval_required():
+            flash(_("The decision is in the draft with its document; submit the record for "
+                    "approval when it is complete."), "success")
+        else:
+            flash(_("The decision is in the draft with its document; record the change when "
+                    "the record is complete."), "success")
         return redirect(url_for("RecordView.person", pk=pk))
 
     @expose("/self-service")

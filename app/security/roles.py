@@ -40,6 +40,10 @@ NOTICE = "Notice"            # the account's own notifications (app/notify)
 APPROVAL = "Approval"        # the monthly approval queue, delegations, signed exports
 SIGNING = "Signing"          # verifying signed documents
 HIRING = "Hiring"            # new people from recruitment or reception decisions
+CALENDAR = "Calendar"        # the working-day calendar and the days announced each year
+TRANSFERS = "Transfers"      # transfer cases: within, between, out of and into the province
+LEAVERS = "Leavers"          # leavers' status changes, the archive, reinstatement
+DEADLINES = "Deadlines"      # every term running for the people in scope, in one list
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -76,6 +80,15 @@ ACTIONS = {
     HIRING: {"read": _l("View hirings and their deadlines"),
              "hire": _l("Enter new people from recruitment or reception decisions"),
              "link": _l("Link personal accounts to people and unlink them")},
+    CALENDAR: {"read": _l("View the working-day calendar"),
+               "write": _l("Enter and withdraw the days off and make-up working days the "
+                           "government announces")},
+    TRANSFERS: {"read": _l("View transfer cases and their deadlines"),
+                "write": _l("Enter transfer cases and act on their steps")},
+    LEAVERS: {"read": _l("View the archive of leavers and the retirement forecast"),
+              "write": _l("Record retirements, resignations, dismissals and deaths from the "
+                          "decision, and reinstatements")},
+    DEADLINES: {"read": _l("View the deadlines running for the people in scope")},
     SIGNING: {"verify": _l("Verify signed documents"),
               "keys": _l("Register and withdraw one's own signing keys")},
 }
@@ -102,7 +115,9 @@ ROLE_CONFIGS = [
             ("write", RECORD), ("self_service", RECORD),
             ("read", ACCOUNT), ("write", ACCOUNT), ("manage", ACCOUNT), ("read", CATALOG),
             ("create_personal", ACCOUNT, PERSONAL_BY_OFFICER), ("verify", SIGNING),
-            ("read", HIRING), ("hire", HIRING), ("link", HIRING),
+            ("read", HIRING), ("hire", HIRING), ("link", HIRING), ("read", DEADLINES),
+            ("read", CALENDAR),
+            ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
         ],
     },
     {
@@ -112,7 +127,9 @@ ROLE_CONFIGS = [
                   ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG),
                   ("read", APPROVAL), ("approve", APPROVAL), ("sign_export", APPROVAL),
                   ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
-                  ("keys", SIGNING), ("read", HIRING)],
+                  ("keys", SIGNING), ("read", HIRING), ("read", DEADLINES), ("read", CALENDAR),
+                  ("read", TRANSFERS),
+                  ("read", LEAVERS)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -129,6 +146,10 @@ ROLE_CONFIGS = [
             ("sign_export", APPROVAL), ("verify", SIGNING), ("keys", SIGNING),
             # Điều 7.2 VP: Sở Nội vụ makes the personal accounts, so it may enter the hire
             ("read", HIRING), ("hire", HIRING, PERSONAL_BY_SO_NOI_VU), ("link", HIRING),
+            ("read", DEADLINES),
+            # Sở Nội vụ enters the compensatory days off and make-up working days
+            ("read", CALENDAR), ("write", CALENDAR),
+            ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
         ],
     },
     {
@@ -138,7 +159,7 @@ ROLE_CONFIGS = [
             ("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
             ("read", ACCOUNT), ("manage", ACCOUNT), ("create_staff", ACCOUNT),
             ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE), ("read", PROFILE),
-            ("read", CATALOG), ("read_failed_mail", NOTICE),
+            ("read", CATALOG), ("read_failed_mail", NOTICE), ("read", CALENDAR),
             ("get", OPENAPI), ("show", SWAGGER),
         ],
     },

@@ -21,7 +21,8 @@ RESOURCE_LABELS = {
     roles.PROFILE: _l("Province profile"), roles.CATALOG: _l("Catalogs"),
     roles.NOTICE: _l("Notifications"),
     roles.APPROVAL: _l("Monthly approval"), roles.SIGNING: _l("Digital signatures"),
-    roles.HIRING: _l("Hiring"),
+    roles.HIRING: _l("Hiring"), roles.DEADLINES: _l("Deadlines"), roles.CALENDAR: _l("Working-day calendar"),
+    roles.TRANSFERS: _l("Transfers"), roles.LEAVERS: _l("Leavers and the archive"),
 }
 
 

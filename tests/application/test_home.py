@@ -118,7 +118,7 @@ def test_the_person_sees_her_rejected_change_and_nothing_else(app, scene):
 def test_the_officer_sees_her_draft_and_the_incomplete_records(app, scene):
     panels, page = panels_of(app, "canbo")
     # vinh_phuc: Sở Nội vụ creates the personal accounts, not the unit's officer
-    assert panels == {"my-record": 1, "incomplete": 5, "first-entries": 0}
+    assert panels == {"deadlines-due": 0, "my-record": 1, "incomplete": 5}
     incomplete = _panel(page, "incomplete")
     # thutruong's record is complete; Bùi Văn Nam is retired; bác sĩ Trang is in B
     for name in ("Nguyễn Thị Hằng", "Trần Văn Bình", "Lê Minh Tuấn", "Đỗ Văn Cường",
@@ -145,7 +145,7 @@ def test_the_incomplete_link_lists_exactly_those_people(app, scene):
 
 def test_the_head_sees_what_waits_for_his_approval_with_the_window(app, scene):
     panels, page = panels_of(app, "thutruong")
-    assert panels == {"approve": 1, "first-entries": 0}
+    assert panels == {"deadlines-due": 0, "approve": 1}
     waiting = _panel(page, "approve")
     assert "Trần Văn Bình" in waiting and 'href="/approval/"' in waiting
     with app.app_context():
@@ -156,7 +156,7 @@ def test_the_head_sees_what_waits_for_his_approval_with_the_window(app, scene):
 
 def test_so_noi_vu_sees_the_second_step_and_the_accounts_to_create(app, scene):
     panels, page = panels_of(app, "sonoivu")
-    assert panels == {"second-step": 1, "accounts": 1, "first-entries": 0}
+    assert panels == {"deadlines-due": 0, "second-step": 1, "accounts": 1}
     assert "Phạm Thu Trang" in _panel(page, "second-step")
     accounts = _panel(page, "accounts")
     assert "Vũ Thị Mai" in accounts and "Bùi Văn Nam" not in accounts
@@ -179,11 +179,10 @@ def test_under_hai_phong_the_officer_creates_the_accounts(make_app):
         province = w.build(app)
         build_scene(app, province)
         panels, page = panels_of(app, "canbo")
-        assert panels == {"my-record": 1, "incomplete": 5, "accounts": 1,
-                          "first-entries": 0}
+        assert panels == {"deadlines-due": 0, "my-record": 1, "incomplete": 5, "accounts": 1}
         assert "Vũ Thị Mai" in _panel(page, "accounts")
         # no second step under hai_phong, and Sở Nội vụ creates no personal accounts
-        assert panels_of(app, "sonoivu")[0] == {"first-entries": 0}
+        assert panels_of(app, "sonoivu")[0] == {"deadlines-due": 0}
     finally:
         reset_data(app)
 
@@ -216,8 +215,23 @@ def test_a_panel_is_one_function_added_to_the_registry(app, scene):
         panels, page = panels_of(app, "canbo")
         assert panels["deadlines"] == 2
         # order=5: after to_approve (registered first: 0), before second_step (10)
-        assert list(panels) == ["deadlines", "my-record", "incomplete", "first-entries"]
+        assert list(panels) == ["deadlines-due", "deadlines", "my-record", "incomplete"]
         assert "deadlines" not in panels_of(app, "canhan")[0]
     finally:
         home_queries._PROVIDERS[:] = [(order, fn) for order, fn in home_queries._PROVIDERS
                                       if fn is not deadlines]
+
+
+def test_under_da_nang_nobody_is_shown_an_approval_queue(make_app):
+    """QĐ 8060/2012 (da_nang) has no monthly signed approval: the officer's entry is the
+    act, so a head's home page has no queue to show."""
+    from tests.conftest import reset_data
+
+    app = make_app(PROVINCE_PROFILE="da_nang")
+    try:
+        province = w.build(app)
+        build_scene(app, province)
+        panels, _page = panels_of(app, "thutruong")
+        assert "approve" not in panels
+    finally:
+        reset_data(app)

@@ -213,18 +213,18 @@ def test_the_home_page_lists_new_hires_until_they_submit(hiring_app):
     body = dict(hire_data(world), scan_name="qd.pdf", scan=base64.b64encode(PDF).decode())
     employee_id = client.post("/api/v1/hiring/", json=body).json["employee_id"]
     home = client.get("/").get_data(as_text=True)
-    start = home.index('id="home-first-entries"')
+    start = home.index('id="home-deadlines-due"')
     panel = home[start:home.find('class="panel ', start)]
     assert "Phạm Thị Lan" in panel and "/records/person/%d" % employee_id in panel
     # Điều 6.4 ĐN: 5 working days from the account
-    assert "5 ngày làm việc kể từ ngày được cấp tài khoản" in panel
+    assert "Điều 6 khoản 4" in panel
     with app.app_context():
         version = db.session.scalar(select(RecordVersion).where(
             RecordVersion.employee_id == employee_id))
         version.status = "submitted"
         db.session.commit()
     home = client.get("/").get_data(as_text=True)
-    start = home.index('id="home-first-entries"')
+    start = home.index('id="home-deadlines-due"')
     assert "Phạm Thị Lan" not in home[start:home.find('class="panel ', start)]
 
 

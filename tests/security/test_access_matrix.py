@@ -113,6 +113,8 @@ AUDIT.update({
     ("RecordView.save_section", "POST"): None,
     ("RecordView.submit", "POST"): None,
     ("RecordView.discard_draft", "POST"): None,
+    # the officer's entry where nothing is approved (da_nang); refused elsewhere
+    ("RecordView.record_entry", "POST"): None,
     ("RecordView.attach", "POST"): None,
     ("RecordView.remove_attachment", "POST"): None,
     ("RecordView.attachment", "GET"): "record.attachment_read",
@@ -173,6 +175,36 @@ AUDIT.update({
     ("HiringView.make_account", "POST"): None,
     ("HiringApi.hire", "POST"): None,
     ("HiringApi.hirings", "GET"): "hiring.list",
+    ("DeadlineView.index", "GET"): "deadline.list",
+})
+# the working-day calendar (app/workdays): no personal data, no read entry; with no form
+# data entering and withdrawing a day are refused with a message
+AUDIT.update({
+    ("CalendarView.index", "GET"): None,
+    ("CalendarView.edit", "GET"): None,
+    ("CalendarView.save", "POST"): None,
+    ("CalendarView.withdraw", "POST"): None,
+})
+# leavers (app/leavers): the lists are audited reads; with no form data a departure or
+# a reinstatement is refused with a message and changes nothing
+AUDIT.update({
+    ("LeaversView.archive", "GET"): "leavers.archive",
+    ("LeaversView.retiring", "GET"): "leavers.retiring",
+    ("LeaversView.depart_form", "GET"): None,
+    ("LeaversView.depart", "POST"): None,
+    ("LeaversView.reinstate_form", "GET"): None,
+    ("LeaversView.reinstate", "POST"): None,
+})
+# transfers (app/transfers): the board and a case are audited reads; with no form data
+# entering a case, a step or a cancellation is refused with a message and changes
+# nothing (a refused step shows the case again: a read)
+AUDIT.update({
+    ("TransferView.index", "GET"): "transfer.list",
+    ("TransferView.new", "GET"): None,
+    ("TransferView.create", "POST"): None,
+    ("TransferView.case", "GET"): "transfer.read",
+    ("TransferView.step", "POST"): "transfer.read",
+    ("TransferView.cancel", "POST"): None,
 })
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
@@ -190,7 +222,8 @@ TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "RecordView.remove_attachment": w.attachment_targets}
 TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
            roles.RECORD: w.employee_targets, roles.APPROVAL: w.employee_targets,
-           roles.HIRING: w.employee_targets,
+           roles.HIRING: w.employee_targets, roles.LEAVERS: w.employee_targets,
+           roles.TRANSFERS: lambda world, actor: world.transfer_cases,
            # catalogs are the province's reference data: no row scope
            roles.CATALOG: lambda world, actor: {None: world.catalog_entry},
            roles.NOTICE: lambda world, actor: _record_targets_of(world.notices, actor)}
@@ -229,6 +262,30 @@ def build_delegations(app, world):
         db.session.add_all(rows.values())
         db.session.commit()
         world.delegations = {target: row.id for target, row in rows.items()}
+        db.session.remove()
+
+
+def build_transfers(app, world):
+    """A transfer case out of A, out of A1 and out of B (world.transfer_cases: target ->
+    id), made directly; with no form data a step or a cancellation is refused."""
+    from app.core import clock
+    from app.transfers.models import BETWEEN_UNITS, TransferCase
+
+    today = clock.today()
+    with app.app_context():
+        rows = {target: TransferCase(
+            kind=BETWEEN_UNITS, employee_id=world.employees[who],
+            from_unit_id=world.units[unit], to_unit_id=world.units[to],
+            decision_number="1/QĐ", decision_date=today, decided_by="UBND tỉnh",
+            scan_sha256="0" * 64, scan_content_type="application/pdf",
+            scan_filename="qd.pdf", effective_on=today, state="open",
+            created_at=clock.now())
+            for target, who, unit, to in (("same_unit", "giaovien", "A", "B"),
+                                          ("subtree", "giaovien_truong", "A1", "B"),
+                                          ("other_unit", "bacsi", "B", "N"))}
+        db.session.add_all(rows.values())
+        db.session.commit()
+        world.transfer_cases = {target: row.id for target, row in rows.items()}
         db.session.remove()
 
 
@@ -356,11 +413,13 @@ def _rule(profile, key):
 
 
 def _new_entries(app, after_id):
+    """(the actions of the entries after ``after_id``, the last entry's id): one
+    statement, whose second half is the next request's ``after_id``."""
     with app.app_context():
-        rows = db.session.query(AuditEntry.action).filter(AuditEntry.id > after_id).order_by(
-            AuditEntry.id).all()
+        rows = db.session.query(AuditEntry.id, AuditEntry.action).filter(
+            AuditEntry.id > after_id).order_by(AuditEntry.id).all()
         db.session.remove()
-    return [row[0] for row in rows]
+    return [row[1] for row in rows], (rows[-1][0] if rows else after_id)
 
 
 def _last_id(app):
@@ -381,9 +440,11 @@ def matrix_app(make_app, request):
 
 
 ACTOR_NAMES = [None] + list(w.ACTORS)
+# the five regulations (DESIGN §4: every profile must work end to end)
+PROFILES = ["hai_phong", "dong_nai", "vinh_phuc", "ha_noi", "da_nang"]
 
 
-@pytest.mark.parametrize("matrix_app", ["vinh_phuc", "hai_phong"], indirect=True)
+@pytest.mark.parametrize("matrix_app", PROFILES, indirect=True)
 @pytest.mark.parametrize("actor", ACTOR_NAMES, ids=lambda a: a or "anonymous")
 def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     app = matrix_app
@@ -391,6 +452,7 @@ def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     w.build_records(app, world)
     build_notices(app, world)
     build_delegations(app, world)
+    build_transfers(app, world)
     profile = load_profile(app.config["PROVINCE_PROFILE"])
     client = app.test_client()
     if actor is not None:
@@ -398,12 +460,12 @@ def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
         assert response.status_code == 302 and "/login/" not in response.headers["Location"]
     failures = []
     count = 0
+    before = _last_id(app)
     for request in _requests(app, world, actor):
-        before = _last_id(app)
         response = client.open(request["url"], method=request["http"], **request["kwargs"])
         outcome = _outcome(response)
         expected = _expected(actor, request, profile)
-        entries = _new_entries(app, before)
+        entries, before = _new_entries(app, before)
         w.restore(app, world)
         count += 1
         label = "%s %s [%s]" % (request["http"], request["url"], request["target"])

@@ -43,8 +43,11 @@ PAGES = {
     # home_queries.py): measured 6, 6 and 4; the whole record 8 (and one per catalog
     # its coded values name, never one per value)
     "home, head": ("thutruong", "/", 8),
-    "home, unit officer": ("canbo", "/", 8),
-    "home, Sở Nội vụ": ("sonoivu", "/", 6),
+    # the deadlines panel runs one statement per source with work for the role
+    # (hiring, records, transfers, leavers), whatever the number of rows
+    "home, unit officer": ("canbo", "/", 9),
+    # the deadlines panel: one statement per source that has work for the role
+    "home, Sở Nội vụ": ("sonoivu", "/", 8),
     "the whole record": ("canbo", "/records/person/{last_person}/record", 10),
 }
 SMALL, LARGE = 5, 60

@@ -1,0 +1,349 @@
+"""Leavers (issue 17.4): a status change from the decision, and reinstatement.
+
+A departure (nghỉ hưu, thôi việc, buộc thôi việc, từ trần; the transfers' move out of
+the province comes through ``record_departure`` too) is one transaction: the decision
+and its scan (checked by records.attachments.check_document, kept in the file store by
+SHA-256), the person's new status, the personal account's access revoked, the profile's
+term for recording it (ĐNg Điều 11.3), and the audit entries. The record is never
+deleted: it stays in the person's last unit, readable by whoever's scope covers that
+unit, and the open departure puts it in the unit's archive (thư mục riêng: Điều 9.5 HP,
+8.5 ĐN, 11.1.e VP, 12.3 HN, 12.3 ĐNg).
+
+A reinstatement (a re-hire) brings the same person, the same record, back to work from
+a decision: status working, access granted again, audited. Every refusal names the
+field and changes nothing.
+"""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.accounts.models import STATUS_ACTIVE, STATUS_REVOKED, Account
+from app.audit import services as audit
+from app.core import clock
+from app.core.exceptions import DomainError
+from app.extensions import db
+from app.files.store import file_store
+from app.leavers.models import DEPARTURE, REINSTATEMENT, StatusChange
+from app.org import services as org_services
+from app.org.models import (
+    LEAVER_STATUSES, STATUS_DECEASED, STATUS_DISMISSED, STATUS_LABELS, STATUS_RESIGNED,
+    STATUS_RETIRED, STATUS_SECONDED, STATUS_WORKING,
+)
+from app.policy.profiles import rule_entry
+from app.records import attachments, values
+from app.security import roles, scope
+from app.workdays.services import due_for
+
+# the profile's term for recording each kind (app/policy/schema.py, section leavers)
+TERM_RULES = {STATUS_RETIRED: "leavers.retirement_days",
+              STATUS_RESIGNED: "leavers.resignation_days",
+              STATUS_DISMISSED: "leavers.dismissal_days",
+              STATUS_DECEASED: "leavers.death_days"}
+# who can leave: the people in service (a seconded person too, biệt phái)
+IN_SERVICE = (STATUS_WORKING, STATUS_SECONDED)
+TEXT_LIMITS = {"decision_number": 64, "decided_by": 255}
+NOTE_LIMIT = 500
+
+
+class LeaverInvalid(DomainError):
+    """A refused status change: ``errors`` maps each input's name to its message."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(str(message) for message in errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The decision's scan, its bytes checked."""
+    filename: str
+    content: bytes = field(repr=False)
+    content_type: str = ""
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, status)
+
+
+# ------------------------------------------------------------------ who may
+
+def may_write(actor):
+    return bool(scope.user_scopes(actor, "write", roles.LEAVERS))
+
+
+def may_write_for(actor, employee):
+    """Whether the actor records status changes of this person (their unit in scope)."""
+    return employee is not None and org_services.unit_in_scope(
+        actor, "write", roles.LEAVERS, employee.unit)
+
+
+def open_departure(employee):
+    """The person's departure that no reinstatement has closed, or None."""
+    return db.session.scalar(select(StatusChange).where(
+        StatusChange.employee_id == employee.id, StatusChange.kind == DEPARTURE,
+        StatusChange.reinstated_by_id.is_(None)))
+
+
+def history(employee):
+    """The person's status changes, oldest first."""
+    return list(db.session.scalars(select(StatusChange).where(
+        StatusChange.employee_id == employee.id).order_by(StatusChange.id)))
+
+
+# ------------------------------------------------------------------ terms
+
+def term_entry(rule_key):
+    """The profile's rule for a term (value, counted_in, cite), or {} without one."""
+    if not rule_key:
+        return {}
+    return rule_entry(rule_key)
+
+
+def due_on(rule_key, effective_date):
+    """The last day the unit may record the change: the profile's term from the
+    decision's effective date ("kể từ ngày văn bản có hiệu lực", ĐNg Điều 11.3), or None
+    where the profile sets no term."""
+    return due_for(effective_date, term_entry(rule_key))
+
+
+# ------------------------------------------------------------------ checking
+
+def _text(data, key):
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _date(data, key, errors):
+    value = data.get(key)
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value
+    text = _text(data, key)
+    if not text:
+        errors[key] = _("Required.")
+        return None
+    try:
+        return values.parse_full_date(values.ascii_digits(text))
+    except ValueError as exc:
+        errors[key] = str(exc.args[0])
+        return None
+
+
+def checked_scan(scan, errors):
+    """``scan`` ((file name, bytes) or a Scan) with its type; refusals into ``errors``."""
+    if isinstance(scan, Scan):
+        return scan
+    filename, content = scan or (None, None)
+    if not content:
+        errors["scan"] = _("Attach the scan of the decision (PDF or image).")
+        return None
+    try:
+        return Scan((filename or "quyet-dinh")[:255], content,
+                    attachments.check_document(content))
+    except DomainError as exc:
+        errors["scan"] = str(exc)
+        return None
+
+
+def _decision(data, errors):
+    """The decision's number, date, issuing body, effective date and note, checked."""
+    cleaned = {}
+    for key, limit in TEXT_LIMITS.items():
+        text = _text(data, key)
+        if not text:
+            errors[key] = _("Required.")
+        elif len(text) > limit:
+            errors[key] = _("At most %(n)d characters.", n=limit)
+        cleaned[key] = text
+    cleaned["decision_date"] = _date(data, "decision_date", errors)
+    cleaned["effective_date"] = _date(data, "effective_date", errors)
+    if cleaned["decision_date"] and cleaned["decision_date"] > clock.today():
+        errors["decision_date"] = _("The decision cannot be dated in the future.")
+    note = _text(data, "note")
+    if len(note) > NOTE_LIMIT:
+        errors["note"] = _("At most %(n)d characters.", n=NOTE_LIMIT)
+    cleaned["note"] = note or None
+    return cleaned
+
+
+def _require_person(actor, employee, errors):
+    if employee is None or not may_write_for(actor, employee):
+        raise LeaverInvalid({"status": _("You may not change this person's status.")})
+    # the person's row held until the commit and read afresh: two status changes at
+    # the same moment go one after the other, the second one seeing the first
+    db.session.refresh(employee, with_for_update=True)
+
+
+# ------------------------------------------------------------------ the account
+
+def _revoke_access(actor, employee, change):
+    """The personal account stops working, in this transaction (the steps of
+    accounts.set_access(actor, account, "revoke"), which commits on its own)."""
+    if employee.account_id is None:
+        return None
+    account = db.session.get(Account, employee.account_id)
+    if account.status != STATUS_REVOKED:
+        account.status = STATUS_REVOKED
+        accounts.end_sessions(account)
+        audit.record("account.access_revoke", account, actor=actor, details={
+            "reason": "leaver", "status": change.status_to, "status_change_id": change.id})
+    return account
+
+
+def _grant_access(actor, employee, change):
+    """The personal account works again (set_access's "grant", without its commit)."""
+    if employee.account_id is None:
+        return None
+    account = db.session.get(Account, employee.account_id)
+    account.status, account.active, account.access_restricted = STATUS_ACTIVE, True, False
+    account.access_expires_on = None
+    audit.record("account.access_grant", account, actor=actor, details={
+        "reason": "reinstated", "status_change_id": change.id})
+    return account
+
+
+def _store(scan):
+    return file_store().put(scan.content)
+
+
+# ------------------------------------------------------------------ departures
+
+def record_departure_in_transaction(actor, employee, status, effective_date, decision_number,
+                                    decision_date, decided_by, scan, note=None,
+                                    term_rule=None):
+    """Record a departure in the caller's transaction; returns the StatusChange.
+
+    ``status``: one of org.models.LEAVER_STATUSES, or another status that takes the
+    person out of service (the transfers' move out of the province, with its own
+    ``term_rule``, e.g. "transfers.out_status_change_days"). ``scan``: (file name,
+    bytes) of the decision. Raises LeaverInvalid and leaves the session for the
+    caller to roll back."""
+    errors = {}
+    _require_person(actor, employee, errors)
+    if not status or status == STATUS_WORKING or len(status) > 32:
+        errors["status"] = _("Choose what the decision is.")
+    scan = checked_scan(scan, errors)
+    cleaned = _decision({"decision_number": decision_number, "decision_date": decision_date,
+                         "decided_by": decided_by, "effective_date": effective_date,
+                         "note": note}, errors)
+    if cleaned["decision_date"] and cleaned["effective_date"] and \
+            cleaned["effective_date"] < cleaned["decision_date"] and \
+            status != STATUS_DECEASED:
+        errors["effective_date"] = _("The decision takes effect on or after its date.")
+    if employee.status not in IN_SERVICE or open_departure(employee) is not None:
+        errors["status"] = _("%(name)s is not working (status: %(status)s); reinstate the "
+                             "person first.", name=employee.full_name,
+                             status=status_label(employee.status))
+    if errors:
+        raise LeaverInvalid(errors)
+    term_rule = term_rule or TERM_RULES.get(status)
+    entry = term_entry(term_rule)
+    now = clock.now()
+    change = StatusChange(
+        employee_id=employee.id, kind=DEPARTURE, status_from=employee.status,
+        status_to=status, unit_id=employee.unit_id,
+        effective_date=cleaned["effective_date"],
+        decision_number=cleaned["decision_number"], decision_date=cleaned["decision_date"],
+        decided_by=cleaned["decided_by"], note=cleaned["note"],
+        scan_sha256=_store(scan), scan_content_type=scan.content_type,
+        scan_filename=scan.filename, scan_size=len(scan.content),
+        term_rule=term_rule if entry.get("value") is not None else None,
+        term_days=entry.get("value"), term_counted_in=entry.get("counted_in", "working_days")
+        if entry.get("value") is not None else None,
+        term_cite=entry.get("cite") if entry.get("value") is not None else None,
+        due_on=due_for(cleaned["effective_date"], entry) if entry else None,
+        account_id=employee.account_id, recorded_by=actor.id, recorded_at=now)
+    db.session.add(change)
+    employee.status = status
+    db.session.flush()
+    _revoke_access(actor, employee, change)
+    audit.record("leavers.depart", employee, unit_id=employee.unit_id, actor=actor, details={
+        "status_change_id": change.id, "status": status, "status_from": change.status_from,
+        "effective_date": change.effective_date.isoformat(),
+        "decision_number": change.decision_number, "sha256": change.scan_sha256,
+        "due_on": change.due_on.isoformat() if change.due_on else None})
+    return change
+
+
+def record_departure(actor, employee, status, effective_date, decision_number, decision_date,
+                     decided_by, scan, note=None, term_rule=None):
+    """Record a departure and commit (one transaction); returns the StatusChange.
+    The public service of the leavers, called by the screen and by app/transfers."""
+    try:
+        change = record_departure_in_transaction(
+            actor, employee, status, effective_date, decision_number, decision_date,
+            decided_by, scan, note=note, term_rule=term_rule)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return change
+
+
+def depart(actor, employee, data, scan):
+    """The screen's departure: ``data`` as typed (status among the four kinds, dates
+    dd/mm/yyyy); every refusal at once, per field."""
+    errors = {}
+    status = _text(data, "status")
+    if status not in LEAVER_STATUSES:
+        errors["status"] = _("Choose what the decision is.")
+    checked = checked_scan(scan, errors)
+    cleaned = _decision(data, errors)
+    if errors:
+        db.session.rollback()
+        raise LeaverInvalid(errors)
+    return record_departure(actor, employee, status, cleaned["effective_date"],
+                            cleaned["decision_number"], cleaned["decision_date"],
+                            cleaned["decided_by"], checked, note=cleaned["note"])
+
+
+# ------------------------------------------------------------------ reinstatement
+
+def reinstate(actor, employee, data, scan):
+    """Bring a leaver back to work on the same record from the decision (a re-hire):
+    status working, access granted again, the departure closed; one transaction."""
+    try:
+        errors = {}
+        _require_person(actor, employee, errors)
+        departure = open_departure(employee)
+        if departure is None or employee.status == STATUS_WORKING:
+            raise LeaverInvalid({"status": _("%(name)s is working; there is nothing to "
+                                             "reinstate.", name=employee.full_name)})
+        if departure.status_to == STATUS_DECEASED:
+            raise LeaverInvalid({"status": _("A deceased person cannot be reinstated; "
+                                             "correct a wrong entry with Sở Nội vụ.")})
+        checked = checked_scan(scan, errors)
+        cleaned = _decision(data, errors)
+        if cleaned["effective_date"] and cleaned["effective_date"] < departure.effective_date:
+            errors["effective_date"] = _("The reinstatement takes effect after the "
+                                         "departure (%(day)s).", day=departure.effective_date
+                                         .strftime("%d/%m/%Y"))
+        if errors:
+            raise LeaverInvalid(errors)
+        change = StatusChange(
+            employee_id=employee.id, kind=REINSTATEMENT, status_from=employee.status,
+            status_to=STATUS_WORKING, unit_id=employee.unit_id,
+            effective_date=cleaned["effective_date"],
+            decision_number=cleaned["decision_number"],
+            decision_date=cleaned["decision_date"], decided_by=cleaned["decided_by"],
+            note=cleaned["note"], scan_sha256=_store(checked),
+            scan_content_type=checked.content_type, scan_filename=checked.filename,
+            scan_size=len(checked.content), account_id=employee.account_id,
+            recorded_by=actor.id, recorded_at=clock.now())
+        db.session.add(change)
+        db.session.flush()
+        departure.reinstated_by_id = change.id
+        employee.status = STATUS_WORKING
+        _grant_access(actor, employee, change)
+        audit.record("leavers.reinstate", employee, unit_id=employee.unit_id, actor=actor,
+                     details={"status_change_id": change.id, "departure_id": departure.id,
+                              "status_from": change.status_from,
+                              "effective_date": change.effective_date.isoformat(),
+                              "decision_number": change.decision_number,
+                              "sha256": change.scan_sha256})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return change
