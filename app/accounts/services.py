@@ -360,6 +360,29 @@ def _replace_password(account, password, must_change):
 
 
 @_atomic
+def revoke_in_transaction(actor, account, **details):
+    """The account stops working in the caller's transaction (a leaver, a transfer out of
+    the province): revoked, its sessions ended, audited with ``details`` (why). None when
+    there is no account or it was revoked already."""
+    if account is None or account.status == STATUS_REVOKED:
+        return None
+    account.status = STATUS_REVOKED
+    end_sessions(account)
+    audit.record("account.access_revoke", account, actor=actor, details=details)
+    return account
+
+
+def grant_in_transaction(actor, account, **details):
+    """The account works again in the caller's transaction (a reinstatement), without
+    a restriction or an expiry; audited with ``details``."""
+    if account is None:
+        return None
+    account.status, account.active, account.access_restricted = STATUS_ACTIVE, True, False
+    account.access_expires_on = None
+    audit.record("account.access_grant", account, actor=actor, details=details)
+    return account
+
+
 def set_access(actor, account, mode, expires_on=None):
     """Grant, restrict, extend or revoke access (Điều 13.1 HP), with an optional expiry."""
     _require(actor, "manage", account)

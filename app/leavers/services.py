@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.models import STATUS_ACTIVE, STATUS_REVOKED, Account
+from app.accounts.models import Account
 from app.audit import services as audit
 from app.core import clock
 from app.core.exceptions import DomainError
@@ -178,29 +178,21 @@ def _require_person(actor, employee, errors):
 # ------------------------------------------------------------------ the account
 
 def _revoke_access(actor, employee, change):
-    """The personal account stops working, in this transaction (the steps of
-    accounts.set_access(actor, account, "revoke"), which commits on its own)."""
+    """The personal account stops working, in this transaction."""
     if employee.account_id is None:
         return None
-    account = db.session.get(Account, employee.account_id)
-    if account.status != STATUS_REVOKED:
-        account.status = STATUS_REVOKED
-        accounts.end_sessions(account)
-        audit.record("account.access_revoke", account, actor=actor, details={
-            "reason": "leaver", "status": change.status_to, "status_change_id": change.id})
-    return account
+    return accounts.revoke_in_transaction(
+        actor, db.session.get(Account, employee.account_id), reason="leaver",
+        status=change.status_to, status_change_id=change.id)
 
 
 def _grant_access(actor, employee, change):
-    """The personal account works again (set_access's "grant", without its commit)."""
+    """The personal account works again, in this transaction."""
     if employee.account_id is None:
         return None
-    account = db.session.get(Account, employee.account_id)
-    account.status, account.active, account.access_restricted = STATUS_ACTIVE, True, False
-    account.access_expires_on = None
-    audit.record("account.access_grant", account, actor=actor, details={
-        "reason": "reinstated", "status_change_id": change.id})
-    return account
+    return accounts.grant_in_transaction(
+        actor, db.session.get(Account, employee.account_id), reason="reinstated",
+        status_change_id=change.id)
 
 
 def _store(scan):

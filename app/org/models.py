@@ -248,6 +248,8 @@ STATUS_LABELS = {
 # set by app/transfers: moved out of the province or to a Party body; seconded (biệt phái)
 STATUS_TRANSFERRED_OUT = "chuyen_cong_tac"
 STATUS_SECONDED = "biet_phai"
+STATUS_LABELS.update({STATUS_TRANSFERRED_OUT: _l("Transferred out"),
+                      STATUS_SECONDED: _l("Seconded")})
 
 
 def own_record(user):

@@ -30,6 +30,7 @@ from app.extensions import db
 from app.files.store import file_store
 from app.hiring import services as hiring
 from app.hiring.models import KIND_RECEPTION
+from app.leavers import services as leavers
 from app.org import services as org_services
 from app.org.models import (
     STATUS_SECONDED, STATUS_TRANSFERRED_OUT, STATUS_WORKING, Employee, Unit,
@@ -565,11 +566,7 @@ def _close_if_done(case):
 
 
 def _revoke(actor, account):
-    if account is not None and account.status != STATUS_REVOKED:
-        account.status = STATUS_REVOKED
-        accounts.end_sessions(account)
-        audit.record("account.access_revoke", account, actor=actor,
-                     details={"reason": "transfer"})
+    accounts.revoke_in_transaction(actor, account, reason="transfer")
 
 
 def _new_account(actor, employee, unit, data, errors):
@@ -636,15 +633,20 @@ def _give_account(actor, case, data, errors):
 
 
 def _depart(actor, case):
-    """Out of the province or to a Party body: status changed, access revoked, and the
-    departure marked for the national sync.
-
-    The leavers' service (app/leavers, the same layer: neither may import the other)
-    records departures of its own kinds; a transfer out sets the status here."""
-    employee = case.employee
-    employee.status = STATUS_TRANSFERRED_OUT
-    if employee.account_id:
-        _revoke(actor, db.session.get(Account, employee.account_id))
+    """Out of the province or to a Party body: the leavers' departure (status changed,
+    access revoked, the record in the archive, the term of
+    ``transfers.out_status_change_days``), and the departure marked for the national
+    sync. The case's own decision and scan are the departure's."""
+    scan = leavers.Scan(case.scan_filename, file_store().get(case.scan_sha256),
+                        case.scan_content_type)
+    try:
+        leavers.record_departure_in_transaction(
+            actor, case.employee, STATUS_TRANSFERRED_OUT,
+            case.effective_on.strftime("%d/%m/%Y"), case.decision_number,
+            case.decision_date.strftime("%d/%m/%Y"), case.decided_by, scan,
+            note=case.outside_body, term_rule="transfers.out_status_change_days")
+    except leavers.LeaverInvalid as exc:
+        _refuse("; ".join(str(message) for message in exc.errors.values()))
     _mark_for_sync(case, SYNC_DEPARTURE)
 
 

@@ -18,6 +18,7 @@ from app.transfers.models import (
     BETWEEN_UNITS, COMMUNE, IN_FROM_OUTSIDE, INSIDE_UNIT, OUT_OF_PROVINCE, SECONDMENT,
     TransferCase, TransferSyncItem,
 )
+from app.leavers.models import StatusChange
 from tests.races import stale_message
 from tests.transfers.conftest import (
     MONDAY, SCAN, actor, at, decision, person, record_fingerprint, total_versions,
@@ -338,6 +339,12 @@ def test_out_of_the_province_status_access_and_sync_mark(transfer_app):
         marks = db.session.scalars(select(TransferSyncItem)).all()
         assert [(m.kind, m.employee_id, m.done_at) for m in marks] == [
             ("departure", teacher.id, None)]
+        # the record goes to the leavers' archive with the case's decision and its term
+        change = db.session.scalar(select(StatusChange).where(
+            StatusChange.employee_id == teacher.id))
+        assert (change.status_to, change.decision_number, change.due_on,
+                change.scan_sha256) == ("chuyen_cong_tac", case.decision_number, expected,
+                                        case.scan_sha256)
         assert record_fingerprint(teacher.id) == before
 
 
