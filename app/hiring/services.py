@@ -69,23 +69,13 @@ class HiringInvalid(DomainError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class Scan:
-    """The decision's scan, its bytes checked (records.attachments.check_document)."""
-    filename: str
-    content: bytes = field(repr=False)
-    content_type: str = ""
+Scan = attachments.Scan
 
 
 def checked_scan(scan):
     """``scan`` ((file name, bytes) or a Scan) checked once; raises HiringInvalid."""
-    if isinstance(scan, Scan):
-        return scan
-    filename, content = scan or (None, None)
-    if not content:
-        raise HiringInvalid({"scan": _("Attach the scan of the decision (PDF or image).")})
     try:
-        return Scan(filename or "quyet-dinh", content, attachments.check_document(content))
+        return attachments.checked_scan(scan)
     except DomainError as exc:
         raise HiringInvalid({"scan": str(exc)}) from None
 

@@ -13,7 +13,6 @@ A reinstatement (a re-hire) brings the same person, the same record, back to wor
 a decision: status working, access granted again, audited. Every refusal names the
 field and changes nothing.
 """
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -55,12 +54,7 @@ class LeaverInvalid(DomainError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class Scan:
-    """The decision's scan, its bytes checked."""
-    filename: str
-    content: bytes = field(repr=False)
-    content_type: str = ""
+Scan = attachments.Scan
 
 
 def status_label(status):
@@ -132,15 +126,8 @@ def _date(data, key, errors):
 
 def checked_scan(scan, errors):
     """``scan`` ((file name, bytes) or a Scan) with its type; refusals into ``errors``."""
-    if isinstance(scan, Scan):
-        return scan
-    filename, content = scan or (None, None)
-    if not content:
-        errors["scan"] = _("Attach the scan of the decision (PDF or image).")
-        return None
     try:
-        return Scan((filename or "quyet-dinh")[:255], content,
-                    attachments.check_document(content))
+        return attachments.checked_scan(scan)
     except DomainError as exc:
         errors["scan"] = str(exc)
         return None

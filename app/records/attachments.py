@@ -31,6 +31,7 @@ import resource
 import signal
 import time
 import warnings
+from dataclasses import dataclass, field
 from select import select as wait_for
 
 from flask import current_app
@@ -324,6 +325,25 @@ def check_document(data):
                             "programs or files, embedded files, multimedia or XFA forms); "
                             "print or export it again as a plain PDF."))
     return content_type
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A decision's scan (hiring, transfer, status change), its bytes checked once."""
+    filename: str
+    content: bytes = field(repr=False)
+    content_type: str = ""
+
+
+def checked_scan(scan):
+    """``scan`` ((file name, bytes) or a Scan) as a checked Scan; DomainError with the
+    reason when it is missing or refused (check_document)."""
+    if isinstance(scan, Scan):
+        return scan
+    filename, content = scan or (None, None)
+    if not content:
+        raise DomainError(_("Attach the scan of the decision (PDF or image)."))
+    return Scan((filename or "quyet-dinh")[:255], content, check_document(content))
 
 
 def attach_in_transaction(actor, version, filename, data, kind, note=None):

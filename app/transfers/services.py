@@ -286,12 +286,10 @@ def _person(actor, data, errors):
 
 
 def _scan(scan, errors):
-    filename, content = scan or (None, None)
-    if not content:
-        errors["scan"] = _("Attach the scan of the decision (PDF or image).")
-        return None
+    """The decision's scan checked once (records.attachments.Scan); refusals into
+    ``errors``."""
     try:
-        return filename or "quyet-dinh", content, attachments.check_document(content)
+        return attachments.checked_scan(scan)
     except DomainError as exc:
         errors["scan"] = str(exc)
         return None
@@ -357,8 +355,7 @@ class Opened:
 
 
 def _store_scan(scan):
-    filename, content, content_type = scan
-    return filename[-255:], file_store().put(content), content_type
+    return scan.filename[-255:], file_store().put(scan.content), scan.content_type
 
 
 def _new_case(actor, kind, employee, from_unit, to_unit, data, decided_on, effective_on,
@@ -457,7 +454,7 @@ def _receive_from_outside(actor, data, scan, checked_scan, errors):
         with db.session.begin_nested():
             # the scan checked once: the hiring takes it as checked
             hired = hiring.hire_in_transaction(
-                actor, hire_data, hiring.Scan(*checked_scan) if checked_scan else scan)
+                actor, hire_data, checked_scan or scan)
     except hiring.HiringInvalid as exc:
         merged = dict(exc.errors)
         if "unit_id" in merged:
@@ -637,8 +634,8 @@ def _depart(actor, case):
     access revoked, the record in the archive, the term of
     ``transfers.out_status_change_days``), and the departure marked for the national
     sync. The case's own decision and scan are the departure's."""
-    scan = leavers.Scan(case.scan_filename, file_store().get(case.scan_sha256),
-                        case.scan_content_type)
+    scan = attachments.Scan(case.scan_filename, file_store().get(case.scan_sha256),
+                            case.scan_content_type)
     try:
         leavers.record_departure_in_transaction(
             actor, case.employee, STATUS_TRANSFERRED_OUT,
