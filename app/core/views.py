@@ -204,6 +204,15 @@ class KeepsInputMixin:
         return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
 
 
+def uploaded(name):
+    """(file name, bytes) of the file the request sent as ``name``, or None when none
+    was chosen (the service says what is missing)."""
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        return None
+    return upload.filename, upload.read()
+
+
 def api_error(message, status, **extra):
     """A REST API's refusal in the one shape of the API's errors, {"message": ..., "code":
     <status>} (app/application/errors.py puts Flask-AppBuilder's own in it too)."""

@@ -23,7 +23,7 @@ from app.accounts.models import KIND_PERSONAL, STATUS_REVOKED, Account
 from app.audit import services as audit
 from app.catalogs import services as catalogs
 from app.core import clock, crypto
-from app.core.exceptions import DomainError
+from app.core.exceptions import DomainError, FieldErrors
 from app.core.text import fold
 from app.extensions import db
 from app.hiring.models import (
@@ -32,8 +32,9 @@ from app.hiring.models import (
 from app.org import services as org_services
 from app.org.models import CATEGORIES, STATUS_WORKING, Employee, Unit
 from app.policy.profiles import rule_entry
-from app.records import attachments, form, values
+from app.records import attachments, form, inputs, values
 from app.records import services as records
+from app.records.inputs import date as _date, text as _text
 from app.security import roles, scope, standing
 
 KIND_LABELS = {"tuyen_dung": _l("Recruitment"), "tiep_nhan": _l("Reception"),
@@ -53,7 +54,6 @@ MINIMUM_AGE = {"nguoi_lao_dong": 15}
 ADULT_AGE = 18
 # the scan's kind among the record's documents
 SCAN_KIND = "quyet_dinh_tuyen_dung"
-TEXT_LIMITS = {"decision_number": 64, "decided_by": 255}
 # the identity fields of the record the decision gives (the person completes the rest)
 IDENTITY_FIELDS = ("ho_ten", "gioi_tinh", "ngay_sinh", "so_dinh_danh")
 # the record's field -> the hiring input its value came from (for the record's own checks)
@@ -61,12 +61,8 @@ RECORD_INPUT = {"ngay_tuyen_dung": "start_date", "ngay_vao_co_quan": "start_date
                 "hd_tu_ngay": "start_date", "hd_ngay_ky": "decision_date"}
 
 
-class HiringInvalid(DomainError):
+class HiringInvalid(FieldErrors):
     """A refused hiring: ``errors`` maps each input's name to its Vietnamese message."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(str(message) for message in errors.values()))
-        self.errors = errors
 
 
 Scan = attachments.Scan
@@ -113,23 +109,6 @@ def makes_accounts(actor, unit):
 
 
 # ------------------------------------------------------------------ checking
-
-def _text(data, key):
-    value = data.get(key)
-    return "" if value is None else str(value).strip()
-
-
-def _date(data, key, errors):
-    text = _text(data, key)
-    if not text:
-        errors[key] = _("Required.")
-        return None
-    try:
-        return values.parse_full_date(values.ascii_digits(text))
-    except ValueError as exc:
-        errors[key] = str(exc.args[0])
-        return None
-
 
 def _unit(data, errors, actor):
     unit_id = scope.as_id(_text(data, "unit_id"))
@@ -256,17 +235,9 @@ def check(actor, data, errors=None):
     kind = _text(data, "kind")
     if kind not in KINDS:
         errors["kind"] = _("Choose what the decision is.")
-    for key, limit in TEXT_LIMITS.items():
-        text = _text(data, key)
-        if not text:
-            errors[key] = _("Required.")
-        elif len(text) > limit:
-            errors[key] = _("At most %(n)d characters.", n=limit)
-    decision_date = _date(data, "decision_date", errors)
+    decision_number, decided_by, decision_date = inputs.decision(data, errors)
     start_date = _date(data, "start_date", errors)
     today = clock.today()
-    if decision_date and decision_date > today:
-        errors["decision_date"] = _("The decision cannot be dated in the future.")
     if decision_date and start_date and start_date < decision_date:
         errors["start_date"] = _("The first day of work cannot come before the decision.")
     category = _text(data, "category")
@@ -304,8 +275,8 @@ def check(actor, data, errors=None):
                             "is sent there.")
     if errors:
         raise HiringInvalid(errors)
-    cleaned = {"kind": kind, "decision_number": _text(data, "decision_number"),
-               "decided_by": _text(data, "decided_by"), "decision_date": decision_date,
+    cleaned = {"kind": kind, "decision_number": decision_number,
+               "decided_by": decided_by, "decision_date": decision_date,
                "start_date": start_date, "category": category, "unit": unit,
                "fields": fields, "grade": grade, "salary": salary, "earlier": earlier,
                "contract": contract}
@@ -316,9 +287,9 @@ def check(actor, data, errors=None):
     record_errors = {}
     records.check_consistency(content, record_errors)
     if record_errors:
-        inputs = dict(RECORD_INPUT, **({"ngay_tuyen_dung": "first_recruited_on"}
-                                       if kind == KIND_RECEPTION else {}))
-        raise HiringInvalid({inputs.get(key, key): message
+        by_input = dict(RECORD_INPUT, **({"ngay_tuyen_dung": "first_recruited_on"}
+                                         if kind == KIND_RECEPTION else {}))
+        raise HiringInvalid({by_input.get(key, key): message
                              for key, message in record_errors.items()})
     return cleaned
 

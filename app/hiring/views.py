@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.core.exceptions import DomainError
 from app.core.transactions import commit_read
+from app.core.views import uploaded
 from app.hiring import importer, queries, services
 from app.hiring.models import KINDS
 from app.org.models import CATEGORIES
@@ -25,13 +26,6 @@ FORM_KEYS = ("kind", "decision_number", "decision_date", "decided_by", "start_da
              "grade_code", "bac_luong", "he_so_luong", "username", "email",
              "first_recruited_on", "first_recruited_by", "hd_loai", "hd_chuc_danh",
              "hd_den_ngay")
-
-
-def _scan(name):
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.filename, upload.read()
 
 
 class HiringView(BaseView):
@@ -83,7 +77,7 @@ class HiringView(BaseView):
     def create(self):
         values = {key: request.form.get(key, "") for key in FORM_KEYS}
         try:
-            hired = services.hire(g.user, values, _scan("scan"))
+            hired = services.hire(g.user, values, uploaded("scan"))
         except services.HiringInvalid as exc:
             flash(_("Nothing was saved: correct the fields marked below."), "danger")
             return self._form(values, exc.errors, 400)
@@ -106,9 +100,9 @@ class HiringView(BaseView):
     @expose("/import", methods=["POST"])
     @has_access
     def import_list(self):
-        upload = _scan("file")
+        upload = uploaded("file")
         try:
-            hired = importer.import_hires(g.user, upload[1] if upload else b"", _scan("scan"))
+            hired = importer.import_hires(g.user, upload[1] if upload else b"", uploaded("scan"))
         except importer.ImportFailed as exc:
             flash(_("Nothing was imported: correct the rows below and send the file again."),
                   "danger")

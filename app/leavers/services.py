@@ -21,7 +21,7 @@ from app.accounts import services as accounts
 from app.accounts.models import Account
 from app.audit import services as audit
 from app.core import clock
-from app.core.exceptions import DomainError
+from app.core.exceptions import DomainError, FieldErrors
 from app.extensions import db
 from app.files.store import file_store
 from app.leavers.models import DEPARTURE, REINSTATEMENT, StatusChange
@@ -31,7 +31,8 @@ from app.org.models import (
     STATUS_RETIRED, STATUS_SECONDED, STATUS_WORKING,
 )
 from app.policy.profiles import rule_entry
-from app.records import attachments, values
+from app.records import attachments, inputs
+from app.records.inputs import date as _date, text as _text
 from app.security import roles, scope
 from app.workdays.services import due_for
 
@@ -42,16 +43,11 @@ TERM_RULES = {STATUS_RETIRED: "leavers.retirement_days",
               STATUS_DECEASED: "leavers.death_days"}
 # who can leave: the people in service (a seconded person too, biệt phái)
 IN_SERVICE = (STATUS_WORKING, STATUS_SECONDED)
-TEXT_LIMITS = {"decision_number": 64, "decided_by": 255}
 NOTE_LIMIT = 500
 
 
-class LeaverInvalid(DomainError):
+class LeaverInvalid(FieldErrors):
     """A refused status change: ``errors`` maps each input's name to its message."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(str(message) for message in errors.values()))
-        self.errors = errors
 
 
 Scan = attachments.Scan
@@ -104,26 +100,6 @@ def due_on(rule_key, effective_date):
 
 # ------------------------------------------------------------------ checking
 
-def _text(data, key):
-    value = data.get(key)
-    return "" if value is None else str(value).strip()
-
-
-def _date(data, key, errors):
-    value = data.get(key)
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value
-    text = _text(data, key)
-    if not text:
-        errors[key] = _("Required.")
-        return None
-    try:
-        return values.parse_full_date(values.ascii_digits(text))
-    except ValueError as exc:
-        errors[key] = str(exc.args[0])
-        return None
-
-
 def checked_scan(scan, errors):
     """``scan`` ((file name, bytes) or a Scan) with its type; refusals into ``errors``."""
     try:
@@ -136,17 +112,9 @@ def checked_scan(scan, errors):
 def _decision(data, errors):
     """The decision's number, date, issuing body, effective date and note, checked."""
     cleaned = {}
-    for key, limit in TEXT_LIMITS.items():
-        text = _text(data, key)
-        if not text:
-            errors[key] = _("Required.")
-        elif len(text) > limit:
-            errors[key] = _("At most %(n)d characters.", n=limit)
-        cleaned[key] = text
-    cleaned["decision_date"] = _date(data, "decision_date", errors)
+    cleaned["decision_number"], cleaned["decided_by"], cleaned["decision_date"] = \
+        inputs.decision(data, errors)
     cleaned["effective_date"] = _date(data, "effective_date", errors)
-    if cleaned["decision_date"] and cleaned["decision_date"] > clock.today():
-        errors["decision_date"] = _("The decision cannot be dated in the future.")
     note = _text(data, "note")
     if len(note) > NOTE_LIMIT:
         errors["note"] = _("At most %(n)d characters.", n=NOTE_LIMIT)

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from app.core.transactions import commit_read
+from app.core.views import uploaded
 from app.leavers import queries, services
 from app.org.models import LEAVER_STATUSES
 from app.security import roles
@@ -20,13 +21,6 @@ FORM_KEYS = ("status", "decision_number", "decision_date", "decided_by", "effect
              "note")
 STATE_LABELS = {"on_time": _l("Recorded on time"), "late": _l("Recorded late"),
                 "no_term": _l("No term in the province's rules")}
-
-
-def _scan(name):
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.filename, upload.read()
 
 
 def _months():
@@ -98,7 +92,7 @@ class LeaversView(BaseView):
         employee_id, name = employee.id, employee.full_name
         values = {key: request.form.get(key, "") for key in FORM_KEYS}
         try:
-            change = services.depart(g.user, employee, values, _scan("scan"))
+            change = services.depart(g.user, employee, values, uploaded("scan"))
         except services.LeaverInvalid as exc:
             flash(_("Nothing was saved: correct the fields marked below."), "danger")
             return self._form("leavers/depart.html", queries.person(g.user, pk) or employee,
@@ -121,7 +115,7 @@ class LeaversView(BaseView):
         employee_id, name = employee.id, employee.full_name
         values = {key: request.form.get(key, "") for key in FORM_KEYS}
         try:
-            services.reinstate(g.user, employee, values, _scan("scan"))
+            services.reinstate(g.user, employee, values, uploaded("scan"))
         except services.LeaverInvalid as exc:
             flash(_("Nothing was saved: correct the fields marked below."), "danger")
             return self._form("leavers/reinstate.html", queries.person(g.user, pk) or employee,

@@ -25,7 +25,7 @@ from app.accounts.models import KIND_PERSONAL, STATUS_ACTIVE, STATUS_REVOKED, Ac
 from app.approval.authority import employing_unit
 from app.audit import services as audit
 from app.core import clock
-from app.core.exceptions import DomainError
+from app.core.exceptions import DomainError, FieldErrors
 from app.extensions import db
 from app.files.store import file_store
 from app.hiring import services as hiring
@@ -36,7 +36,8 @@ from app.org.models import (
     STATUS_SECONDED, STATUS_TRANSFERRED_OUT, STATUS_WORKING, Employee, Unit,
 )
 from app.policy.profiles import rule, rule_entry
-from app.records import attachments, values
+from app.records import attachments, inputs
+from app.records.inputs import date as _date, text as _text
 from app.security import roles, scope
 from app.transfers.models import (
     ACCOUNT, BETWEEN_UNITS, CANCELLED, COMMUNE, DATA_REQUEST, DEPART, DONE, FORWARD,
@@ -67,16 +68,11 @@ SIDE_LABELS = {SENDING: _l("The sending unit"), RECEIVING: _l("The receiving uni
                SUPERIOR: _l("The managing body above both units"), SO_NOI_VU: "Sở Nội vụ"}
 STATE_LABELS = {OPEN: _l("Open"), DONE: _l("Done"), CANCELLED: _l("Cancelled")}
 ACCOUNT_REASSIGN, ACCOUNT_NEW, ACCOUNT_NONE = "reassign", "new", "none"
-TEXT_LIMITS = {"decision_number": 64, "decided_by": 255}
 SCAN_KIND = "quyet_dinh_dieu_dong"
 
 
-class TransferInvalid(DomainError):
+class TransferInvalid(FieldErrors):
     """A refused request: ``errors`` maps each input's name to its Vietnamese message."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(str(message) for message in errors.values()))
-        self.errors = errors
 
 
 def _refuse(message, key="__all__"):
@@ -244,24 +240,6 @@ def _due(plan, event_day):
 
 # ------------------------------------------------------------------ checking
 
-def _text(data, key):
-    value = data.get(key)
-    return "" if value is None else str(value).strip()
-
-
-def _date(data, key, errors, required=True):
-    text = _text(data, key)
-    if not text:
-        if required:
-            errors[key] = _("Required.")
-        return None
-    try:
-        return values.parse_full_date(values.ascii_digits(text))
-    except ValueError as exc:
-        errors[key] = str(exc.args[0])
-        return None
-
-
 def _unit(data, key, errors):
     unit_id = scope.as_id(_text(data, key))
     unit = db.session.get(Unit, unit_id) if unit_id else None
@@ -296,16 +274,8 @@ def _scan(scan, errors):
 
 
 def _decision(data, errors):
-    for key, limit in TEXT_LIMITS.items():
-        text = _text(data, key)
-        if not text:
-            errors[key] = _("Required.")
-        elif len(text) > limit:
-            errors[key] = _("At most %(n)d characters.", n=limit)
-    decided_on = _date(data, "decision_date", errors)
+    _number, _body, decided_on = inputs.decision(data, errors)
     effective_on = _date(data, "effective_on", errors)
-    if decided_on and decided_on > clock.today():
-        errors["decision_date"] = _("The decision cannot be dated in the future.")
     if decided_on and effective_on and effective_on < decided_on:
         errors["effective_on"] = _("The effective date cannot precede the decision date.")
     return decided_on, effective_on

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from app.core.transactions import commit_read
+from app.core.views import uploaded
 from app.hiring import services as hiring
 from app.org.models import CATEGORIES
 from app.records import form
@@ -22,13 +23,6 @@ FORM_KEYS = ("kind", "employee_id", "to_unit_id", "outside_body", "decision_numb
              "sync_possible", "category", "ho_ten", "gioi_tinh", "ngay_sinh", "so_dinh_danh",
              "grade_code", "first_recruited_on", "first_recruited_by", "username", "email")
 STEP_KEYS = ("account_mode", "username", "email", "note")
-
-
-def _scan(name):
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.filename, upload.read()
 
 
 class TransferView(BaseView):
@@ -74,7 +68,7 @@ class TransferView(BaseView):
         values = {key: request.form.get(key, "") for key in FORM_KEYS}
         try:
             opened = services.handed_over(g.user, services.open_case(g.user, values,
-                                                                     _scan("scan")))
+                                                                     uploaded("scan")))
         except services.TransferInvalid as exc:
             flash(_("Nothing was saved: correct the fields marked below."), "danger")
             return self._form(values, exc.errors, 400)
