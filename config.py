@@ -46,8 +46,21 @@ def _flag(value, default=False):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def default_sqlite_url():
-    return "sqlite:///" + os.path.join(BASE_DIR, "instance", "hoso.db")
+DEFAULT_PROFILE = "vinh_phuc"
+
+
+def instance_dir(profile=DEFAULT_PROFILE):
+    """Where a checkout keeps its database, files, keys and backups by default: instance/
+    for the default profile, instance/<profile>/ for another, so that switching
+    PROVINCE_PROFILE on a checkout opens that profile's own demo province (its terms,
+    approvers and transfer steps are the profile's from the day each case began) instead
+    of one loaded under another regulation."""
+    base = os.path.join(BASE_DIR, "instance")
+    return base if profile == DEFAULT_PROFILE else os.path.join(base, profile)
+
+
+def default_sqlite_url(profile=DEFAULT_PROFILE):
+    return "sqlite:///" + os.path.join(instance_dir(profile), "hoso.db")
 
 
 def normalize_database_url(url):
@@ -71,6 +84,8 @@ def from_environ(environ=None):
     """Build the app's configuration mapping from an environment mapping."""
     env = os.environ if environ is None else environ
     environment = env.get("HOSO_ENV", PRODUCTION)
+    profile = env.get("PROVINCE_PROFILE") or DEFAULT_PROFILE
+    instance = instance_dir(profile)
     # cookies only over HTTPS in production (a development checkout runs on plain HTTP)
     secure_cookies = _flag(env.get("SESSION_COOKIE_SECURE"), environment == PRODUCTION)
     return {
@@ -90,10 +105,9 @@ def from_environ(environ=None):
         # (outside the database too) that anchors the chain's head (app/audit/services.py)
         "AUDIT_CHAIN_KEY": env.get("AUDIT_CHAIN_KEY", DEFAULT_AUDIT_CHAIN_KEY),
         "AUDIT_ANCHOR_FILE": env.get("AUDIT_ANCHOR_FILE") or os.path.join(
-            BASE_DIR, "instance", "audit", "anchors.jsonl"),
+            instance, "audit", "anchors.jsonl"),
         # Digitized documents: kept by SHA-256 outside the database (app/files/store.py).
-        "FILE_STORE": env.get("FILE_STORE") or "folder:" + os.path.join(BASE_DIR, "instance",
-                                                                        "files"),
+        "FILE_STORE": env.get("FILE_STORE") or "folder:" + os.path.join(instance, "files"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         # Pixels an attached image may declare (width × height, read from its header): a
@@ -103,11 +117,11 @@ def from_environ(environ=None):
         # Signatures: the CA certificates (a PEM bundle) whose signatures count; nothing
         # else is trusted (no web roots). The demo writes its demo CA here.
         "SIGNING_TRUST_FILE": env.get("SIGNING_TRUST_FILE") or os.path.join(
-            BASE_DIR, "instance", "signing", "trusted-ca.pem"),
+            instance, "signing", "trusted-ca.pem"),
         # The PKCS#11 module of the tokens or HSM that hold signing keys.
         "PKCS11_LIBRARY": env.get("PKCS11_LIBRARY", "/usr/lib/softhsm/libsofthsm2.so"),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
-            env.get("DATABASE_URL") or default_sqlite_url()
+            env.get("DATABASE_URL") or default_sqlite_url(profile)
         ),
         # The schema's owner, for `flask db upgrade` and restores (docs/security.md): the
         # app itself connects as DATABASE_URL's role, which owns nothing and cannot
@@ -116,7 +130,7 @@ def from_environ(environ=None):
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # a database error names its statement, never its values (people's names, numbers)
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
-        "PROVINCE_PROFILE": env.get("PROVINCE_PROFILE", "vinh_phuc"),
+        "PROVINCE_PROFILE": profile,
         # overlays the profile switches on but this deployment does not want, e.g. "nd27_2026"
         "OVERLAYS_OFF": env.get("HOSO_OVERLAYS_OFF", ""),
         # Mail (reminders, rejections). Tests point these at their own SMTP server.
@@ -187,5 +201,5 @@ def from_environ(environ=None):
         # default is the development key, which `flask backup` refuses in production.
         "BACKUP_KEY": env.get("BACKUP_KEY") or "aG9zby1kZXYtYmFja3VwLWtleS1ub3QtZm9yLXByb2Q=",
         # where `flask backup create` writes and `flask backup prune` thins the archives
-        "BACKUP_DIR": env.get("BACKUP_DIR") or os.path.join(BASE_DIR, "instance", "backups"),
+        "BACKUP_DIR": env.get("BACKUP_DIR") or os.path.join(instance, "backups"),
     }

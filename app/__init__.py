@@ -16,10 +16,10 @@ def create_app(overrides=None, environ=None):
     ``environ`` replaces os.environ as the source of settings and ``overrides``
     is applied last, so tests can build several apps in one process.
     """
-    app = Flask(__name__, instance_path=os.path.join(config.BASE_DIR, "instance"))
-    app.config.from_mapping(config.from_environ(environ))
-    if overrides:
-        app.config.update(overrides)
+    settings = config.from_environ(environ)
+    settings.update(overrides or {})
+    app = Flask(__name__, instance_path=config.instance_dir(settings["PROVINCE_PROFILE"]))
+    app.config.from_mapping(settings)
     # a request larger than one attachment and its form is refused before it is read
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["ATTACHMENT_MAX_BYTES"] + 256 * 1024

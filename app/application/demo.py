@@ -554,9 +554,10 @@ def _ensure_user(sm, username, last_name, first_name, role_name, kind, unit):
     return user
 
 
-def seed_demo(appbuilder):
-    """Create the demo units, their history and the accounts; returns (username,
-    role name) pairs."""
+def seed_demo(appbuilder, lifecycle=True):
+    """Create the demo units, their history and the accounts, then (``lifecycle``) the
+    hires, transfer cases and leavers of app/application/demo_lifecycle.py; returns
+    (username, role name) pairs."""
     sync_security(appbuilder)
     from app.catalogs.services import load_shipped
 
@@ -591,4 +592,8 @@ def seed_demo(appbuilder):
     if db.session.get(SystemFlag, DEMO_LOADED_FLAG) is None:
         db.session.add(SystemFlag(name=DEMO_LOADED_FLAG, value="vinh_phuc"))
     db.session.commit()
+    if lifecycle:
+        from app.application.demo_lifecycle import seed_lifecycle
+
+        seed_lifecycle()
     return [(username, person[2]) for username, person in DEMO_PEOPLE.items()]

@@ -426,6 +426,7 @@ def hire_in_transaction(actor, data, scan, batch=None):
     note = _("Hired: %(kind)s, decision %(number)s of %(day)s", kind=KIND_LABELS[
         cleaned["kind"]], number=cleaned["decision_number"],
         day=cleaned["decision_date"].strftime("%d/%m/%Y"))
+    org_services.start_placement(employee, cleaned["start_date"], note)
     version = records.start_record_in_transaction(actor, employee, _first_fields(cleaned),
                                                   _first_tables(cleaned), note=note[:500])
     document = attachments.store_document(actor, version, scan.filename, scan.content,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from blinker import Namespace
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
@@ -431,6 +431,15 @@ def _move_staff(employees, to_unit, event, reason):
     db.session.flush()
     for employee in employees:
         db.session.refresh(employee, ["unit_path"])  # set by the database trigger
+
+
+def start_placement(employee, on, reason):
+    """A newly entered person (a hiring, a reception) works in their unit from ``on``,
+    not "since records began": the placement the insert opened is dated, so a report for
+    an earlier day does not count them."""
+    db.session.execute(update(EmployeePlacement).where(
+        EmployeePlacement.employee_id == employee.id, EmployeePlacement.valid_to.is_(None),
+        EmployeePlacement.valid_from.is_(None)).values(valid_from=on, reason=reason[:255]))
 
 
 def move_person(employee, to_unit, on, reason):

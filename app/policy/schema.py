@@ -47,13 +47,19 @@ def _transfer_days():
     """A transfer step's term: ``acted_by`` who must act (where the text names another
     than the usual side: HN's "via the superior", ĐN's receiving unit that asks Sở Nội
     vụ); ``immediately``: the text says "ngay" (due on the event's day, value 0);
-    ``counted_from``: ``effective_date`` (default) or ``previous_step``."""
+    ``counted_from``: ``effective_date`` (default) or ``previous_step``; ``applies_to``:
+    the kinds of transfer the term is set for, where the text limits it (HN's account term
+    is for people from outside the city only)."""
     schema = _rule({"type": ["integer", "null"], "minimum": 0})
     schema["properties"]["counted_in"] = {"enum": ["working_days", "calendar_days"]}
     schema["properties"]["counted_from"] = {"enum": ["effective_date", "previous_step"]}
     schema["properties"]["acted_by"] = {"enum": ["sending_unit", "receiving_unit", "superior",
                                                  "so_noi_vu"]}
     schema["properties"]["immediately"] = {"type": "boolean"}
+    schema["properties"]["applies_to"] = {
+        "type": "array", "minItems": 1, "uniqueItems": True,
+        "items": {"enum": ["giua_don_vi", "trong_don_vi", "ra_ngoai", "tu_ngoai_vao",
+                           "biet_phai", "giua_cap_xa"]}}
     return schema
 
 

@@ -179,8 +179,12 @@ class Plan:
     entry: dict = field(default_factory=dict)
 
 
-def _planned(code, key, default_side):
+def _planned(code, key, default_side, kind):
     entry = rule_entry(key) if key else {}
+    if entry.get("applies_to") and kind not in entry["applies_to"]:
+        # the text sets this term for other kinds of transfer only (HN 12.2.2a: the
+        # account of a person from outside the city): no term here, and the note says why
+        entry = dict(entry, value=None, cite=entry.get("note") or entry.get("cite"))
     return Plan(code, key, entry.get("acted_by", default_side),
                 entry.get("counted_from") == "previous_step", entry=entry)
 
@@ -189,16 +193,16 @@ def plan_of(kind, has_account=True, sync_possible=True, ends_on=None):
     """The steps of a case of ``kind`` under the active profile."""
     if kind == INSIDE_UNIT:
         # Điều 9.2 HP, 8.1 ĐN ("ngay"), 11.1b VP, 11.1 ĐNg
-        return [_planned(HANDOVER, "transfers.inside_unit_working_days", SENDING)]
+        return [_planned(HANDOVER, "transfers.inside_unit_working_days", SENDING, kind)]
     if kind == BETWEEN_UNITS:
         # Điều 9.3 HP (the old unit hands over, the new one gives the account), 8.4 ĐN
         # (the receiving unit asks Sở Nội vụ), 11.1c VP, 12.1a HN (via the superior),
         # 11.2 ĐNg (the superior moves it, the new unit forwards it)
-        plan = [_planned(HANDOVER, "transfers.to_other_unit_working_days", SENDING),
-                _planned(RECEIVE, "transfers.receiver_account_working_days", RECEIVING)]
+        plan = [_planned(HANDOVER, "transfers.to_other_unit_working_days", SENDING, kind),
+                _planned(RECEIVE, "transfers.receiver_account_working_days", RECEIVING, kind)]
         if rule("transfers.forward_to_employing_unit_days") is not None:
             plan.append(_planned(FORWARD, "transfers.forward_to_employing_unit_days",
-                                 RECEIVING))
+                                 RECEIVING, kind))
         return plan
     if kind == COMMUNE:
         # Điều 8.2 ĐN with the 2025 reform: the profile names who acts instead of the
@@ -211,16 +215,16 @@ def plan_of(kind, has_account=True, sync_possible=True, ends_on=None):
                      entry=rule_entry("transfers.commune_moved_by"))]
     if kind == OUT_OF_PROVINCE:
         # Điều 9.5 HP, 8.5 ĐN, 11.1e VP, 12.2.1 HN, 11.3a ĐNg
-        return [_planned(DEPART, "transfers.out_status_change_days", SENDING)]
+        return [_planned(DEPART, "transfers.out_status_change_days", SENDING, kind)]
     if kind == IN_FROM_OUTSIDE:
         # Điều 9.1 and 9.4 HP, 8.3-8.4 ĐN, 11.1a and d VP, 12.2.2 HN
         plan = []
         if not has_account:
             plan.append(_planned(ACCOUNT, "transfers.receiver_account_working_days",
-                                 RECEIVING))
+                                 RECEIVING, kind))
         if sync_possible:
             plan.append(_planned(DATA_REQUEST, "transfers.data_request_working_days",
-                                 RECEIVING))
+                                 RECEIVING, kind))
         return plan
     if kind == SECONDMENT:
         # the decision's end date is the step's due date; the managing unit stays
@@ -675,10 +679,9 @@ def act(actor, case, step_id, seen_version, data=None):
     # the next step's term runs from this one where the profile says so
     following = next((s for s in case.steps if s.position == step.position + 1), None)
     if following is not None and following.due_on is None and following.rule_key:
-        entry = rule_entry(following.rule_key)
-        if entry.get("counted_from") == "previous_step":
-            following.due_on = _due(Plan(following.code, following.rule_key, entry=entry),
-                                    today)
+        plan = _planned(following.code, following.rule_key, following.side, case.kind)
+        if plan.from_previous:
+            following.due_on = _due(plan, today)
     _close_if_done(case)
     case.updated_at = clock.now()  # the case row is written: its version moves on
     db.session.flush()

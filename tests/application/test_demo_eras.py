@@ -2,7 +2,9 @@
 tỉnh Phú Thọ's after the 2025 reform (no district level, communes directly under
 the province, the Sở as merged); the tree of a date before 01/07/2025 is tỉnh
 Vĩnh Phúc's, reached through closed units and recorded restructurings; and each
-person's unit, addresses and record text belong to the era of the date shown."""
+person's unit, addresses and record text belong to the era of the date shown. (Loaded
+without the lifecycle examples, whose moves and leavers tests/application/
+test_demo_lifecycle.py checks.)"""
 from datetime import date
 
 from sqlalchemy import func, select
@@ -35,7 +37,7 @@ def _unit(name):
 
 def test_todays_tree_is_phu_tho_after_the_reform(app):
     with app.app_context():
-        seed_demo(app.appbuilder)
+        seed_demo(app.appbuilder, lifecycle=False)
         open_units = db.session.scalars(select(Unit).where(Unit.valid_to.is_(None))).all()
         names = {unit.name for unit in open_units}
         roots = [unit for unit in open_units if unit.parent_id is None]
@@ -60,7 +62,7 @@ def test_todays_tree_is_phu_tho_after_the_reform(app):
 
 def test_the_tree_before_the_reform_is_vinh_phuc_with_its_districts(app):
     with app.app_context():
-        seed_demo(app.appbuilder)
+        seed_demo(app.appbuilder, lifecycle=False)
         before, states = _names_on(BEFORE_REFORM)
         roots = [state.name for state in states.values() if state.parent_id is None]
         assert roots == [OLD_PROVINCE]
@@ -88,7 +90,7 @@ def test_the_tree_before_the_reform_is_vinh_phuc_with_its_districts(app):
 
 def test_the_old_units_are_closed_and_the_reform_is_recorded(app):
     with app.app_context():
-        seed_demo(app.appbuilder)
+        seed_demo(app.appbuilder, lifecycle=False)
         old = _unit(OLD_PROVINCE)
         assert old.valid_to == REFORM_DAY and old.successor.name == PROVINCE
         assert _unit("UBND huyện Tam Đảo").valid_to == REFORM_DAY
@@ -108,7 +110,7 @@ def test_the_old_units_are_closed_and_the_reform_is_recorded(app):
 
 def test_each_person_worked_where_the_date_says(app):
     with app.app_context():
-        seed_demo(app.appbuilder)
+        seed_demo(app.appbuilder, lifecycle=False)
         root_today, root_then = _unit(PROVINCE), _unit(OLD_PROVINCE)
         assert services.staff_as_of(root_today.id, TODAY) == set(
             db.session.scalars(select(Employee.id)))
@@ -135,7 +137,7 @@ def test_each_person_worked_where_the_date_says(app):
 
 def test_each_record_speaks_of_its_eras(app):
     with app.app_context():
-        seed_demo(app.appbuilder)
+        seed_demo(app.appbuilder, lifecycle=False)
         for version in db.session.scalars(select(RecordVersion)):
             person = version.employee
             content = records.read_content(version)

@@ -35,6 +35,20 @@ def test_defaults_are_production_on_an_sqlite_file_in_vietnamese():
     assert list(settings["LANGUAGES"]) == ["vi", "en"]
 
 
+def test_each_other_profile_keeps_its_own_instance_folder():
+    """Switching PROVINCE_PROFILE on a checkout opens that profile's own demo database,
+    files, trust file and backups, never one loaded under another regulation."""
+    default = config.from_environ({})
+    other = config.from_environ({"PROVINCE_PROFILE": "da_nang"})
+    assert other["SQLALCHEMY_DATABASE_URI"].endswith("/instance/da_nang/hoso.db")
+    for key in ("AUDIT_ANCHOR_FILE", "FILE_STORE", "SIGNING_TRUST_FILE", "BACKUP_DIR"):
+        assert "/instance/da_nang/" in other[key] + "/", key
+        assert "/instance/da_nang" not in default[key], key
+    # a deployment's own settings win over the folder
+    chosen = config.from_environ({"PROVINCE_PROFILE": "da_nang", "DATABASE_URL": "sqlite:///x.db"})
+    assert chosen["SQLALCHEMY_DATABASE_URI"] == "sqlite:///x.db"
+
+
 def test_unknown_environment_is_refused(tmp_path):
     with pytest.raises(ValueError, match="HOSO_ENV"):
         create_app(environ={"HOSO_ENV": "staging",

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.hiring import services
 from app.hiring.models import Hiring
 from app.org.models import Employee, Unit
-from app.org.services import create_unit
+from app.org.services import create_unit, staff_as_of
 from app.records import form
 from app.records import services as records
 from app.records.models import Attachment, RecordVersion
@@ -55,6 +55,10 @@ def test_the_officer_hires_a_teacher_in_one_transaction(hiring_app):
         hiring = db.session.scalar(select(Hiring).where(Hiring.employee_id == employee.id))
         assert (hiring.kind, hiring.decision_number, hiring.start_date, hiring.attachment_id) == (
             "tuyen_dung", "125/QĐ-SGDĐT", datetime.date(2026, 9, 1), scan.id)
+        # the person works in the unit from the start date, not "since records began": a
+        # report for an earlier day does not count them
+        assert staff_as_of(world.units["A1"], datetime.date(2026, 8, 31)) == set()
+        assert staff_as_of(world.units["A1"], datetime.date(2026, 9, 1)) >= {employee.id}
         # Hải Phòng: the unit makes the account (Điều 4.2 HP); its name from the person's
         account = db.session.get(Account, employee.account_id)
         assert account.username == "phamthilan" and account.kind == "personal"

@@ -80,4 +80,3 @@ def employee(ids):
 
 def person_account(ids):
     return db.session.get(Account, ids["account_id"])
-

@@ -6,36 +6,52 @@ changes within 10 working days, Điều 10.2.b). Điều 16.1-16.3: the officer 
 software enters and updates the records and answers for their accuracy; Điều 15.4: the
 unit checks the updates monthly. The text has no personal entry, no monthly approval and
 no signature: the officer's confirmed entry ("ghi nhận") is the act — audited, versioned,
-diffable — and the approval queue says there is nothing to approve.
+diffable — and the approval queue says there is nothing to approve. Điều 11: a move
+within 15 days (forwarded within 30), to a Party body or outside the city 10 days,
+retirement, resignation, death 15 days: "ngày", calendar days ending on a working day.
 """
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import select
 
 from app.approval import services as approval
+from app.accounts.models import Account
 from app.approval.models import KIND_PKCS12, Approval
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.core.exceptions import DomainError
+from app.deadlines import services as deadlines
 from app.extensions import db
 from app.hiring.models import Hiring
-from app.org.models import Employee
+from app.leavers import queries as leaver_queries
+from app.leavers import services as leavers
+from app.leavers.models import StatusChange
+from app.org.models import Employee, Unit
+from app.org.services import create_unit
 from app.policy.profiles import rule, rule_entry
 from app.records import services as records
 from app.records.models import APPROVED, DRAFT, RecordVersion
+from app.transfers import services as transfers
+from app.transfers.models import BETWEEN_UNITS, INSIDE_UNIT, OUT_OF_PROVINCE, TransferCase
+from app.workdays.services import due_date, is_working_day, next_working_day
 from tests.conftest import login
 from tests.profiles.conftest import (
     IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
 )
 from tests.security import world as w
+from tests.transfers.conftest import SCAN, at, decision, record_fingerprint
 
 PROFILE = "da_nang"
+# effective dates whose terms in days end on a day off (BLDS 2015 Điều 147-148)
+WEDNESDAY, FRIDAY = dt.date(2026, 12, 2), dt.date(2026, 12, 4)
 
 
 def test_the_officer_records_what_nobody_approves(app, province, people, approvers):
     """Điều 10.1.b, 10.2.b, 16.1-16.3 ĐNg: the officer enters and updates the record and
-    records it as the record's state; no head signs, nothing waits for approval."""
+    records it as the record's state; no head signs, nothing waits for approval. Điều 11
+    khoản 1, 2, 3 điểm a, b ĐNg: moves and leavers, each term in days (BLDS Điều 147-148)."""
     assert_profile_is_the_2012_model(app)
     # Điều 10.1.b: hired, the first entry due within 45 working days of the decision
     ids = hire_teacher(app, province)
@@ -88,11 +104,10 @@ def test_the_officer_records_what_nobody_approves(app, province, people, approve
             approval.approve(head, third.id, approvers.signer("thutruong"), KIND_PKCS12)
         records.discard(officer, third, third.lock)
         db.session.remove()
-    # ---------------------------------------------------------------------------------------
-    # Transfers and leavers (issue 17 items 3-4; app/transfers, app/leavers): Điều 11.1-11.2
-    # (a move within 15 days, forwarded within 30), 11.3 (Party/outside 10 days; retirement,
-    # resignation, death 15 days) join this scenario here, on the recorded record above.
-    # ---------------------------------------------------------------------------------------
+    # Điều 11 ĐNg: the recorded record moves within the unit, colleagues move and leave,
+    # each term in days ("ngày", not working days) ending on a working day
+    assert_the_moves_are_counted_in_days(app, province, people, ids)
+    assert_the_leavers_are_counted_in_days(app, province, people)
     assert_pages_say_who_recorded_and_that_nothing_is_approved(app, province, ids, second_id)
 
 
@@ -148,4 +163,170 @@ def test_only_the_units_officer_records_and_only_a_complete_record(app, province
         with pytest.raises(DomainError):
             records.open_draft(officer, own)
         assert records.may_record(officer, draft)
+        db.session.remove()
+
+
+# ------------------------------------------------------------------ Điều 11 ĐNg: terms in days
+
+def _transfer_deadlines(actor):
+    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
+    deadlines board (app/deadlines)."""
+    _today, pairs = deadlines.of(actor)
+    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
+            if d.kind.startswith("transfers.")]
+
+
+def _act(province, who, case_id, **data):
+    case = db.session.get(TransferCase, case_id)
+    return transfers.act(account(province, who), case, case.next_step.id, case.version,
+                         data)
+
+
+def _open(province, who, kind, effective_on, **data):
+    return transfers.open_case(account(province, who), decision(
+        kind=kind, effective_on=effective_on.strftime("%d/%m/%Y"), **data), SCAN).case.id
+
+
+def _steps(case_id):
+    case = db.session.get(TransferCase, case_id)
+    return [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps]
+
+
+def _moved_to_a_working_day(effective_on, days, due):
+    """BLDS 2015 Điều 147-148: counted from the day after ``effective_on``; the
+    ``days``-th day is a day off, so the term ends on the next working day ``due``."""
+    last = effective_on + dt.timedelta(days=days)
+    assert not is_working_day(last) and last < due
+    assert due_date(effective_on, days, "calendar_days") == due == next_working_day(last)
+
+
+def assert_the_moves_are_counted_in_days(app, province, people, ids):
+    """Điều 11 khoản 1 ĐNg: to another bộ phận within 15 days of the effective date;
+    khoản 2: to another unit, the body above within 15 days and the new unit forwards
+    the record to the unit that employs the person within 30 days of the effective
+    date (a FORWARD step); khoản 3 điểm a: to a Party body or outside the city, the
+    status within 10 days. "ngày": calendar days (counted_in calendar_days)."""
+    units = province.units
+    for key in ("inside_unit_working_days", "to_other_unit_working_days",
+                "forward_to_employing_unit_days", "out_status_change_days"):
+        with app.app_context():
+            assert rule_entry("transfers." + key)["counted_in"] == "calendar_days", key
+    with app.app_context():
+        section = create_unit("Phòng Tổ chức cán bộ", db.session.get(Unit, units["A"]),
+                              is_employing=False, unit_type="phong")
+        db.session.commit()
+        units["A_section"] = section.id
+        db.session.remove()
+    # khoản 1: Friday 04/12/2026 + 15 days is Saturday 19/12: due Monday 21/12
+    _moved_to_a_working_day(FRIDAY, 15, dt.date(2026, 12, 21))
+    with app.app_context(), at(FRIDAY):
+        person_id = ids["employee_id"]
+        fingerprint = record_fingerprint(person_id)
+        inside = _open(province, "canbo", INSIDE_UNIT, FRIDAY, employee_id=str(person_id),
+                       to_unit_id=str(units["A_section"]))
+        assert _steps(inside) == [("handover", "sending_unit", units["A"],
+                                   dt.date(2026, 12, 21))]
+        assert db.session.get(Employee, person_id).unit_id == units["A_section"]
+        _act(province, "canbo", inside)
+        assert db.session.get(TransferCase, inside).state == "done"
+        assert record_fingerprint(person_id) == fingerprint
+        db.session.remove()
+    # khoản 2: from Wednesday 02/12/2026, the body above by Thursday 17/12 (a working day)
+    # and the new unit by 01/01/2027 + the weekend: Tết Dương lịch, then Saturday and
+    # Sunday: Monday 04/01/2027
+    _moved_to_a_working_day(WEDNESDAY, 30, dt.date(2027, 1, 4))
+    with app.app_context(), at(WEDNESDAY):
+        between = _open(province, "canbo", BETWEEN_UNITS, WEDNESDAY,
+                        employee_id=str(people.ids["giaovien"]), to_unit_id=str(units["B"]))
+        assert _steps(between) == [
+            ("handover", "superior", units["root"], dt.date(2026, 12, 17)),
+            ("receive", "receiving_unit", units["B"], None),
+            ("forward", "receiving_unit", units["B"], dt.date(2027, 1, 4))]
+        assert db.session.get(TransferCase, between).steps[2].cite.startswith(
+            "Điều 11 khoản 2")
+        # the board: the body above's step is Sở Nội vụ's to do, not the old unit's
+        assert _transfer_deadlines(account(province, "sonoivu")) == [
+            ("transfers.handover", "Trần Văn Bình", dt.date(2026, 12, 17), "UBND tỉnh")]
+        assert _transfer_deadlines(account(province, "canbo")) == []
+        with pytest.raises(transfers.TransferInvalid) as refused:
+            _act(province, "canbo", between)
+        assert str(refused.value) == ("Cơ quan quản lý cấp trên của cả hai đơn vị "
+                                      "(UBND tỉnh) thực hiện bước này.")
+        db.session.remove()
+    with app.app_context(), at(dt.date(2026, 12, 16)):
+        _act(province, "sonoivu", between)
+        # the 2012 model has no personal account to give: the new unit's officer enters
+        _act(province, "canbo_b", between, account_mode="none")
+        # the 30 days run from the effective date, not from the steps before
+        assert _steps(between)[2][3] == dt.date(2027, 1, 4)
+        assert _transfer_deadlines(account(province, "canbo_b")) == [
+            ("transfers.forward", "Trần Văn Bình", dt.date(2027, 1, 4), "Sở Y tế")]
+        db.session.remove()
+    with app.app_context(), at(dt.date(2027, 1, 4)):
+        _today, pairs = deadlines.of(account(province, "canbo_b"))
+        assert [state for state, d in pairs if d.kind == "transfers.forward"] == ["due_soon"]
+        _act(province, "canbo_b", between)
+        assert db.session.get(TransferCase, between).state == "done"
+        assert db.session.get(Employee, people.ids["giaovien"]).unit_id == units["B"]
+        db.session.remove()
+    # khoản 3 điểm a: to the city's Party committee from 02/12: 10 days end on Saturday
+    # 12/12, so Monday 14/12
+    _moved_to_a_working_day(WEDNESDAY, 10, dt.date(2026, 12, 14))
+    with app.app_context(), at(dt.date(2026, 12, 14)):
+        leaving_id = people.ids["giaovien_truong"]
+        out = _open(province, "canbo", OUT_OF_PROVINCE, WEDNESDAY, employee_id=str(leaving_id),
+                    outside_body="Ban Tổ chức Thành ủy Đà Nẵng")
+        assert _steps(out) == [("depart", "sending_unit", units["A1"], dt.date(2026, 12, 14))]
+        _act(province, "canbo", out)
+        assert db.session.get(Employee, leaving_id).status == "chuyen_cong_tac"
+        change = db.session.scalar(select(StatusChange).where(
+            StatusChange.employee_id == leaving_id))
+        assert (change.term_days, change.term_counted_in, change.due_on) == (
+            10, "calendar_days", dt.date(2026, 12, 14))
+        assert change.term_cite.startswith("Điều 11 khoản 3 điểm a")
+        db.session.remove()
+
+
+def _leaves(province, who, employee_id, status, effective_on):
+    return leavers.depart(account(province, who), db.session.get(Employee, employee_id), {
+        "status": status, "decision_number": "45/QĐ-SGDĐT",
+        "decision_date": "01/12/2026", "decided_by": "Sở Giáo dục",
+        "effective_date": effective_on.strftime("%d/%m/%Y"), "note": ""}, SCAN)
+
+
+def assert_the_leavers_are_counted_in_days(app, province, people):
+    """Điều 11 khoản 3 điểm b ĐNg: retirement, resignation, death: the unit changes the
+    record's status within 15 days of the effective date (leavers.*_days, calendar
+    days); a term whose 15th day is a day off ends on the next working day."""
+    with app.app_context():
+        for key in ("retirement_days", "resignation_days", "death_days"):
+            entry = rule_entry("leavers." + key)
+            assert (entry["value"], entry["counted_in"]) == (15, "calendar_days"), key
+        db.session.remove()
+    # resignation from Friday 04/12: the 15th day is Saturday 19/12, due Monday 21/12
+    # death on Thursday 17/12: the 15th day is 01/01/2027 (Tết Dương lịch), due 04/01/2027
+    _moved_to_a_working_day(FRIDAY, 15, dt.date(2026, 12, 21))
+    _moved_to_a_working_day(dt.date(2026, 12, 17), 15, dt.date(2027, 1, 4))
+    with app.app_context(), at(dt.date(2026, 12, 22)):
+        # retirement from Tuesday 01/12: the 15th day, Wednesday 16/12, is a working day
+        retired = _leaves(province, "canbo", people.ids["photruong"], "nghi_huu",
+                          dt.date(2026, 12, 1))
+        resigned = _leaves(province, "canbo", people.ids["canhan"], "thoi_viec", FRIDAY)
+        assert (retired.due_on, resigned.due_on) == (dt.date(2026, 12, 16),
+                                                     dt.date(2026, 12, 21))
+        assert {(c.term_days, c.term_counted_in) for c in (retired, resigned)} == {
+            (15, "calendar_days")}
+        assert db.session.get(Account, province.accounts["canhan"]).status == "revoked"
+        db.session.remove()
+    with app.app_context(), at(dt.date(2027, 1, 4)):
+        # recorded on the 18th day after the death, on time only because the term moved
+        died = db.session.get(Employee, people.ids["giaovien"])
+        assert died.unit_id == province.units["B"]
+        deceased = _leaves(province, "canbo_b", died.id, "tu_tran", dt.date(2026, 12, 17))
+        assert deceased.due_on == dt.date(2027, 1, 4)
+        rows, _more = leaver_queries.archive_page(account(province, "sonoivu"), None)
+        states = {row.employee.full_name: row.state for row in rows}
+        # recorded on 22/12: the retirement and the resignation are late, the death not
+        assert states == {"Vũ Thị Mai": "late", "Nguyễn Thị Hằng": "late",
+                          "Trần Văn Bình": "on_time", "Lê Minh Tuấn": "on_time"}
         db.session.remove()

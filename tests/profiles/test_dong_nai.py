@@ -4,31 +4,48 @@
 working days of the recruitment decision; Điều 6.4: within 05 working days of getting the
 account the person enters their record with its scans. Điều 7.1: in the last 5 days of each
 month the head of the unit, or a person the head delegated in writing, approves with a
-digital signature; a deputy approves the head's own record.
+digital signature; a deputy approves the head's own record. Điều 8: a move within the
+unit at once; to another unit the receiving unit asks Sở Nội vụ within 10 working days;
+commune staff moved by the level above (Sở Nội vụ since the 2025 reform).
 """
 import datetime as dt
 
-from app.approval import delegations
+import pytest
+
+from app.accounts.models import Account
+from app.approval import authority, delegations
 from app.approval import services as approval
 from app.approval.models import BASIS_DELEGATE, BASIS_DEPUTY, KIND_PKCS12
 from app.core import clock
+from app.deadlines import services as deadlines
 from app.extensions import db
 from app.hiring.models import Hiring
-from app.policy.profiles import rule
+from app.org.models import Employee, Unit
+from app.org.services import create_unit
+from app.policy.profiles import rule, rule_entry
 from app.records import services as records
 from app.records.models import APPROVED, RecordVersion
+from app.security import roles
+from app.transfers import services as transfers
+from app.transfers.models import BETWEEN_UNITS, COMMUNE, INSIDE_UNIT, TransferCase
+from app.workdays.services import due_date
+from tests.conftest import add_account
 from tests.approval.conftest import also_personal, submitted
 from tests.profiles.conftest import (
     IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
 )
 from tests.records.test_attachments import PDF
+from tests.security import world as w
+from tests.transfers.conftest import SCAN, at, decision, record_fingerprint
 
 PROFILE = "dong_nai"
+# the effective date of the transfers' decision (tests.transfers.conftest.decision)
+EFFECTIVE = dt.date(2026, 12, 7)
 
 
-def test_the_terms_run_from_the_hiring_and_a_written_delegate_approves(app, province, people,
-                                                                     approvers):
-    """Điều 6.3, 6.4, 7.1 ĐN."""
+def test_the_terms_run_from_the_hiring_and_a_written_delegate_approves(
+        app, province, people, approvers):
+    """Điều 6.3, 6.4, 7.1 ĐN; then Điều 8 khoản 1, 2, 3 điểm b and 4 ĐN (transfers)."""
     with app.app_context():
         assert rule("approval.approver") == "head_or_delegate"
         assert rule("approval.head_record_approver") == "deputy"
@@ -74,8 +91,144 @@ def test_the_terms_run_from_the_hiring_and_a_written_delegate_approves(app, prov
                                   approvers.signer("photruong"), KIND_PKCS12)
         assert signed.basis == BASIS_DEPUTY
         db.session.remove()
-    # ---------------------------------------------------------------------------------------
-    # Transfers and leavers (issue 17 items 3-4; app/transfers, app/leavers): Điều 8 ĐN (a
-    # move within the unit at once; to another unit, the request to Sở Nội vụ within 10
-    # working days; commune staff moved by the level above, 8.2) joins this scenario here.
-    # ---------------------------------------------------------------------------------------
+    # Điều 8 khoản 1, 2 and 4 ĐN: the approved record moves within the unit at once, a
+    # colleague to Sở Y tế by the receiving unit's request, a commune's cán bộ by Sở Nội vụ
+    assert_the_transfers_follow_article_8(app, province, people, ids)
+
+
+def _transfer_deadlines(actor):
+    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
+    deadlines board (app/deadlines)."""
+    _today, pairs = deadlines.of(actor)
+    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
+            if d.kind.startswith("transfers.")]
+
+
+def _act(province, who, case_id, **data):
+    case = db.session.get(TransferCase, case_id)
+    return transfers.act(account(province, who), case, case.next_step.id, case.version,
+                         data)
+
+
+def _open(province, username, kind, **data):
+    return transfers.open_case(account(province, username), decision(kind=kind, **data),
+                               SCAN).case.id
+
+
+def _a_section_and_two_communes(app, province):
+    """A phòng of Sở Giáo dục (not an employing unit), two communes (UBND xã) with an
+    officer of the first and one of its cán bộ with an account."""
+    with app.app_context():
+        units = province.units
+        section = create_unit("Phòng Tổ chức cán bộ", db.session.get(Unit, units["A"]),
+                              is_employing=False, unit_type="phong")
+        first = create_unit("UBND xã An Bình", db.session.get(Unit, units["root"]),
+                            unit_type="ubnd_xa")
+        second = create_unit("UBND xã Hòa Lợi", db.session.get(Unit, units["root"]),
+                             unit_type="ubnd_xa")
+        db.session.commit()
+        units.update({"A_section": section.id, "X": first.id, "Y": second.id})
+        db.session.remove()
+    province.accounts["canbo_x"] = add_account(app, "canbo_x", role=roles.ROLE_OFFICER,
+                                               password=w.PASSWORD, unit_id=units["X"],
+                                               kind="personal")
+    province.accounts["xa_canbo"] = add_account(app, "xa_canbo", role=roles.ROLE_PERSONAL,
+                                                password=w.PASSWORD, unit_id=units["X"],
+                                                kind="personal")
+    with app.app_context():
+        person = Employee(full_name="Lê Văn Xã", category="cbcc_cap_xa", unit_id=units["X"],
+                          account_id=province.accounts["xa_canbo"])
+        db.session.add(person)
+        db.session.commit()
+        person_id = person.id
+        db.session.remove()
+    return person_id
+
+
+def assert_the_transfers_follow_article_8(app, province, people, ids):
+    """Điều 8 khoản 1 ĐN: within the unit the record moves "ngay" (due on the effective
+    date); Điều 8 khoản 4 ĐN: to another unit the RECEIVING unit asks Sở Nội vụ within
+    10 working days, then gives the account (Điều 8 khoản 3 điểm b, 05 working days);
+    Điều 8 khoản 2 ĐN: commune staff, moved by the district before the 2025 reform, are
+    moved by Sở Nội vụ (transfers.commune_moved_by)."""
+    commune_person = _a_section_and_two_communes(app, province)
+    units = province.units
+    with app.app_context():
+        assert rule_entry("transfers.inside_unit_working_days")["immediately"] is True
+        assert rule_entry("transfers.to_other_unit_working_days")["acted_by"] == \
+            "receiving_unit"
+        assert rule("transfers.commune_moved_by") == "so_noi_vu"
+        db.session.remove()
+    # Wednesday 02/12/2026: two decisions taking effect on Monday 07/12/2026
+    with app.app_context(), at(dt.date(2026, 12, 2)):
+        person = employee(ids)
+        fingerprint = record_fingerprint(person.id)
+        inside = _open(province, "canbo", INSIDE_UNIT, employee_id=str(person.id),
+                       to_unit_id=str(units["A_section"]))
+        [step] = db.session.get(TransferCase, inside).steps
+        # "ngay": due on the effective date itself, not on the day it was entered
+        assert (step.code, step.side, step.due_on) == ("handover", "sending_unit", EFFECTIVE)
+        between = _open(province, "canbo", BETWEEN_UNITS,
+                        employee_id=str(people.ids["giaovien"]), to_unit_id=str(units["B"]))
+        case = db.session.get(TransferCase, between)
+        # ten working days from 07/12: 08-11, 14-18, 21 December
+        assert due_date(EFFECTIVE, 10) == dt.date(2026, 12, 21)
+        assert [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps] == [
+            ("handover", "receiving_unit", units["B"], dt.date(2026, 12, 21)),
+            ("receive", "receiving_unit", units["B"], None)]
+        assert case.steps[0].cite.startswith("Điều 8 khoản 4")
+        # the board: A's officer has the move within the unit; Sở Y tế's the request
+        assert _transfer_deadlines(account(province, "canbo")) == [
+            ("transfers.handover", "Phạm Thị Lan", EFFECTIVE, "Sở Giáo dục")]
+        assert _transfer_deadlines(account(province, "canbo_b")) == [
+            ("transfers.handover", "Trần Văn Bình", dt.date(2026, 12, 21), "Sở Y tế")]
+        db.session.remove()
+    with app.app_context(), at(EFFECTIVE):
+        assert transfers.apply_effective() == 2
+        person = employee(ids)
+        assert person.unit_id == units["A_section"]
+        # the phòng approves nobody: the head of A still approves her record
+        assert [a.employee_id for a in authority.approvers_of(person)] == [
+            people.ids["thutruong"]]
+        # due today: "due soon" on the board, not yet overdue
+        assert [state for state, d in deadlines.of(account(province, "canbo"))[1]
+                if d.kind.startswith("transfers.")] == ["due_soon"]
+        _act(province, "canbo", inside)
+        assert db.session.get(TransferCase, inside).state == "done"
+        assert record_fingerprint(person.id) == fingerprint
+        # to Sở Y tế: the sending unit may not make the receiving unit's request
+        with pytest.raises(transfers.TransferInvalid) as refused:
+            _act(province, "canbo", between)
+        assert str(refused.value) == "Đơn vị tiếp nhận (Sở Y tế) thực hiện bước này."
+        _act(province, "canbo_b", between)
+        case = db.session.get(TransferCase, between)
+        # the account within 05 working days of the request (Điều 8.3b, Điều 6.3)
+        assert case.steps[1].due_on == dt.date(2026, 12, 14)
+        _act(province, "canbo_b", between, account_mode="reassign")
+        assert db.session.get(TransferCase, between).state == "done"
+        moved = db.session.get(Employee, people.ids["giaovien"])
+        assert moved.unit_id == units["B"]
+        assert db.session.get(Account, moved.account_id).unit_id == units["B"]
+        db.session.remove()
+    # Điều 8 khoản 2: the commune's officer enters the decision, Sở Nội vụ moves the record
+    with app.app_context(), at(EFFECTIVE):
+        commune = _open(province, "canbo_x", COMMUNE, employee_id=str(commune_person),
+                        to_unit_id=str(units["Y"]))
+        case = db.session.get(TransferCase, commune)
+        assert [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps] == [
+            ("handover", "so_noi_vu", None, None), ("receive", "so_noi_vu", None, None)]
+        assert _transfer_deadlines(account(province, "canbo_x")) == []
+        assert ("transfers.handover", "Lê Văn Xã", None, "UBND xã Hòa Lợi") in \
+            _transfer_deadlines(account(province, "sonoivu"))
+        with pytest.raises(transfers.TransferInvalid) as refused:
+            _act(province, "canbo_x", commune)
+        assert str(refused.value) == "Sở Nội vụ thực hiện bước này."
+        _act(province, "sonoivu", commune)
+        with pytest.raises(transfers.TransferInvalid):
+            _act(province, "canbo_x", commune, account_mode="reassign")
+        _act(province, "sonoivu", commune, account_mode="reassign")
+        assert db.session.get(TransferCase, commune).state == "done"
+        moved = db.session.get(Employee, commune_person)
+        assert moved.unit_id == units["Y"]
+        assert db.session.get(Account, moved.account_id).unit_id == units["Y"]
+        db.session.remove()
