@@ -243,15 +243,20 @@ def _role(name):
 
 
 @_atomic
-def create_account(actor, kind, data, commit=True):
+def create_account(actor, kind, data, commit=True, granted_by=None):
     """Create one account of ``kind``; returns (account, its temporary password to be
     shown once to the actor, or None: it was mailed to the owner; hand_over_password).
 
     With commit=False (a bulk import) the password is returned as it is: the caller
-    commits, then hands it over."""
+    commits, then hands it over. ``granted_by`` (action, resource): the grant that lets
+    the actor make this one personal account instead of create_personal (a transfer's
+    received person, Điều 11.1a VP), checked on the unit like it."""
     if kind not in CREATE_ACTION:
         _fail(_("Unknown account kind."), "kind")
-    _require(actor, CREATE_ACTION[kind])
+    if granted_by is None or kind != KIND_PERSONAL:
+        _require(actor, CREATE_ACTION[kind])
+    elif not scope.user_scopes(actor, *granted_by):
+        _fail(_("You are not allowed to do this."))
     unit = _unit(data.get("unit_id"))
     if kind in (KIND_PERSONAL, KIND_AGENCY):
         if unit is None:
@@ -259,7 +264,9 @@ def create_account(actor, kind, data, commit=True):
         if not unit.is_open:
             _fail(_("The unit %(unit)s is closed; choose the unit that took over its work.",
                     unit=unit.name), "unit_id")
-        if not unit_reachable(actor, CREATE_ACTION[kind], unit):
+        reachable = unit_reachable(actor, CREATE_ACTION[kind], unit) if granted_by is None \
+            else org_services.unit_in_scope(actor, granted_by[0], granted_by[1], unit)
+        if not reachable:
             _fail(_("This unit is outside your scope."), "unit_id")
     if kind == KIND_AGENCY and db.session.scalar(
         select(func.count()).select_from(Account).where(

@@ -35,6 +35,8 @@ RULE_LABELS = {
     "transfers.data_request_working_days": _l("Receiving unit asks for the national data within"),
     "transfers.out_status_change_days": _l("Status changed after a transfer out within"),
     "transfers.commune_moved_by": _l("Who moves commune staff between communes"),
+    "transfers.receiver_creates_account": _l(
+        "The receiving unit creates the account of a person received from outside"),
     "leavers.retirement_days": _l("Status changed after a retirement within (days)"),
     "leavers.resignation_days": _l("Status changed after a resignation within (days)"),
     "leavers.dismissal_days": _l("Status changed after a dismissal within (days)"),

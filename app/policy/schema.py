@@ -114,6 +114,9 @@ RULES = {
         "out_status_change_days": _transfer_days(),
         # ĐN 8.2: who moves commune staff between communes (null: no such rule)
         "commune_moved_by": _enum("so_noi_vu", "superior", nullable=True),
+        # a person received from another province or a ministry: the receiving unit makes
+        # their personal account, also where Sở Nội vụ makes all others (VP 11.1a vs 7.2)
+        "receiver_creates_account": _boolean(nullable=True),
     },
     "leavers": {
         # the unit records a leaver's new status within N days of the decision's

@@ -84,7 +84,9 @@ ACTIONS = {
                "write": _l("Enter and withdraw the days off and make-up working days the "
                            "government announces")},
     TRANSFERS: {"read": _l("View transfer cases and their deadlines"),
-                "write": _l("Enter transfer cases and act on their steps")},
+                "write": _l("Enter transfer cases and act on their steps"),
+                "create_received": _l("Create the personal account of a person received "
+                                      "from another province or a ministry")},
     LEAVERS: {"read": _l("View the archive of leavers and the retirement forecast"),
               "write": _l("Record retirements, resignations, dismissals and deaths from the "
                           "decision, and reinstatements")},
@@ -98,6 +100,7 @@ PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
 PERSON_ENTERS_RECORD = ("records.who_enters", "individual")
 DELEGATION_ALLOWED = ("approval.approver", "head_or_delegate")
 SO_NOI_VU_SECOND_STEP = ("approval.so_noi_vu_second_step", True)
+RECEIVER_MAKES_ACCOUNT = ("transfers.receiver_creates_account", True)
 
 ROLE_CONFIGS = [
     {
@@ -118,6 +121,9 @@ ROLE_CONFIGS = [
             ("read", HIRING), ("hire", HIRING), ("link", HIRING), ("read", DEADLINES),
             ("read", CALENDAR),
             ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
+            # Điều 11.1a VP: the receiving unit makes the account of a person received
+            # from outside, also where Sở Nội vụ makes every other (Điều 7.2 VP)
+            ("create_received", TRANSFERS, RECEIVER_MAKES_ACCOUNT),
         ],
     },
     {

@@ -28,10 +28,12 @@ def deadlines(actor, limit=LIMIT):
         step = case.next_step
         if step is None or not services.may_act(actor, step):
             continue
-        unit = step.acting_unit or case.to_unit or case.from_unit
+        # who acts: the unit, or Sở Nội vụ in words (a step of its own has no unit)
+        acting = step.acting_unit.name if step.acting_unit is not None else \
+            services.who_acts(step)
         found.append(Deadline(
             "transfers." + step.code, str(services.STEP_LABELS[step.code]), case.employee_id,
-            case.employee.full_name, unit.name if unit is not None else "",
+            case.employee.full_name, acting,
             step.due_on, case.effective_on, step.cite or "", "TransferView.case",
             {"pk": case.id}))
     return found

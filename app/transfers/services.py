@@ -540,14 +540,28 @@ def _revoke(actor, account):
     accounts.revoke_in_transaction(actor, account, reason="transfer")
 
 
-def _new_account(actor, employee, unit, data, errors):
+def makes_received_account(actor, unit):
+    """Whether the actor makes the account of a person received from outside into
+    ``unit``: as any personal account, or by the profile's own rule for them
+    (transfers.receiver_creates_account, Điều 11.1a VP)."""
+    if accounts.may(actor, "create_personal") and accounts.unit_reachable(
+            actor, "create_personal", unit):
+        return True
+    return org_services.unit_in_scope(actor, "create_received", roles.TRANSFERS, unit)
+
+
+def _new_account(actor, employee, unit, data, errors, received=False):
     """A new personal account for the person in ``unit``, linked; the old one (if any)
-    revoked and unlinked. Returns (account, password)."""
+    revoked and unlinked. Returns (account, password). ``received``: the account step
+    of a person received from outside, whom the receiving unit may make by its rule."""
+    granted_by = None
     if not (accounts.may(actor, "create_personal")
             and accounts.unit_reachable(actor, "create_personal", unit)):
-        errors["account_mode"] = _("Under the province's rules you do not create personal "
-                                   "accounts; re-assign the person's account.")
-        return None, None
+        if not (received and makes_received_account(actor, unit)):
+            errors["account_mode"] = _("Under the province's rules you do not create "
+                                       "personal accounts; re-assign the person's account.")
+            return None, None
+        granted_by = ("create_received", roles.TRANSFERS)
     old = db.session.get(Account, employee.account_id) if employee.account_id else None
     if old is not None:
         employee.account_id = None
@@ -560,7 +574,7 @@ def _new_account(actor, employee, unit, data, errors):
     try:
         with db.session.begin_nested():
             account, password = accounts.create_account(actor, KIND_PERSONAL, details,
-                                                        commit=False)
+                                                        commit=False, granted_by=granted_by)
     except accounts.AccountError as exc:
         errors[exc.field if exc.field in ("username", "email") else "account_mode"] = \
             exc.message
@@ -657,7 +671,7 @@ def act(actor, case, step_id, seen_version, data=None):
     if step.code == RECEIVE or step.code == ACCOUNT:
         if step.code == ACCOUNT:
             mode, (account, password) = ACCOUNT_NEW, _new_account(
-                actor, case.employee, case.to_unit, data, errors)
+                actor, case.employee, case.to_unit, data, errors, received=True)
         else:
             mode, (account, password) = _give_account(actor, case, data, errors)
         details["account_mode"] = mode

@@ -218,7 +218,8 @@ def assert_the_transfers_follow_article_8(app, province, people, ids):
         assert [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps] == [
             ("handover", "so_noi_vu", None, None), ("receive", "so_noi_vu", None, None)]
         assert _transfer_deadlines(account(province, "canbo_x")) == []
-        assert ("transfers.handover", "Lê Văn Xã", None, "UBND xã Hòa Lợi") in \
+        # on Sở Nội vụ's list as its own step (not the destination commune's)
+        assert ("transfers.handover", "Lê Văn Xã", None, "Sở Nội vụ") in \
             _transfer_deadlines(account(province, "sonoivu"))
         with pytest.raises(transfers.TransferInvalid) as refused:
             _act(province, "canbo_x", commune)

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import Account
 from app.approval import services as approval
 from app.approval.models import KIND_PKCS12, STEP_SO_NOI_VU, STEP_UNIT
 from app.core import clock
@@ -186,18 +187,22 @@ def assert_the_transfers_follow_article_11(app, province, people, ids):
         case = db.session.get(TransferCase, case_id)
         assert (case.employee.full_name, case.from_unit_id, case.to_unit_id) == (
             "Trần Thị Hoa", None, units["A1"])
-        # Điều 7.2: the account waits for Sở Nội vụ, within ten working days of receiving
-        # the record (Điều 11.1b TT 06/2023); the request to Sở Nội vụ has no term
+        # the account is not made with the reception: it is the receiving unit's step,
+        # within ten working days of receiving the record (Điều 11.1b TT 06/2023); the
+        # request to Sở Nội vụ has no term
         assert synced.account is None
         assert _steps(case_id) == [("account", "receiving_unit", units["A1"], TEN_DAYS_ON),
                                    ("data_request", "receiving_unit", units["A1"], None)]
         assert total_versions() == versions + 1, "the hiring's first version, nothing copied"
+        # another unit's officer may not; Điều 11.1a: the receiving unit's officer makes
+        # it, although Sở Nội vụ makes every other personal account (Điều 7.2)
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo", case_id, username="hoa.tt")
-        assert "account_mode" in refused.value.errors
-        acted = _act(province, "sonoivu", case_id, username="hoa.tt",
+            _act(province, "canbo_b", case_id, username="hoa.tt")
+        assert "__all__" in refused.value.errors
+        acted = _act(province, "canbo", case_id, username="hoa.tt",
                      email="hoa.tt@thpt1.edu.vn")
         assert acted.account.unit_id == units["A1"] and acted.password
+        assert db.session.get(Account, acted.account.id).kind == "personal"
         assert _sync_items(case_id) == []
         _act(province, "canbo", case_id)
         assert db.session.get(TransferCase, case_id).state == "done"
