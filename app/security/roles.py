@@ -95,11 +95,16 @@ ACTIONS = {
               "keys": _l("Register and withdraw one's own signing keys")},
 }
 
+# a ``when`` value meaning "the profile sets this rule" (any value but null)
+IS_SET = "<set>"
+
 PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
 PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
 PERSON_ENTERS_RECORD = ("records.who_enters", "individual")
 DELEGATION_ALLOWED = ("approval.approver", "head_or_delegate")
 SO_NOI_VU_SECOND_STEP = ("approval.so_noi_vu_second_step", True)
+# da_nang's 2012 model has no approver: the officer's save is the act (no head approves)
+HAS_APPROVER = ("approval.approver", IS_SET)
 RECEIVER_MAKES_ACCOUNT = ("transfers.receiver_creates_account", True)
 
 ROLE_CONFIGS = [
@@ -130,8 +135,9 @@ ROLE_CONFIGS = [
         "role": ROLE_HEAD,
         "scope": SCOPE_SUBTREE,
         "perms": [("read", MY_ACCOUNT), ("write", MY_ACCOUNT), ("read", UNIT),
-                  ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD), ("read", CATALOG),
-                  ("read", APPROVAL), ("approve", APPROVAL), ("sign_export", APPROVAL),
+                  ("read", ACCOUNT), ("read", RECORD), ("approve", RECORD, HAS_APPROVER),
+                  ("read", CATALOG), ("read", APPROVAL), ("approve", APPROVAL, HAS_APPROVER),
+                  ("sign_export", APPROVAL),
                   ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
                   ("keys", SIGNING), ("read", HIRING), ("read", DEADLINES), ("read", CALENDAR),
                   ("read", TRANSFERS),
@@ -196,7 +202,8 @@ def granted_permissions(role_name, rule):
         action, resource = perm[0], perm[1]
         if len(perm) == 3:
             key, wanted = perm[2]
-            if rule(key) != wanted:
+            value = rule(key)
+            if (value is None) if wanted == IS_SET else (value != wanted):
                 continue
         granted.add((action, resource))
     return granted

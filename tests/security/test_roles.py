@@ -1,4 +1,5 @@
 """The role table is the only source of permissions."""
+import pytest
 import json
 
 import config
@@ -80,6 +81,33 @@ def test_profile_decides_who_creates_personal_accounts(app):
         roles.ROLE_OFFICER, rule_for("so_noi_vu"))
     assert ("create_personal", roles.ACCOUNT) in roles.granted_permissions(
         roles.ROLE_SO_NOI_VU, rule_for("so_noi_vu"))
+
+
+@pytest.mark.parametrize("profile, approves", [("hai_phong", True), ("dong_nai", True),
+                                               ("vinh_phuc", True), ("ha_noi", True),
+                                               ("da_nang", False)])
+def test_a_head_approves_only_where_the_profile_has_an_approver(profile, approves):
+    """da_nang's 2012 model has no approval (the officer's save is the act): its heads
+    read records but hold no approve grant, on the records or in the queue."""
+    granted = roles.granted_permissions(roles.ROLE_HEAD, lambda key: _profile_rule(profile, key))
+    assert (("approve", roles.RECORD) in granted) is approves
+    assert (("approve", roles.APPROVAL) in granted) is approves
+    assert ("read", roles.RECORD) in granted and ("sign_export", roles.APPROVAL) in granted
+
+
+def test_the_receiving_unit_makes_a_received_persons_account_where_the_text_says():
+    """Điều 11.1a VP: the receiving unit, although Sở Nội vụ makes every other account."""
+    for profile, grants in (("vinh_phuc", True), ("hai_phong", True), ("da_nang", False)):
+        granted = roles.granted_permissions(roles.ROLE_OFFICER,
+                                            lambda key: _profile_rule(profile, key))
+        assert (("create_received", roles.TRANSFERS) in granted) is grants, profile
+
+
+def _profile_rule(profile, key):
+    from app.policy.profiles import load_profile
+
+    section, name = key.split(".", 1)
+    return load_profile(profile)[section][name]["value"]
 
 
 def test_every_resource_has_a_vietnamese_label_on_the_roles_page():
