@@ -74,9 +74,10 @@ def init_app(app):
     from app.backup import cli as backup_cli
     from app.catalogs import cli as catalogs_cli
     from app.files import cli as files_cli
+    from app.transfers import cli as transfers_cli
 
     for domain_cli in (accounts_cli, approval_cli, audit_cli, backup_cli, catalogs_cli,
-                       files_cli):
+                       files_cli, transfers_cli):
         domain_cli.init_app(app)
     app.cli.add_command(deploy_command)
     app.cli.add_command(sync_roles_command)

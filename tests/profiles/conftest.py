@@ -4,8 +4,8 @@ province of tests/security/world.py, its records (tests/records/conftest.py) and
 heads with real signing keys (tests/approval/conftest.py).
 
 The scenarios call the services directly, as a view would, and a page where what the
-user sees is the point. Each one leaves a marked place where the transfer and leaver
-steps (app/transfers, app/leavers) join the scenario when those pieces land.
+user sees is the point: the hiring, the first entry, the approval of each regulation, then
+its transfers and leavers (app/transfers, app/leavers) with their terms on the deadlines.
 """
 import datetime as dt
 
@@ -13,14 +13,18 @@ import pytest
 
 from app.accounts.models import Account
 from app.catalogs.services import load_shipped
+from app.deadlines import services as deadlines
 from app.extensions import db
 from app.hiring import services as hiring
 from app.org.models import Employee
 from app.records import services as records
+from app.transfers import services as transfers
+from app.transfers.models import TransferCase
 from tests.approval.conftest import approvers, key_files, test_ca  # noqa: F401 (fixtures)
 from tests.conftest import reset_data
 from tests.hiring.conftest import SCAN, hire_data
 from tests.records.conftest import COMPLETE, FAMILY_ROW, people  # noqa: F401 (fixture)
+from tests.transfers.conftest import SCAN as SCAN_DECISION, decision
 
 # inside and outside November 2026's approval window (26–30/11 under every profile with one)
 IN_WINDOW = dt.datetime(2026, 11, 27, 9, 30)
@@ -80,3 +84,31 @@ def employee(ids):
 
 def person_account(ids):
     return db.session.get(Account, ids["account_id"])
+
+
+# --- the transfer steps of the scenarios (app/transfers, app/deadlines) ----------------
+
+def open_transfer(province, username, kind, **data):
+    """``username`` opens a transfer case of ``kind`` from the decision; returns its id."""
+    return transfers.open_case(account(province, username), decision(kind=kind, **data),
+                               SCAN_DECISION).case.id
+
+
+def act_step(province, who, case_id, **data):
+    """``who`` does the case's next step, as the case page shows it."""
+    case = db.session.get(TransferCase, case_id)
+    return transfers.act(account(province, who), case, case.next_step.id, case.version,
+                         data)
+
+
+def steps_of(case_id):
+    case = db.session.get(TransferCase, case_id)
+    return [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps]
+
+
+def transfer_deadlines(actor):
+    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
+    deadlines board (app/deadlines)."""
+    _today, pairs = deadlines.of(actor)
+    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
+            if d.kind.startswith("transfers.")]

@@ -38,7 +38,8 @@ from app.transfers.models import BETWEEN_UNITS, INSIDE_UNIT, OUT_OF_PROVINCE, Tr
 from app.workdays.services import due_date, is_working_day, next_working_day
 from tests.conftest import login
 from tests.profiles.conftest import (
-    IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
+    IN_WINDOW, account, act_step, employee, first_entry, hire_teacher, person_account, steps_of,
+    transfer_deadlines,
 )
 from tests.security import world as w
 from tests.transfers.conftest import SCAN, at, decision, record_fingerprint
@@ -168,28 +169,10 @@ def test_only_the_units_officer_records_and_only_a_complete_record(app, province
 
 # ------------------------------------------------------------------ Điều 11 ĐNg: terms in days
 
-def _transfer_deadlines(actor):
-    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
-    deadlines board (app/deadlines)."""
-    _today, pairs = deadlines.of(actor)
-    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
-            if d.kind.startswith("transfers.")]
-
-
-def _act(province, who, case_id, **data):
-    case = db.session.get(TransferCase, case_id)
-    return transfers.act(account(province, who), case, case.next_step.id, case.version,
-                         data)
-
 
 def _open(province, who, kind, effective_on, **data):
     return transfers.open_case(account(province, who), decision(
         kind=kind, effective_on=effective_on.strftime("%d/%m/%Y"), **data), SCAN).case.id
-
-
-def _steps(case_id):
-    case = db.session.get(TransferCase, case_id)
-    return [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps]
 
 
 def _moved_to_a_working_day(effective_on, days, due):
@@ -224,10 +207,10 @@ def assert_the_moves_are_counted_in_days(app, province, people, ids):
         fingerprint = record_fingerprint(person_id)
         inside = _open(province, "canbo", INSIDE_UNIT, FRIDAY, employee_id=str(person_id),
                        to_unit_id=str(units["A_section"]))
-        assert _steps(inside) == [("handover", "sending_unit", units["A"],
+        assert steps_of(inside) == [("handover", "sending_unit", units["A"],
                                    dt.date(2026, 12, 21))]
         assert db.session.get(Employee, person_id).unit_id == units["A_section"]
-        _act(province, "canbo", inside)
+        act_step(province, "canbo", inside)
         assert db.session.get(TransferCase, inside).state == "done"
         assert record_fingerprint(person_id) == fingerprint
         db.session.remove()
@@ -238,34 +221,34 @@ def assert_the_moves_are_counted_in_days(app, province, people, ids):
     with app.app_context(), at(WEDNESDAY):
         between = _open(province, "canbo", BETWEEN_UNITS, WEDNESDAY,
                         employee_id=str(people.ids["giaovien"]), to_unit_id=str(units["B"]))
-        assert _steps(between) == [
+        assert steps_of(between) == [
             ("handover", "superior", units["root"], dt.date(2026, 12, 17)),
             ("receive", "receiving_unit", units["B"], None),
             ("forward", "receiving_unit", units["B"], dt.date(2027, 1, 4))]
         assert db.session.get(TransferCase, between).steps[2].cite.startswith(
             "Điều 11 khoản 2")
         # the board: the body above's step is Sở Nội vụ's to do, not the old unit's
-        assert _transfer_deadlines(account(province, "sonoivu")) == [
+        assert transfer_deadlines(account(province, "sonoivu")) == [
             ("transfers.handover", "Trần Văn Bình", dt.date(2026, 12, 17), "UBND tỉnh")]
-        assert _transfer_deadlines(account(province, "canbo")) == []
+        assert transfer_deadlines(account(province, "canbo")) == []
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo", between)
+            act_step(province, "canbo", between)
         assert str(refused.value) == ("Cơ quan quản lý cấp trên của cả hai đơn vị "
                                       "(UBND tỉnh) thực hiện bước này.")
         db.session.remove()
     with app.app_context(), at(dt.date(2026, 12, 16)):
-        _act(province, "sonoivu", between)
+        act_step(province, "sonoivu", between)
         # the 2012 model has no personal account to give: the new unit's officer enters
-        _act(province, "canbo_b", between, account_mode="none")
+        act_step(province, "canbo_b", between, account_mode="none")
         # the 30 days run from the effective date, not from the steps before
-        assert _steps(between)[2][3] == dt.date(2027, 1, 4)
-        assert _transfer_deadlines(account(province, "canbo_b")) == [
+        assert steps_of(between)[2][3] == dt.date(2027, 1, 4)
+        assert transfer_deadlines(account(province, "canbo_b")) == [
             ("transfers.forward", "Trần Văn Bình", dt.date(2027, 1, 4), "Sở Y tế")]
         db.session.remove()
     with app.app_context(), at(dt.date(2027, 1, 4)):
         _today, pairs = deadlines.of(account(province, "canbo_b"))
         assert [state for state, d in pairs if d.kind == "transfers.forward"] == ["due_soon"]
-        _act(province, "canbo_b", between)
+        act_step(province, "canbo_b", between)
         assert db.session.get(TransferCase, between).state == "done"
         assert db.session.get(Employee, people.ids["giaovien"]).unit_id == units["B"]
         db.session.remove()
@@ -276,8 +259,8 @@ def assert_the_moves_are_counted_in_days(app, province, people, ids):
         leaving_id = people.ids["giaovien_truong"]
         out = _open(province, "canbo", OUT_OF_PROVINCE, WEDNESDAY, employee_id=str(leaving_id),
                     outside_body="Ban Tổ chức Thành ủy Đà Nẵng")
-        assert _steps(out) == [("depart", "sending_unit", units["A1"], dt.date(2026, 12, 14))]
-        _act(province, "canbo", out)
+        assert steps_of(out) == [("depart", "sending_unit", units["A1"], dt.date(2026, 12, 14))]
+        act_step(province, "canbo", out)
         assert db.session.get(Employee, leaving_id).status == "chuyen_cong_tac"
         change = db.session.scalar(select(StatusChange).where(
             StatusChange.employee_id == leaving_id))

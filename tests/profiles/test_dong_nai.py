@@ -32,11 +32,12 @@ from app.workdays.services import due_date
 from tests.conftest import add_account
 from tests.approval.conftest import also_personal, submitted
 from tests.profiles.conftest import (
-    IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
+    IN_WINDOW, account, act_step, employee, first_entry, hire_teacher, open_transfer,
+    person_account, transfer_deadlines,
 )
 from tests.records.test_attachments import PDF
 from tests.security import world as w
-from tests.transfers.conftest import SCAN, at, decision, record_fingerprint
+from tests.transfers.conftest import at, record_fingerprint
 
 PROFILE = "dong_nai"
 # the effective date of the transfers' decision (tests.transfers.conftest.decision)
@@ -96,25 +97,6 @@ def test_the_terms_run_from_the_hiring_and_a_written_delegate_approves(
     assert_the_transfers_follow_article_8(app, province, people, ids)
 
 
-def _transfer_deadlines(actor):
-    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
-    deadlines board (app/deadlines)."""
-    _today, pairs = deadlines.of(actor)
-    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
-            if d.kind.startswith("transfers.")]
-
-
-def _act(province, who, case_id, **data):
-    case = db.session.get(TransferCase, case_id)
-    return transfers.act(account(province, who), case, case.next_step.id, case.version,
-                         data)
-
-
-def _open(province, username, kind, **data):
-    return transfers.open_case(account(province, username), decision(kind=kind, **data),
-                               SCAN).case.id
-
-
 def _a_section_and_two_communes(app, province):
     """A phòng of Sở Giáo dục (not an employing unit), two communes (UBND xã) with an
     officer of the first and one of its cán bộ with an account."""
@@ -163,12 +145,12 @@ def assert_the_transfers_follow_article_8(app, province, people, ids):
     with app.app_context(), at(dt.date(2026, 12, 2)):
         person = employee(ids)
         fingerprint = record_fingerprint(person.id)
-        inside = _open(province, "canbo", INSIDE_UNIT, employee_id=str(person.id),
+        inside = open_transfer(province, "canbo", INSIDE_UNIT, employee_id=str(person.id),
                        to_unit_id=str(units["A_section"]))
         [step] = db.session.get(TransferCase, inside).steps
         # "ngay": due on the effective date itself, not on the day it was entered
         assert (step.code, step.side, step.due_on) == ("handover", "sending_unit", EFFECTIVE)
-        between = _open(province, "canbo", BETWEEN_UNITS,
+        between = open_transfer(province, "canbo", BETWEEN_UNITS,
                         employee_id=str(people.ids["giaovien"]), to_unit_id=str(units["B"]))
         case = db.session.get(TransferCase, between)
         # ten working days from 07/12: 08-11, 14-18, 21 December
@@ -178,9 +160,9 @@ def assert_the_transfers_follow_article_8(app, province, people, ids):
             ("receive", "receiving_unit", units["B"], None)]
         assert case.steps[0].cite.startswith("Điều 8 khoản 4")
         # the board: A's officer has the move within the unit; Sở Y tế's the request
-        assert _transfer_deadlines(account(province, "canbo")) == [
+        assert transfer_deadlines(account(province, "canbo")) == [
             ("transfers.handover", "Phạm Thị Lan", EFFECTIVE, "Sở Giáo dục")]
-        assert _transfer_deadlines(account(province, "canbo_b")) == [
+        assert transfer_deadlines(account(province, "canbo_b")) == [
             ("transfers.handover", "Trần Văn Bình", dt.date(2026, 12, 21), "Sở Y tế")]
         db.session.remove()
     with app.app_context(), at(EFFECTIVE):
@@ -193,18 +175,18 @@ def assert_the_transfers_follow_article_8(app, province, people, ids):
         # due today: "due soon" on the board, not yet overdue
         assert [state for state, d in deadlines.of(account(province, "canbo"))[1]
                 if d.kind.startswith("transfers.")] == ["due_soon"]
-        _act(province, "canbo", inside)
+        act_step(province, "canbo", inside)
         assert db.session.get(TransferCase, inside).state == "done"
         assert record_fingerprint(person.id) == fingerprint
         # to Sở Y tế: the sending unit may not make the receiving unit's request
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo", between)
+            act_step(province, "canbo", between)
         assert str(refused.value) == "Đơn vị tiếp nhận (Sở Y tế) thực hiện bước này."
-        _act(province, "canbo_b", between)
+        act_step(province, "canbo_b", between)
         case = db.session.get(TransferCase, between)
         # the account within 05 working days of the request (Điều 8.3b, Điều 6.3)
         assert case.steps[1].due_on == dt.date(2026, 12, 14)
-        _act(province, "canbo_b", between, account_mode="reassign")
+        act_step(province, "canbo_b", between, account_mode="reassign")
         assert db.session.get(TransferCase, between).state == "done"
         moved = db.session.get(Employee, people.ids["giaovien"])
         assert moved.unit_id == units["B"]
@@ -212,22 +194,22 @@ def assert_the_transfers_follow_article_8(app, province, people, ids):
         db.session.remove()
     # Điều 8 khoản 2: the commune's officer enters the decision, Sở Nội vụ moves the record
     with app.app_context(), at(EFFECTIVE):
-        commune = _open(province, "canbo_x", COMMUNE, employee_id=str(commune_person),
+        commune = open_transfer(province, "canbo_x", COMMUNE, employee_id=str(commune_person),
                         to_unit_id=str(units["Y"]))
         case = db.session.get(TransferCase, commune)
         assert [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps] == [
             ("handover", "so_noi_vu", None, None), ("receive", "so_noi_vu", None, None)]
-        assert _transfer_deadlines(account(province, "canbo_x")) == []
+        assert transfer_deadlines(account(province, "canbo_x")) == []
         # on Sở Nội vụ's list as its own step (not the destination commune's)
         assert ("transfers.handover", "Lê Văn Xã", None, "Sở Nội vụ") in \
-            _transfer_deadlines(account(province, "sonoivu"))
+            transfer_deadlines(account(province, "sonoivu"))
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo_x", commune)
+            act_step(province, "canbo_x", commune)
         assert str(refused.value) == "Sở Nội vụ thực hiện bước này."
-        _act(province, "sonoivu", commune)
+        act_step(province, "sonoivu", commune)
         with pytest.raises(transfers.TransferInvalid):
-            _act(province, "canbo_x", commune, account_mode="reassign")
-        _act(province, "sonoivu", commune, account_mode="reassign")
+            act_step(province, "canbo_x", commune, account_mode="reassign")
+        act_step(province, "sonoivu", commune, account_mode="reassign")
         assert db.session.get(TransferCase, commune).state == "done"
         moved = db.session.get(Employee, commune_person)
         assert moved.unit_id == units["Y"]

@@ -19,7 +19,6 @@ from app.approval import authority
 from app.approval import services as approval
 from app.approval.models import KIND_PKCS12, STEP_SO_NOI_VU
 from app.core import clock
-from app.deadlines import services as deadlines
 from app.extensions import db
 from app.org.models import Employee
 from app.policy.profiles import rule
@@ -32,7 +31,8 @@ from app.transfers.models import (
 from app.workdays.services import due_for
 from tests.conftest import csrf_token, login
 from tests.profiles.conftest import (
-    IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
+    IN_WINDOW, account, act_step, employee, first_entry, hire_teacher, person_account, steps_of,
+    transfer_deadlines,
 )
 
 from tests.transfers.conftest import SCAN, at, decision, record_fingerprint
@@ -103,25 +103,6 @@ def test_the_first_sign_in_changes_the_password_and_so_noi_vu_approves_the_sync(
     assert_the_transfers_follow_article_12(app, province, people, ids)
 
 
-def _transfer_deadlines(actor):
-    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
-    deadlines board (app/deadlines)."""
-    _today, pairs = deadlines.of(actor)
-    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
-            if d.kind.startswith("transfers.")]
-
-
-def _act(province, who, case_id, **data):
-    case = db.session.get(TransferCase, case_id)
-    return transfers.act(account(province, who), case, case.next_step.id, case.version,
-                         data)
-
-
-def _steps(case_id):
-    case = db.session.get(TransferCase, case_id)
-    return [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps]
-
-
 def assert_the_transfers_follow_article_12(app, province, people, ids):
     """Điều 12 khoản 1 điểm a HN: within the city the unit reports to the body above,
     which moves the record and the account (no term); khoản 2 mục 2.2 điểm a: received
@@ -136,8 +117,8 @@ def assert_the_transfers_follow_article_12(app, province, people, ids):
             kind=BETWEEN_UNITS, employee_id=str(person.id), to_unit_id=str(units["B"])),
             SCAN).case.id
         # the superior (UBND tỉnh, above both units) moves record and account: no term
-        assert _steps(case_id)[0] == ("handover", "superior", units["root"], None)
-        assert _steps(case_id)[1][:3] == ("receive", "receiving_unit", units["B"])
+        assert steps_of(case_id)[0] == ("handover", "superior", units["root"], None)
+        assert steps_of(case_id)[1][:3] == ("receive", "receiving_unit", units["B"])
         assert db.session.get(TransferCase, case_id).steps[0].cite.startswith(
             "Điều 12 khoản 1 điểm a")
         # taking effect today, the person is in Sở Y tế already, approved from above it
@@ -146,16 +127,16 @@ def assert_the_transfers_follow_article_12(app, province, people, ids):
         assert [a.employee_id for a in authority.approvers_of(employee(ids))] == [
             people.ids["chutich"]]
         # the board: the step is Sở Nội vụ's (for the superior), not the sending unit's
-        assert _transfer_deadlines(account(province, "canbo")) == []
-        assert _transfer_deadlines(account(province, "sonoivu")) == [
+        assert transfer_deadlines(account(province, "canbo")) == []
+        assert transfer_deadlines(account(province, "sonoivu")) == [
             ("transfers.handover", "Phạm Thị Lan", None, "UBND tỉnh")]
         for officer in ("canbo", "canbo_b"):
             with pytest.raises(transfers.TransferInvalid) as refused:
-                _act(province, officer, case_id)
+                act_step(province, officer, case_id)
             assert str(refused.value) == ("Cơ quan quản lý cấp trên của cả hai đơn vị "
                                           "(UBND tỉnh) thực hiện bước này.")
-        _act(province, "sonoivu", case_id)
-        _act(province, "canbo_b", case_id, account_mode="reassign")
+        act_step(province, "sonoivu", case_id)
+        act_step(province, "canbo_b", case_id, account_mode="reassign")
         assert db.session.get(TransferCase, case_id).state == "done"
         me = person_account(ids)
         assert (me.id, me.unit_id, me.status) == (ids["account_id"], units["B"], "active")
@@ -191,8 +172,8 @@ def assert_the_transfers_follow_article_12(app, province, people, ids):
         out_id = transfers.open_case(account(province, "canbo"), decision(
             kind=OUT_OF_PROVINCE, employee_id=str(colleague_id),
             outside_body="Sở Giáo dục tỉnh Bắc Ninh"), SCAN).case.id
-        assert _steps(out_id) == [("depart", "sending_unit", units["A"], None)]
-        _act(province, "canbo", out_id)
+        assert steps_of(out_id) == [("depart", "sending_unit", units["A"], None)]
+        act_step(province, "canbo", out_id)
         colleague = db.session.get(Employee, colleague_id)
         assert (colleague.status, colleague.unit_id) == ("chuyen_cong_tac", units["A"])
         assert db.session.get(Account, province.accounts["giaovien"]).status == "revoked"

@@ -19,7 +19,6 @@ from app.approval import services as approval
 from app.approval.models import BASIS_HEAD, KIND_PKCS12
 from app.core import clock
 from app.core.exceptions import DomainError
-from app.deadlines import services as deadlines
 from app.extensions import db
 from app.leavers import queries as leaver_queries
 from app.org.models import LEADER_HEAD, Employee, UnitLeader
@@ -33,7 +32,8 @@ from app.transfers.models import (
 from app.workdays.services import due_date
 from tests.conftest import login
 from tests.profiles.conftest import (
-    IN_WINDOW, account, employee, first_entry, hire_teacher, person_account,
+    IN_WINDOW, account, act_step, employee, first_entry, hire_teacher, person_account,
+    transfer_deadlines,
 )
 from tests.security import world as w
 from tests.transfers.conftest import SCAN, at, decision, record_fingerprint, total_versions
@@ -117,20 +117,6 @@ def assert_a_second_change_waits_for_the_head_again(app, province, ids, approved
         db.session.remove()
 
 
-def _transfer_deadlines(actor):
-    """(kind, employee, due date, acting unit) of the transfer steps on the actor's
-    deadlines board (app/deadlines)."""
-    _today, pairs = deadlines.of(actor)
-    return [(d.kind, d.employee_name, d.due_on, d.unit_name) for _state, d in pairs
-            if d.kind.startswith("transfers.")]
-
-
-def _act(province, who, case_id, **data):
-    case = db.session.get(TransferCase, case_id)
-    return transfers.act(account(province, who), case, case.next_step.id, case.version,
-                         data)
-
-
 def assert_the_record_moves_to_another_unit_whole(app, province, people, ids):
     """Điều 9 khoản 3 HP: the sending unit hands the record over within 05 working days
     of the effective date; the receiving unit gives the account within 05 working days
@@ -162,16 +148,16 @@ def assert_the_record_moves_to_another_unit_whole(app, province, people, ids):
         assert case.steps[0].cite.startswith("Điều 9 khoản 3")
         # the receiving unit cannot do the sending unit's step
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo_b", case_id)
+            act_step(province, "canbo_b", case_id)
         assert str(refused.value) == "Đơn vị chuyển đi (Sở Giáo dục) thực hiện bước này."
         # nor the sending unit before the decision takes effect
         with pytest.raises(transfers.TransferInvalid) as early:
-            _act(province, "canbo", case_id)
+            act_step(province, "canbo", case_id)
         assert "07/12/2026" in str(early.value) and "hiệu lực" in str(early.value)
         # the board: A's officer must hand it over by 14/12; nothing for B's officer yet
-        assert _transfer_deadlines(account(province, "canbo")) == [
+        assert transfer_deadlines(account(province, "canbo")) == [
             ("transfers.handover", "Phạm Thị Lan", dt.date(2026, 12, 14), "Sở Giáo dục")]
-        assert _transfer_deadlines(account(province, "canbo_b")) == []
+        assert transfer_deadlines(account(province, "canbo_b")) == []
         # nothing has moved before the effective date
         assert employee(ids).unit_id == province.units["A"]
         db.session.remove()
@@ -188,17 +174,17 @@ def assert_the_record_moves_to_another_unit_whole(app, province, people, ids):
         db.session.remove()
     # handed over on Wednesday 09/12: the account is due five working days later, 16/12
     with app.app_context(), at(dt.date(2026, 12, 9)):
-        _act(province, "canbo", case_id)
+        act_step(province, "canbo", case_id)
         case = db.session.get(TransferCase, case_id)
         assert case.steps[0].done_on == dt.date(2026, 12, 9)
         assert case.steps[1].due_on == due_date(dt.date(2026, 12, 9), 5) == dt.date(2026, 12, 16)
-        assert _transfer_deadlines(account(province, "canbo_b")) == [
+        assert transfer_deadlines(account(province, "canbo_b")) == [
             ("transfers.receive", "Phạm Thị Lan", dt.date(2026, 12, 16), "Sở Y tế")]
-        assert _transfer_deadlines(account(province, "canbo")) == []
+        assert transfer_deadlines(account(province, "canbo")) == []
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo", case_id, account_mode="reassign")
+            act_step(province, "canbo", case_id, account_mode="reassign")
         assert str(refused.value) == "Đơn vị tiếp nhận (Sở Y tế) thực hiện bước này."
-        _act(province, "canbo_b", case_id, account_mode="reassign")
+        act_step(province, "canbo_b", case_id, account_mode="reassign")
         case = db.session.get(TransferCase, case_id)
         assert case.state == "done" and case.steps[1].done_on <= case.steps[1].due_on
         # the same account, active, in Sở Y tế; the record whole: no version added,
@@ -226,11 +212,11 @@ def assert_a_move_out_of_the_province_ends_access_and_marks_the_sync(app, provin
         assert (step.code, step.side, step.acting_unit_id, step.due_on) == (
             "depart", "sending_unit", province.units["A"], None)
         assert ("transfers.depart", "Trần Văn Bình", None, "Sở Giáo dục") in \
-            _transfer_deadlines(account(province, "canbo"))
+            transfer_deadlines(account(province, "canbo"))
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo_b", case_id)
+            act_step(province, "canbo_b", case_id)
         assert str(refused.value) == "Đơn vị chuyển đi (Sở Giáo dục) thực hiện bước này."
-        _act(province, "canbo", case_id)
+        act_step(province, "canbo", case_id)
         colleague = db.session.get(Employee, people.ids["giaovien"])
         assert (colleague.status, colleague.unit_id) == ("chuyen_cong_tac", province.units["A"])
         assert db.session.get(Account, province.accounts["giaovien"]).status == "revoked"

@@ -30,7 +30,9 @@ from app.transfers.models import (
     BETWEEN_UNITS, IN_FROM_OUTSIDE, INSIDE_UNIT, TransferCase, TransferSyncItem,
 )
 from app.workdays.services import due_date
-from tests.profiles.conftest import IN_WINDOW, account, employee, first_entry, hire_teacher
+from tests.profiles.conftest import (
+    IN_WINDOW, account, act_step, employee, first_entry, hire_teacher, open_transfer, steps_of,
+)
 from tests.transfers.conftest import SCAN, at, decision, record_fingerprint, total_versions
 
 PROFILE = "vinh_phuc"
@@ -103,17 +105,6 @@ def test_so_noi_vu_makes_the_account_and_signs_before_the_sync(
     assert_the_transfers_follow_article_11(app, province, people, ids)
 
 
-def _act(province, who, case_id, **data):
-    case = db.session.get(TransferCase, case_id)
-    return transfers.act(account(province, who), case, case.next_step.id, case.version,
-                         data)
-
-
-def _open(province, username, kind, **data):
-    return transfers.open_case(account(province, username), decision(kind=kind, **data),
-                               SCAN).case.id
-
-
 def _received(province, sync_possible, **person):
     """A person received into Trường THPT số 1 from another province's Sở Giáo dục."""
     data = decision(kind=IN_FROM_OUTSIDE, to_unit_id=str(province.units["A1"]),
@@ -123,11 +114,6 @@ def _received(province, sync_possible, **person):
                     first_recruited_on="01/09/2012",
                     first_recruited_by="Sở Giáo dục tỉnh Nam Định", **person)
     return transfers.open_case(account(province, "canbo"), data, SCAN)
-
-
-def _steps(case_id):
-    case = db.session.get(TransferCase, case_id)
-    return [(s.code, s.side, s.acting_unit_id, s.due_on) for s in case.steps]
 
 
 def _sync_items(case_id):
@@ -150,33 +136,33 @@ def assert_the_transfers_follow_article_11(app, province, people, ids):
         db.session.remove()
     with app.app_context(), at(dt.date(2026, 12, 2)):
         fingerprint = record_fingerprint(employee(ids).id)
-        inside = _open(province, "canbo", INSIDE_UNIT, employee_id=str(ids["employee_id"]),
+        inside = open_transfer(province, "canbo", INSIDE_UNIT, employee_id=str(ids["employee_id"]),
                        to_unit_id=str(units["A_section"]))
-        between = _open(province, "canbo", BETWEEN_UNITS,
+        between = open_transfer(province, "canbo", BETWEEN_UNITS,
                         employee_id=str(people.ids["giaovien"]), to_unit_id=str(units["B"]))
         # ten working days from Monday 07/12/2026: 08-11, 14-18, 21 December
-        assert _steps(inside) == [("handover", "sending_unit", units["A"], TEN_DAYS_ON)]
-        assert _steps(between) == [
+        assert steps_of(inside) == [("handover", "sending_unit", units["A"], TEN_DAYS_ON)]
+        assert steps_of(between) == [
             ("handover", "sending_unit", units["A"], TEN_DAYS_ON),
             ("receive", "receiving_unit", units["B"], None)]
         db.session.remove()
     with app.app_context(), at(dt.date(2026, 12, 9)):
         # the morning job moves both people on the effective date (here two days late)
         assert transfers.apply_effective() == 2
-        _act(province, "canbo", inside)
+        act_step(province, "canbo", inside)
         assert db.session.get(TransferCase, inside).state == "done"
         assert employee(ids).unit_id == units["A_section"]
         assert record_fingerprint(ids["employee_id"]) == fingerprint
         # handed over on Wednesday 09/12: ten working days more, to Wednesday 23/12
-        _act(province, "canbo", between)
-        assert _steps(between)[1] == ("receive", "receiving_unit", units["B"],
+        act_step(province, "canbo", between)
+        assert steps_of(between)[1] == ("receive", "receiving_unit", units["B"],
                                       dt.date(2026, 12, 23))
         assert due_date(dt.date(2026, 12, 9), 10) == dt.date(2026, 12, 23)
         # Điều 7.2: Sở Nội vụ makes personal accounts; Sở Y tế re-assigns the person's
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo_b", between, account_mode="new")
+            act_step(province, "canbo_b", between, account_mode="new")
         assert "account_mode" in refused.value.errors
-        _act(province, "canbo_b", between, account_mode="reassign")
+        act_step(province, "canbo_b", between, account_mode="reassign")
         assert db.session.get(TransferCase, between).state == "done"
         db.session.remove()
     with app.app_context(), at(EFFECTIVE):
@@ -191,28 +177,28 @@ def assert_the_transfers_follow_article_11(app, province, people, ids):
         # within ten working days of receiving the record (Điều 11.1b TT 06/2023); the
         # request to Sở Nội vụ has no term
         assert synced.account is None
-        assert _steps(case_id) == [("account", "receiving_unit", units["A1"], TEN_DAYS_ON),
+        assert steps_of(case_id) == [("account", "receiving_unit", units["A1"], TEN_DAYS_ON),
                                    ("data_request", "receiving_unit", units["A1"], None)]
         assert total_versions() == versions + 1, "the hiring's first version, nothing copied"
         # another unit's officer may not; Điều 11.1a: the receiving unit's officer makes
         # it, although Sở Nội vụ makes every other personal account (Điều 7.2)
         with pytest.raises(transfers.TransferInvalid) as refused:
-            _act(province, "canbo_b", case_id, username="hoa.tt")
+            act_step(province, "canbo_b", case_id, username="hoa.tt")
         assert "__all__" in refused.value.errors
-        acted = _act(province, "canbo", case_id, username="hoa.tt",
+        acted = act_step(province, "canbo", case_id, username="hoa.tt",
                      email="hoa.tt@thpt1.edu.vn")
         assert acted.account.unit_id == units["A1"] and acted.password
         assert db.session.get(Account, acted.account.id).kind == "personal"
         assert _sync_items(case_id) == []
-        _act(province, "canbo", case_id)
+        act_step(province, "canbo", case_id)
         assert db.session.get(TransferCase, case_id).state == "done"
         assert _sync_items(case_id) == [("data_request", None)]
         # điểm d: from a Party body, nothing to sync: a new record only
         fresh = _received(province, False, ho_ten="Ngô Thị Thu", so_dinh_danh="036190000789")
         fresh_id = fresh.case.id
-        assert _steps(fresh_id) == [("account", "receiving_unit", units["A1"], TEN_DAYS_ON)]
+        assert steps_of(fresh_id) == [("account", "receiving_unit", units["A1"], TEN_DAYS_ON)]
         assert total_versions() == versions + 2
-        _act(province, "sonoivu", fresh_id, username="thu.nt", email="thu.nt@thpt1.edu.vn")
+        act_step(province, "sonoivu", fresh_id, username="thu.nt", email="thu.nt@thpt1.edu.vn")
         assert db.session.get(TransferCase, fresh_id).state == "done"
         assert _sync_items(fresh_id) == []
         assert [m.kind for m in db.session.scalars(select(TransferSyncItem))] == [

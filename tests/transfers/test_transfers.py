@@ -432,3 +432,32 @@ def test_commune_kind_is_refused_where_the_profile_has_none(transfer_app):
             _open(world, "sonoivu", COMMUNE, employee_id=str(world.employees["xa_canbo"]),
                   to_unit_id=str(world.units["Y"]))
         assert "kind" in refused.value.errors
+
+
+@pytest.mark.parametrize("transfer_app", ["hai_phong"], indirect=True)
+def test_the_morning_command_moves_the_people_whose_decision_takes_effect(transfer_app):
+    """`flask transfers apply` (the jobs piece will run it each morning): on the effective
+    date the person moves without anyone opening the case; once."""
+    app, world = transfer_app
+    with app.app_context(), at(D(2026, 12, 2)):
+        teacher = person(world, "giaovien")
+        _open(world, "canbo", BETWEEN_UNITS, employee_id=str(teacher.id),
+              to_unit_id=str(world.units["B"]))
+        db.session.remove()
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["transfers", "apply", "--on", "31/02/2026"])
+    assert bad.exit_code != 0 and "dd/mm/yyyy" in bad.output
+    with at(D(2026, 12, 4)):
+        early = runner.invoke(args=["transfers", "apply"])
+    assert early.exit_code == 0 and " 0 " in early.output
+    with app.app_context():
+        assert person(world, "giaovien").unit_id == world.units["A"]
+        db.session.remove()
+    with at(MONDAY):
+        result = runner.invoke(args=["transfers", "apply"])
+        again = runner.invoke(args=["transfers", "apply"])
+    assert result.exit_code == 0 and " 1 " in result.output, result.output
+    assert " 0 " in again.output
+    with app.app_context():
+        assert person(world, "giaovien").unit_id == world.units["B"]
+        db.session.remove()
