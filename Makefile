@@ -25,6 +25,7 @@ run: install translations
 	HOSO_ENV=development $(BIN)/flask db upgrade
 	HOSO_ENV=development $(BIN)/flask catalogs load
 	HOSO_ENV=development $(BIN)/flask seed-demo
+	HOSO_ENV=development $(BIN)/flask reports rebuild --if-empty
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
 	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
 
@@ -48,12 +49,14 @@ $(S3RVER):
 # Province scale (5,000 units, 200,000 employees) on PostgreSQL: scoped vs unscoped
 # lists, approving 500 versions with signatures vs without, the record PDF rendered vs
 # rendered and signed twice, then the main pages served by gunicorn against their bare
-# queries and a 2-minute load test of 50 users (bench/http_bench.py).
+# queries and a 2-minute load test of 50 users (bench/http_bench.py); the province yearly
+# report over the reporting facts against hand-written SQL (bench/report_bench.py).
 bench: install-dev system-deps translations
 	$(BIN)/python -m bench.scope_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.approval_bench $(APPROVAL_BENCH_ARGS)
 	$(BIN)/python -m bench.pdf_bench $(PDF_BENCH_ARGS)
 	$(BIN)/python -m bench.http_bench $(HTTP_BENCH_ARGS)
+	$(BIN)/python -m bench.report_bench $(REPORT_BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

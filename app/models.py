@@ -19,5 +19,6 @@ from app.org.models import (  # noqa: F401
     UnitLeader, UnitState,
 )
 from app.records.models import Attachment, RecordVersion, SelfServiceWindow  # noqa: F401
+from app.reports.models import ReportFact, SavedSearch  # noqa: F401
 from app.transfers.models import TransferCase, TransferStep, TransferSyncItem  # noqa: F401
 from app.workdays.models import AnnouncedDay  # noqa: F401

@@ -90,17 +90,72 @@ RECORD_COLUMNS = ["employee_id", "number", "status", "content", "lock", "complet
                   "created_at", "updated_at", "decided_at"]
 
 
+# the trainings a record lists (items 32.2-32.6), as people write them
+TRAININGS = {
+    "ly_luan_chinh_tri": ("van_bang", ["Cao cấp lý luận chính trị", "Trung cấp lý luận chính trị",
+                                       "Sơ cấp lý luận chính trị", "Cử nhân chính trị"]),
+    "boi_duong_qlnn": ("chung_chi", ["Chứng chỉ ngạch chuyên viên",
+                                     "Chứng chỉ ngạch chuyên viên chính",
+                                     "Chứng chỉ ngạch chuyên viên cao cấp"]),
+    "tin_hoc": ("chung_chi", ["Chuẩn kỹ năng sử dụng CNTT cơ bản", "Chứng chỉ tin học B",
+                              "Trung cấp tin học"]),
+}
+LANGUAGES = ["Tiếng Anh", "Tiếng Anh", "Tiếng Pháp", "Tiếng Trung", "Tiếng Tày"]
+CERTIFICATES = ["Chứng chỉ B", "B1 (bậc 3)", "Cử nhân ngôn ngữ", "Chứng chỉ C"]
+EDUCATION = ["DH", "DH", "DH", "THS", "THS", "TS", "CD", "TC", "SC"]
+ETHNIC = ["01"] * 18 + ["02", "03", "06", "07"]
+RELIGION = ["00"] * 8 + ["01", "02"]
+
+
+def _grade_codes():
+    from app.catalogs.services import shipped_catalog
+
+    return [entry["code"] for name in ("ngach", "chuc_danh_nghe_nghiep")
+            for entry in shipped_catalog(name)["entries"]]
+
+
+def _record_content(employee, rng, grades):
+    """A record's clear part as a province's would be: varied grades, ages, education
+    and trainings, a work history of one to four rows."""
+    born = datetime.date(rng.randint(1964, 2003), rng.randint(1, 12), rng.randint(1, 28))
+    recruited = datetime.date(min(born.year + rng.randint(21, 30), 2026), rng.randint(1, 12), 1)
+    fields = dict(RECORD_FIELDS, ho_ten=employee[1], gioi_tinh=rng.choice(("nam", "nu")),
+                  ngay_sinh=born.isoformat(), dan_toc=rng.choice(ETHNIC),
+                  ton_giao=rng.choice(RELIGION), trinh_do_chuyen_mon=rng.choice(EDUCATION),
+                  ma_ngach=rng.choice(grades), bac_luong=str(rng.randint(1, 9)),
+                  he_so_luong="%.2f" % rng.uniform(1.86, 6.78),
+                  ngay_tuyen_dung=recruited.isoformat())
+    if rng.random() < 0.45:
+        fields["ngay_vao_dang"] = datetime.date(recruited.year + rng.randint(0, 8), 5,
+                                                19).isoformat()
+    tables = {}
+    for table, (column, texts) in TRAININGS.items():
+        if rng.random() < 0.55:
+            tables[table] = [{"tu": "%d-09" % (recruited.year + rng.randint(1, 10)),
+                              "co_so": "Trường Chính trị tỉnh", column: rng.choice(texts)}]
+    if rng.random() < 0.6:
+        tables["ngoai_ngu"] = [{"tu": "%d-01" % recruited.year, "co_so": "Trung tâm ngoại ngữ",
+                                "ngon_ngu": rng.choice(LANGUAGES),
+                                "chung_chi": rng.choice(CERTIFICATES)}]
+    start = recruited.year
+    history = []
+    for _row in range(rng.randint(1, 4)):
+        history.append({"tu": "%d-%02d" % (start, rng.randint(1, 12)),
+                        "don_vi": "Đơn vị %d" % rng.randint(1, 999),
+                        "chuc_danh": "Chuyên viên"})
+        start += rng.randint(2, 8)
+    tables["qua_trinh_cong_tac"] = history
+    return {"schema": 1, "fields": fields, "tables": tables}
+
+
 def build_records(employees, rng):
     """One approved version per person: (employee_id, number, status, content, lock,
     completeness, created_at, updated_at, decided_at)."""
     moment = datetime.datetime(2026, 10, 28, 9, tzinfo=datetime.timezone.utc).isoformat()
+    grades = _grade_codes()
     for employee in employees:
-        fields = dict(RECORD_FIELDS, ho_ten=employee[1],
-                      gioi_tinh=rng.choice(("nam", "nu")),
-                      ngay_sinh="%04d-%02d-%02d" % (rng.randint(1966, 2003), rng.randint(1, 12),
-                                                    rng.randint(1, 28)))
-        content = json.dumps({"schema": 1, "fields": fields, "tables": {}},
-                             ensure_ascii=False, sort_keys=True)
+        content = json.dumps(_record_content(employee, rng, grades), ensure_ascii=False,
+                             sort_keys=True)
         yield (employee[0], 1, "approved", content, 0, 60, moment, moment, moment)
 
 

@@ -14,8 +14,10 @@ def register_hooks():
     from app.leavers import queries as leavers
     from app.notify import services as notify
     from app.org import services as org
+    from app.reports import services as reports
 
     org.register_hooks()
+    reports.register_hooks()
     accounts.register_hooks()
     notify.register_hooks()
     approval.register_hooks()

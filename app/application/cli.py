@@ -32,6 +32,12 @@ def deploy_command():
         click.echo(_("Roles and permissions are in sync."))
         added = load_shipped()
         db.session.remove()
+        from app.reports import services as reports
+
+        if reports.needs_rebuild():
+            # a database migrated to the reporting piece: its facts from the records
+            click.echo(_("Reporting data rebuilt: %(n)d people.", n=reports.rebuild()))
+        db.session.remove()
     for name, count in added.items():
         if count:
             click.echo("  %-24s +%d" % (name, count))
@@ -74,10 +80,12 @@ def init_app(app):
     from app.backup import cli as backup_cli
     from app.catalogs import cli as catalogs_cli
     from app.files import cli as files_cli
+    from app.leavers import cli as leavers_cli
+    from app.reports import cli as reports_cli
     from app.transfers import cli as transfers_cli
 
     for domain_cli in (accounts_cli, approval_cli, audit_cli, backup_cli, catalogs_cli,
-                       files_cli, transfers_cli):
+                       files_cli, leavers_cli, reports_cli, transfers_cli):
         domain_cli.init_app(app)
     app.cli.add_command(deploy_command)
     app.cli.add_command(sync_roles_command)

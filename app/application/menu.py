@@ -38,6 +38,8 @@ MENU_ENTRIES = {
     "Delegations": (roles.APPROVAL, "delegate"),
     "Verify a signed document": (roles.SIGNING, "verify"),
     "My signing keys": (roles.SIGNING, "keys"),
+    "Search": (roles.REPORTS, "read"),
+    "Staff report": (roles.REPORTS, "read"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service", "Deadlines", "Hiring",
@@ -49,6 +51,7 @@ MENU_CATEGORIES = {
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log",
                             "Failed mail"],
+    "Exploitation": ["Search", "Staff report"],
     "Settings": ["Province profile", "Catalogs", "Working-day calendar"],
     # a top-level entry, its own "category": every role sees it
     "Notifications": ["Notifications"],
@@ -72,6 +75,7 @@ def register_menu(appbuilder):
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
+    from app.reports.views import BreakdownView, SearchView
     from app.security.views import RoleView
     from app.workdays.views import CalendarView
 
@@ -106,6 +110,11 @@ def register_menu(appbuilder):
                         category="Monthly approval")
     appbuilder.add_link("My signing keys", label=_l("My signing keys"), href="/signing/keys",
                         icon="fa-key", category="Monthly approval")
+    appbuilder.add_view(SearchView, "Search", label=_l("Search"), icon="fa-search",
+                        category="Exploitation", category_label=_l("Exploitation"),
+                        category_icon="fa-bar-chart")
+    appbuilder.add_view(BreakdownView, "Staff report", label=_l("Quantity and quality"),
+                        icon="fa-table", category="Exploitation")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")

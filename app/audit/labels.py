@@ -38,6 +38,15 @@ ACTION_LABELS = {
     "hiring.unlink_account": _l("Account unlinked from a person"),
     "leavers.depart": _l("Departure recorded: retirement, resignation, dismissal or death"),
     "leavers.reinstate": _l("Person reinstated on the same record"),
+    "leavers.apply": _l("Departure took effect on its day"),
+    "reports.rebuild": _l("Reporting data rebuilt from the records"),
+    "reports.search": _l("People searched"),
+    "reports.breakdown": _l("Quantity and quality of the staff viewed"),
+    "reports.breakdown_export": _l("Quantity and quality of the staff exported to Excel"),
+    "reports.print": _l("Printable list of a search viewed"),
+    "reports.export": _l("Search results exported to Excel"),
+    "reports.save_search": _l("Search saved"),
+    "reports.delete_search": _l("Saved search deleted"),
     "leavers.archive": _l("Archive of leavers viewed"),
     "leavers.retiring": _l("Retirement forecast viewed"),
     "transfer.open": _l("Transfer case entered from its decision"),
@@ -99,7 +108,8 @@ OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l(
                  "Delegation": _l("Delegation"), "MonthSeal": _l("Month's list"),
                  "SigningCredential": _l("Signing key"), "Hiring": _l("Hiring"), "StatusChange": _l("Status change"),
                  "TransferCase": _l("Transfer case"),
-                 "AnnouncedDay": _l("Announced day")}
+                 "AnnouncedDay": _l("Announced day"),
+                 "ReportFact": _l("Reporting data"), "SavedSearch": _l("Saved search")}
 
 
 def action_label(code):

@@ -1,7 +1,9 @@
 """The leaver deadlines (issue 17.5): a retirement the forecast says has come, or comes
 within HORIZON_DAYS, whose status change the unit must record within the profile's term
 from the day it takes effect (ĐNg Điều 11.3.b: 15 days; the other profiles set none, so
-they hold no such deadline). For app/deadlines' board: ``deadlines(actor)``.
+they hold no such deadline). For app/deadlines' board: ``deadlines(actor)``. Once the
+retirement's decision is recorded (applied, or waiting for its effective date) it is no
+longer a deadline: queries.retiring leaves the person out.
 
 Resignations, dismissals and deaths are known only from their decision, which is the
 status change itself: their term is shown on the archive (recorded on time or late).

@@ -22,6 +22,8 @@ from app.security.scope import scoped
 DEPARTURE, REINSTATEMENT = "departure", "reinstatement"
 # an open departure: no reinstatement has closed it (the archive, one per person)
 OPEN_DEPARTURE = "kind = 'departure' AND reinstated_by_id IS NULL"
+# an open departure recorded ahead of its effective date, not applied yet (apply_due)
+PENDING_DEPARTURE = OPEN_DEPARTURE + " AND applied_on IS NULL"
 
 
 def _of_people(people_condition):
@@ -63,6 +65,10 @@ class StatusChange(Model):
     account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
     recorded_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
     recorded_at = Column(DateTime(timezone=True), nullable=False)
+    # the day the change took effect in the system (the status set, access revoked or
+    # granted): the day it was recorded, or for a departure recorded ahead of its
+    # effective date, the day services.apply_due applied it; None while it waits
+    applied_on = Column(Date, nullable=True)
 
     employee = relationship("Employee")
     unit = relationship("Unit")
@@ -74,8 +80,17 @@ class StatusChange(Model):
         # one open departure per person
         Index("uq_leaver_status_change_open", "employee_id", unique=True,
               postgresql_where=text(OPEN_DEPARTURE), sqlite_where=text(OPEN_DEPARTURE)),
+        # the departures waiting for their day, by that day (the daily apply_due)
+        Index("ix_leaver_status_change_pending", "effective_date",
+              postgresql_where=text(PENDING_DEPARTURE), sqlite_where=text(PENDING_DEPARTURE)),
     )
 
     @property
     def is_open_departure(self):
         return self.kind == DEPARTURE and self.reinstated_by_id is None
+
+    @property
+    def is_pending(self):
+        """An open departure recorded ahead of its effective date and not applied yet:
+        the person still works, with their access, until apply_due on that day."""
+        return self.is_open_departure and self.applied_on is None

@@ -62,6 +62,11 @@ class ArchiveRow:
     state: str               # "on_time", "late" or "no_term"
     recorded_on: datetime.date
 
+    @property
+    def pending(self):
+        """Recorded ahead of its effective date: the person works until that day."""
+        return self.change.is_pending
+
 
 def _state(change):
     recorded = change.recorded_at.date()
@@ -73,7 +78,8 @@ def _state(change):
 def archive_page(actor, unit, page=0):
     """The open departures (the archive, thư mục riêng) of the actor's scope, or of
     ``unit``'s subtree, newest first, each with the deadline it was recorded against;
-    audited. Returns (rows, more)."""
+    audited. Returns (rows, more). A departure recorded ahead of its effective date is
+    listed too (``row.pending``: the screen says when it takes effect)."""
     query = scope.restrict(select(StatusChange), actor, "read", model=StatusChange).where(
         StatusChange.kind == DEPARTURE, StatusChange.reinstated_by_id.is_(None))
     if unit is not None:
@@ -99,6 +105,9 @@ class RetiringRow:
     forecast: retirement.Retirement
     due_on: datetime.date      # the status change's deadline (the profile's term), or None
     overdue: bool
+    # the departure recorded ahead of its effective date, waiting for it (only with
+    # ``retiring(..., with_pending=True)``), else None
+    pending: StatusChange = None
 
 
 def _birth_and_sex(fields):
@@ -119,16 +128,20 @@ def retiring_page(actor, unit, months):
     """The people in service in the actor's scope (or ``unit``'s subtree) whose
     retirement (NĐ 135/2020) falls within ``months`` months, or has passed without a
     status change, soonest first, with the profile's deadline for recording it; audited.
-    The birth date and sex come from each record's latest version (both public fields
-    of the form, stored in clear)."""
-    rows = retiring(actor, unit, _add_months(clock.today(), months))
+    Someone whose departure is recorded ahead of its effective date is listed with it
+    (``row.pending``) instead of a deadline. The birth date and sex come from each
+    record's latest version (both public fields of the form, stored in clear)."""
+    rows = retiring(actor, unit, _add_months(clock.today(), months), with_pending=True)
     audit.record("leavers.retiring", object_type="Employee", actor=actor,
                  unit_id=unit.id if unit is not None else None, details={"months": months})
     return rows
 
 
-def retiring(actor, unit, horizon, limit=RETIRING_LIMIT):
-    """``retiring_page``'s rows up to the day ``horizon``, not audited (the caller is)."""
+def retiring(actor, unit, horizon, limit=RETIRING_LIMIT, with_pending=False):
+    """``retiring_page``'s rows up to the day ``horizon``, not audited (the caller is).
+    The people whose departure is recorded already are left out (their status changed,
+    or the decision waits for its effective date: nothing is left to record); with
+    ``with_pending`` the waiting ones are listed, with their departure."""
     today = clock.today()
     latest = select(RecordVersion.employee_id,
                     func.max(RecordVersion.number).label("n")).where(
@@ -142,17 +155,27 @@ def retiring(actor, unit, horizon, limit=RETIRING_LIMIT):
         .join(latest, latest.c.employee_id == Employee.id) \
         .join(RecordVersion, (RecordVersion.employee_id == latest.c.employee_id)
               & (RecordVersion.number == latest.c.n)) \
+        .outerjoin(StatusChange, (StatusChange.employee_id == Employee.id)
+                   & (StatusChange.kind == DEPARTURE)
+                   & StatusChange.reinstated_by_id.is_(None)) \
         .where(Employee.status.in_(IN_SERVICE), born <= youngest, born >= oldest) \
-        .add_columns(born, RecordVersion.content[("fields", "gioi_tinh")].as_string())
+        .add_columns(born, RecordVersion.content[("fields", "gioi_tinh")].as_string(),
+                     StatusChange)
+    if not with_pending:
+        query = query.where(StatusChange.id.is_(None))
     if unit is not None:
         query = query.where(Employee.unit_path.startswith(unit.path))
     query = query.options(joinedload(Employee.unit)).order_by(born).limit(limit)
     entry = services.term_entry(services.TERM_RULES["nghi_huu"])
     rows = []
-    for employee, birth_text, sex in db.session.execute(query):
+    for employee, birth_text, sex, departure in db.session.execute(query):
         birth, sex = _birth_and_sex({"ngay_sinh": birth_text, "gioi_tinh": sex})
         forecast = retirement.retirement(birth, sex)
         if forecast is None or forecast.last_day > horizon:
+            continue
+        if departure is not None:
+            # recorded, waiting for its day: no deadline left to meet
+            rows.append(RetiringRow(employee, birth, sex, forecast, None, False, departure))
             continue
         # retired from the day after the last day (Điều 3.2): the term runs from it
         due = due_for(forecast.pension_from, entry) if entry else None
@@ -176,9 +199,12 @@ def person_panel(actor, employee, approved, open_version):
     forecast = retirement.retirement(birth, sex) if birth else None
     departure = next((change for change in reversed(changes) if change.is_open_departure),
                      None)
+    # a departure recorded ahead of its effective date: the person works until then
+    pending = departure if departure is not None and departure.is_pending else None
     return {"leavers_panel": {
         "status": employee.status, "status_label": services.status_label(employee.status),
-        "history": list(reversed(changes)), "departure": departure, "forecast": forecast,
+        "history": list(reversed(changes)), "departure": departure, "pending": pending,
+        "forecast": forecast,
         "may_write": services.may_write_for(actor, employee),
         "labels": services.status_label}}
 

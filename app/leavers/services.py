@@ -9,10 +9,20 @@ deleted: it stays in the person's last unit, readable by whoever's scope covers 
 unit, and the open departure puts it in the unit's archive (thư mục riêng: Điều 9.5 HP,
 8.5 ĐN, 11.1.e VP, 12.3 HN, 12.3 ĐNg).
 
+A departure recorded ahead of its effective date (a retirement decision is issued
+months before) is written at once, with its term, scan and audit entry, and is the
+person's open departure (no second one; the record is listed in the archive as taking
+effect on that day), but the person keeps working, signing in and updating the record
+until that day: ``apply_due``, run each morning (``flask leavers apply``), then sets the
+status and revokes the access. ``StatusChange.applied_on`` says when a change took
+effect in the system (None while it waits).
+
 A reinstatement (a re-hire) brings the same person, the same record, back to work from
-a decision: status working, access granted again, audited. Every refusal names the
-field and changes nothing.
+a decision: status working, access granted again, audited. A departure still waiting
+for its day cannot be reinstated (there is nothing to bring back yet). Every refusal
+names the field and changes nothing.
 """
+import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -44,6 +54,8 @@ TERM_RULES = {STATUS_RETIRED: "leavers.retirement_days",
 # who can leave: the people in service (a seconded person too, biệt phái)
 IN_SERVICE = (STATUS_WORKING, STATUS_SECONDED)
 NOTE_LIMIT = 500
+
+log = logging.getLogger(__name__)
 
 
 class LeaverInvalid(FieldErrors):
@@ -178,7 +190,13 @@ def record_departure_in_transaction(actor, employee, status, effective_date, dec
             cleaned["effective_date"] < cleaned["decision_date"] and \
             status != STATUS_DECEASED:
         errors["effective_date"] = _("The decision takes effect on or after its date.")
-    if employee.status not in IN_SERVICE or open_departure(employee) is not None:
+    waiting = open_departure(employee)
+    if waiting is not None and waiting.is_pending:
+        errors["status"] = _("%(name)s's departure (%(status)s) is recorded already and "
+                             "takes effect on %(day)s.", name=employee.full_name,
+                             status=status_label(waiting.status_to),
+                             day=waiting.effective_date.strftime("%d/%m/%Y"))
+    elif employee.status not in IN_SERVICE or waiting is not None:
         errors["status"] = _("%(name)s is not working (status: %(status)s); reinstate the "
                              "person first.", name=employee.full_name,
                              status=status_label(employee.status))
@@ -187,6 +205,8 @@ def record_departure_in_transaction(actor, employee, status, effective_date, dec
     term_rule = term_rule or TERM_RULES.get(status)
     entry = term_entry(term_rule)
     now = clock.now()
+    # in force already (today or before): applied now; later: waits for apply_due
+    applies_now = cleaned["effective_date"] <= now.date()
     change = StatusChange(
         employee_id=employee.id, kind=DEPARTURE, status_from=employee.status,
         status_to=status, unit_id=employee.unit_id,
@@ -200,16 +220,20 @@ def record_departure_in_transaction(actor, employee, status, effective_date, dec
         if entry.get("value") is not None else None,
         term_cite=entry.get("cite") if entry.get("value") is not None else None,
         due_on=due_for(cleaned["effective_date"], entry) if entry else None,
-        account_id=employee.account_id, recorded_by=actor.id, recorded_at=now)
+        account_id=employee.account_id, recorded_by=actor.id, recorded_at=now,
+        applied_on=now.date() if applies_now else None)
     db.session.add(change)
-    employee.status = status
+    if applies_now:
+        employee.status = status
     db.session.flush()
-    _revoke_access(actor, employee, change)
+    if applies_now:
+        _revoke_access(actor, employee, change)
     audit.record("leavers.depart", employee, unit_id=employee.unit_id, actor=actor, details={
         "status_change_id": change.id, "status": status, "status_from": change.status_from,
         "effective_date": change.effective_date.isoformat(),
         "decision_number": change.decision_number, "sha256": change.scan_sha256,
-        "due_on": change.due_on.isoformat() if change.due_on else None})
+        "due_on": change.due_on.isoformat() if change.due_on else None,
+        "scheduled": not applies_now})
     return change
 
 
@@ -254,6 +278,11 @@ def reinstate(actor, employee, data, scan):
         errors = {}
         _require_person(actor, employee, errors)
         departure = open_departure(employee)
+        if departure is not None and departure.is_pending:
+            raise LeaverInvalid({"status": _(
+                "%(name)s's departure takes effect on %(day)s; until then the person is "
+                "working and there is nothing to reinstate.", name=employee.full_name,
+                day=departure.effective_date.strftime("%d/%m/%Y"))})
         if departure is None or employee.status == STATUS_WORKING:
             raise LeaverInvalid({"status": _("%(name)s is working; there is nothing to "
                                              "reinstate.", name=employee.full_name)})
@@ -277,7 +306,7 @@ def reinstate(actor, employee, data, scan):
             note=cleaned["note"], scan_sha256=_store(checked),
             scan_content_type=checked.content_type, scan_filename=checked.filename,
             scan_size=len(checked.content), account_id=employee.account_id,
-            recorded_by=actor.id, recorded_at=clock.now())
+            recorded_by=actor.id, recorded_at=clock.now(), applied_on=clock.today())
         db.session.add(change)
         db.session.flush()
         departure.reinstated_by_id = change.id
@@ -294,3 +323,68 @@ def reinstate(actor, employee, data, scan):
         db.session.rollback()
         raise
     return change
+
+
+# ------------------------------------------------------------------ on their day
+
+def pending_due(on):
+    """The departures recorded ahead of their effective date whose day has come by
+    ``on``, oldest first."""
+    return list(db.session.scalars(select(StatusChange).where(
+        StatusChange.kind == DEPARTURE, StatusChange.reinstated_by_id.is_(None),
+        StatusChange.applied_on.is_(None), StatusChange.effective_date <= on)
+        .order_by(StatusChange.effective_date, StatusChange.id)))
+
+
+def _apply(actor, change_id, today):
+    """Apply one waiting departure in the caller's savepoint: the person's status and
+    access, applied_on, audited. False when another run applied it meanwhile."""
+    change = db.session.get(StatusChange, change_id)
+    if change is None:
+        return False
+    # the person's row first, as every status change does (_require_person), then the
+    # change read afresh under it: two runs at once apply it once
+    employee = change.employee
+    db.session.refresh(employee, with_for_update=True)
+    db.session.refresh(change)
+    if not change.is_pending:
+        return False
+    # the status it leaves is the one of today (a secondment may have ended meanwhile)
+    status_from = change.status_from = employee.status
+    employee.status = change.status_to
+    change.applied_on = today
+    db.session.flush()
+    _revoke_access(actor, employee, change)
+    audit.record("leavers.apply", employee, unit_id=employee.unit_id, actor=actor, details={
+        "status_change_id": change.id, "status": change.status_to,
+        "status_from": status_from, "effective_date": change.effective_date.isoformat(),
+        "applied_on": today.isoformat()})
+    return True
+
+
+def apply_due(actor=None, on=None):
+    """Apply every departure waiting for its effective date that has come by ``on``
+    (today by default): the person's status set, their account's access revoked,
+    ``applied_on`` today, audited per person ("leavers.apply"). Each in its own
+    savepoint: one that fails is logged and left for the next run, the others go on.
+    Committed; returns how many were applied. The daily job (``flask leavers apply``).
+    A day after today is refused: it would end people's access before their day."""
+    today = clock.today()
+    on = on or today
+    if on > today:
+        raise LeaverInvalid({"on": _("The departures are applied on their day, not "
+                                     "ahead: give today or an earlier day.")})
+    applied = 0
+    try:
+        for change_id in [change.id for change in pending_due(on)]:
+            try:
+                with db.session.begin_nested():
+                    if _apply(actor, change_id, today):
+                        applied += 1
+            except Exception:  # noqa: BLE001 - one person's failure stops nobody else
+                log.exception("leavers: the departure %s could not be applied", change_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return applied

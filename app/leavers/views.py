@@ -97,9 +97,15 @@ class LeaversView(BaseView):
             flash(_("Nothing was saved: correct the fields marked below."), "danger")
             return self._form("leavers/depart.html", queries.person(g.user, pk) or employee,
                               values, exc.errors, 400)
-        flash(_("%(name)s: %(status)s from %(day)s; the record is in the unit's archive.",
-                name=name, status=services.status_label(change.status_to),
-                day=change.effective_date.strftime("%d/%m/%Y")), "success")
+        if change.is_pending:
+            flash(_("%(name)s: %(status)s recorded; it takes effect on %(day)s, until then "
+                    "the person keeps working.", name=name,
+                    status=services.status_label(change.status_to),
+                    day=change.effective_date.strftime("%d/%m/%Y")), "success")
+        else:
+            flash(_("%(name)s: %(status)s from %(day)s; the record is in the unit's "
+                    "archive.", name=name, status=services.status_label(change.status_to),
+                    day=change.effective_date.strftime("%d/%m/%Y")), "success")
         return self._back(employee_id)
 
     @expose("/person/<int:pk>/reinstate")

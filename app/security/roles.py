@@ -44,6 +44,7 @@ CALENDAR = "Calendar"        # the working-day calendar and the days announced e
 TRANSFERS = "Transfers"      # transfer cases: within, between, out of and into the province
 LEAVERS = "Leavers"          # leavers' status changes, the archive, reinstatement
 DEADLINES = "Deadlines"      # every term running for the people in scope, in one list
+REPORTS = "Reports"          # search, statistics and reports over the people in scope
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -91,6 +92,8 @@ ACTIONS = {
               "write": _l("Record retirements, resignations, dismissals and deaths from the "
                           "decision, and reinstatements")},
     DEADLINES: {"read": _l("View the deadlines running for the people in scope")},
+    REPORTS: {"read": _l("Search and count the people in scope"),
+              "export": _l("Export search results and reports to Excel")},
     SIGNING: {"verify": _l("Verify signed documents"),
               "keys": _l("Register and withdraw one's own signing keys")},
 }
@@ -129,6 +132,7 @@ ROLE_CONFIGS = [
             # Điều 11.1a VP: the receiving unit makes the account of a person received
             # from outside, also where Sở Nội vụ makes every other (Điều 7.2 VP)
             ("create_received", TRANSFERS, RECEIVER_MAKES_ACCOUNT),
+            ("read", REPORTS), ("export", REPORTS),
         ],
     },
     {
@@ -141,7 +145,7 @@ ROLE_CONFIGS = [
                   ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
                   ("keys", SIGNING), ("read", HIRING), ("read", DEADLINES), ("read", CALENDAR),
                   ("read", TRANSFERS),
-                  ("read", LEAVERS)],
+                  ("read", LEAVERS), ("read", REPORTS), ("export", REPORTS)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -162,6 +166,7 @@ ROLE_CONFIGS = [
             # Sở Nội vụ enters the compensatory days off and make-up working days
             ("read", CALENDAR), ("write", CALENDAR),
             ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
+            ("read", REPORTS), ("export", REPORTS),
         ],
     },
     {

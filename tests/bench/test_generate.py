@@ -90,6 +90,20 @@ def test_records_are_generated_approved_and_readable(pg_server_url):
             content = services.read_content(services.approved_version(person))
             assert content["fields"]["ho_ten"] == person.full_name
             assert services.missing_required(content, person.category) is not None
+            # the bench's province is varied where reports look: grades, ages, trainings
+            from app.catalogs.services import load_shipped
+            from app.reports import services as reports
+            from app.reports.models import ReportFact
+
+            load_shipped(names=["ngach", "chuc_danh_nghe_nghiep"])
+            assert reports.rebuild() == 400
+            facts = db.session.scalars(select(ReportFact)).all()
+            assert len({f.grade_code for f in facts}) > 20
+            assert len({f.birth_date.year for f in facts}) > 20
+            for column in ("political_theory", "state_management", "it_level",
+                           "language_level", "education"):
+                assert len({getattr(f, column) for f in facts} - {None}) >= 2, column
+            assert 0.3 < sum(f.party_member for f in facts) / 400 < 0.6
             db.session.remove()
             db.engine.dispose()
     finally:

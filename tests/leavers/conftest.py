@@ -14,7 +14,7 @@ from tests.security import world
 # a PDF the attachment checks accept (tests/records/test_attachments.py)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SCAN = ("qd-nghi-huu.pdf", PDF)
-# the day the tests run on (a Tuesday)
+# the day the tests run on (a Tuesday); the decision of ``decision()`` takes effect on it
 TODAY = datetime.datetime(2026, 11, 10, 9, 0)
 
 
@@ -22,7 +22,7 @@ def decision(**changes):
     """A good retirement decision of the unit, as typed on the screen."""
     data = {"status": "nghi_huu", "decision_number": "45/QĐ-SGDĐT",
             "decision_date": "02/11/2026", "decided_by": "Sở Giáo dục",
-            "effective_date": "01/12/2026", "note": ""}
+            "effective_date": "10/11/2026", "note": ""}
     data.update(changes)
     return data
 

@@ -64,7 +64,7 @@ def test_each_kind_changes_status_scan_and_access_in_one_transaction(leavers_app
         assert teacher.unit_id == world.units["A1"]
         assert (change.kind, change.status_from, change.status_to) == (
             "departure", "dang_cong_tac", status)
-        assert change.effective_date == datetime.date(2026, 12, 1)
+        assert change.effective_date == datetime.date(2026, 11, 10)
         assert (change.decision_number, change.decided_by) == ("45/QĐ-SGDĐT", "Sở Giáo dục")
         assert change.scan_sha256 == hashlib.sha256(PDF).hexdigest()
         assert (change.scan_content_type, change.scan_filename, change.scan_size) == (

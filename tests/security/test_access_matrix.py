@@ -206,6 +206,18 @@ AUDIT.update({
     ("TransferView.step", "POST"): "transfer.read",
     ("TransferView.cancel", "POST"): None,
 })
+# search (app/reports/search.py): the page, the printed list and the workbook run the
+# search (without criteria: everyone in service in scope) and are audited with its
+# criteria; without a name saving is refused, without an id nothing is deleted
+AUDIT.update({
+    ("SearchView.index", "GET"): "reports.search",
+    ("BreakdownView.index", "GET"): "reports.breakdown",
+    ("BreakdownView.export", "GET"): "reports.breakdown_export",
+    ("SearchView.printable", "GET"): "reports.print",
+    ("SearchView.export", "GET"): "reports.export",
+    ("SearchView.save", "POST"): None,
+    ("SearchView.forget", "POST"): None,
+})
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.review": w.version_targets,

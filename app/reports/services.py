@@ -1,0 +1,131 @@
+"""Keeping the reporting facts (app/reports/models.py) equal to the records.
+
+One path writes them: ``refresh(connection, employee_ids)`` reads each person's unit and
+status and their latest approved version and upserts the row. The session's
+``after_flush`` calls it for every person whose record was approved, or whose unit, status
+or category changed, or who was entered, in the flush that wrote the change, so the
+facts commit or roll back with it; `flask reports rebuild` calls it for everyone. Because
+both run the same function, the rebuild equals the incremental path (a test replays a
+lifecycle and compares).
+
+The listener reads through the flush's own connection (Core statements: no autoflush,
+no ORM objects), so it sees the rows the flush just wrote.
+"""
+from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.core import clock
+from app.extensions import db
+from app.org.models import Employee, Unit
+from app.records.models import APPROVED, RecordVersion
+from app.reports import facts
+from app.reports.models import ReportFact
+
+# people per statement: the IN list of a refresh, the batch of a rebuild
+BATCH = 1000
+# what makes a person's facts stale
+EMPLOYEE_ATTRIBUTES = ("status", "unit_id", "category")
+
+
+def _facts_query(employee_ids):
+    latest = select(RecordVersion.employee_id,
+                    func.max(RecordVersion.number).label("number")).where(
+        RecordVersion.status == APPROVED,
+        RecordVersion.employee_id.in_(employee_ids)).group_by(
+        RecordVersion.employee_id).subquery()
+    return select(Employee.id, Employee.unit_id, func.coalesce(Employee.unit_path, Unit.path),
+                  Employee.category, Employee.status, RecordVersion.id,
+                  RecordVersion.content).select_from(Employee).join(
+        Unit, Unit.id == Employee.unit_id).outerjoin(
+        latest, latest.c.employee_id == Employee.id).outerjoin(
+        RecordVersion, (RecordVersion.employee_id == latest.c.employee_id)
+        & (RecordVersion.number == latest.c.number)).where(Employee.id.in_(employee_ids))
+
+
+def rows_for(connection, employee_ids):
+    """The ReportFact rows (dicts) of these people, from the database as it is now."""
+    now = clock.now()
+    rows = []
+    for employee_id, unit_id, path, category, status, version_id, content in \
+            connection.execute(_facts_query(list(employee_ids))):
+        row = dict(facts.record_facts(content) if version_id else facts.EMPTY)
+        row.update(employee_id=employee_id, version_id=version_id, unit_id=unit_id,
+                   unit_path=path or "", category=category, status=status,
+                   refreshed_at=now)
+        rows.append(row)
+    return rows
+
+
+def _upsert(connection, rows):
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(ReportFact.__table__).values(rows)
+    columns = {name: statement.excluded[name] for name in rows[0] if name != "employee_id"}
+    connection.execute(statement.on_conflict_do_update(index_elements=["employee_id"],
+                                                       set_=columns))
+
+
+def refresh(connection, employee_ids):
+    """Write the facts of these people (in the caller's transaction); returns how many."""
+    employee_ids = sorted(set(employee_ids))
+    written = 0
+    for start in range(0, len(employee_ids), BATCH):
+        rows = rows_for(connection, employee_ids[start:start + BATCH])
+        if rows:
+            _upsert(connection, rows)
+            written += len(rows)
+    return written
+
+
+def rebuild(actor=None):
+    """Every person's facts again from the records, in one transaction; returns how
+    many rows. For a new installation, after a bulk load, or to check the incremental
+    path."""
+    connection = db.session.connection()
+    connection.execute(delete(ReportFact.__table__))
+    ids = list(db.session.scalars(select(Employee.id).order_by(Employee.id)))
+    written = refresh(connection, ids)
+    audit.record("reports.rebuild", object_type="ReportFact", actor=actor,
+                 details={"rows": written})
+    db.session.commit()
+    return written
+
+
+def needs_rebuild():
+    """Whether people exist but no facts do (a database migrated to this piece)."""
+    return db.session.scalar(select(ReportFact.employee_id).limit(1)) is None and \
+        db.session.scalar(select(Employee.id).limit(1)) is not None
+
+
+# --- the incremental path -------------------------------------------------------------------
+
+def _changed(obj, attribute):
+    return inspect(obj).attrs[attribute].history.has_changes()
+
+
+def stale_people(session):
+    """The ids of the people whose facts this flush changes."""
+    stale = set()
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, RecordVersion):
+            if (obj.status == APPROVED if obj in session.new else _changed(obj, "status")):
+                stale.add(obj.employee_id)
+        elif isinstance(obj, Employee):
+            if obj in session.new or any(_changed(obj, name) for name in EMPLOYEE_ATTRIBUTES):
+                stale.add(obj.id)
+    stale.discard(None)
+    return stale
+
+
+def _after_flush(session, _flush_context):
+    stale = stale_people(session)
+    if stale:
+        refresh(session.connection(), stale)
+
+
+def register_hooks():
+    """Listen to every session's flushes (idempotent)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
