@@ -173,7 +173,39 @@ def demo_content(person, communes, steps=None):
                  nam_sinh=str(mother_year), thong_tin="Nội trợ, ở %s" % home),
         ],
     }
+    # items 32.2-32.6, as a career brings them (the yearly report's columns); drawn after
+    # everything else, so the rest of the record is the same as before they were added
+    first = recruited.year + 2
+    if first <= 2024 and person.category != "nguoi_lao_dong":
+        for key, column, texts, share in DEMO_TRAININGS:
+            if rng.random() < share:
+                start = rng.randint(first, 2024)
+                tables[key] = [_row(tu="%04d-03" % start, den="%04d-06" % start,
+                                    co_so=rng.choice(TRAINING_SCHOOLS),
+                                    **{column: rng.choice(texts)})]
+        if rng.random() < 0.6:
+            start = rng.randint(first, 2024)
+            tables["ngoai_ngu"] = [_row(tu="%04d-01" % start, den="%04d-05" % start,
+                                        co_so="Trung tâm Ngoại ngữ – Tin học tỉnh",
+                                        ngon_ngu=rng.choice(["Tiếng Anh", "Tiếng Anh",
+                                                             "Tiếng Trung", "Tiếng Pháp"]),
+                                        chung_chi=rng.choice(["Chứng chỉ B", "B1 (bậc 3)",
+                                                              "Cử nhân ngôn ngữ Anh"]))]
     return {"schema": services.SCHEMA_VERSION, "fields": fields, "tables": tables}
+
+
+# (table, column, what the rows say, share of people who have one)
+DEMO_TRAININGS = [
+    ("ly_luan_chinh_tri", "van_bang", ["Trung cấp lý luận chính trị",
+                                       "Cao cấp lý luận chính trị", "Sơ cấp lý luận chính trị"],
+     0.55),
+    ("boi_duong_qlnn", "chung_chi", ["Chứng chỉ bồi dưỡng ngạch chuyên viên",
+                                     "Chứng chỉ bồi dưỡng ngạch chuyên viên chính"], 0.5),
+    ("tin_hoc", "chung_chi", ["Chuẩn kỹ năng sử dụng CNTT cơ bản", "Chứng chỉ tin học B"],
+     0.6),
+]
+TRAINING_SCHOOLS = ["Trường Chính trị tỉnh Phú Thọ", "Học viện Chính trị khu vực I",
+                    "Học viện Hành chính Quốc gia"]
 
 
 def seed_self_service(root):

@@ -15,6 +15,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,7 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
-from app.catalogs import services as catalogs
+from app.catalogs.models import Catalog, CatalogEntry
 from app.core import clock
 from app.core.dates import parse_date
 from app.core.text import fold
@@ -102,14 +103,31 @@ class Criteria:
 
 # ------------------------------------------------------------------ options and words
 
-def _catalog_entries(names):
-    """[(code, name)] of these catalogs, retired entries included (a record may hold
-    one), in code order."""
-    found = []
-    for name in names:
-        found.extend((entry.code, entry.name)
-                     for entry in catalogs.entries(name, include_retired=True))
+# flask.g key: {catalog name: [(code, name)]} of every catalog the search names
+_ENTRIES = "_reports_search_catalogs"
+
+
+def _every_catalog():
+    """The entries of every catalog the search names, retired ones included (a record
+    may hold one), in code order: one statement per request."""
+    if has_app_context() and _ENTRIES in g:
+        return g.get(_ENTRIES)
+    names = sorted({name for names, _column in CATALOG_CRITERIA.values() for name in names})
+    found = {name: [] for name in names}
+    for catalog, code, label in db.session.execute(
+            select(Catalog.name, CatalogEntry.code, CatalogEntry.name).join(
+                Catalog, Catalog.id == CatalogEntry.catalog_id).where(
+                Catalog.name.in_(names)).order_by(CatalogEntry.code)):
+        found[catalog].append((code, label))
+    if has_app_context():
+        setattr(g, _ENTRIES, found)
     return found
+
+
+def _catalog_entries(names):
+    """[(code, name)] of these catalogs, in code order within each."""
+    every = _every_catalog()
+    return [entry for name in names for entry in every.get(name, [])]
 
 
 def options():

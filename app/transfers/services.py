@@ -389,6 +389,13 @@ def open_case(actor, data, scan):
         elif _open_case_of(employee):
             errors["employee_id"] = _("This person already has an open transfer case; "
                                       "finish or cancel it first.")
+        elif (waiting := leavers.open_departure(employee)) is not None:
+            # a departure recorded ahead of its day: the person leaves, not moves
+            errors["employee_id"] = _(
+                "%(name)s leaves on %(day)s (%(status)s, recorded from the decision); a "
+                "transfer cannot be entered for them.", name=employee.full_name,
+                day=waiting.effective_date.strftime("%d/%m/%Y"),
+                status=leavers.status_label(waiting.status_to))
     to_unit = None
     if kind in (BETWEEN_UNITS, INSIDE_UNIT, SECONDMENT, COMMUNE):
         to_unit = _unit(data, "to_unit_id", errors)

@@ -17,6 +17,7 @@ from app.hiring.models import Hiring
 from app.leavers.models import StatusChange
 from app.org.models import STATUS_RETIRED, Employee
 from app.records import services as records
+from app.reports.models import ReportFact
 from app.transfers.models import BETWEEN_UNITS, COMMUNE, TransferCase
 from app.workdays.services import due_date
 from tests.conftest import reset_data
@@ -100,6 +101,10 @@ def test_the_demo_shows_each_profiles_steps_terms_and_approvers(demo_app):
         # the archive: everyone whose retirement has come retired on its day, once
         retired = db.session.scalar(select(func.count()).select_from(StatusChange).where(
             StatusChange.status_to == STATUS_RETIRED))
+        # the reports read the demo's trainings (items 32.2-32.6) as levels
+        for column in (ReportFact.political_theory, ReportFact.state_management,
+                       ReportFact.it_level, ReportFact.language_level):
+            assert len(set(db.session.scalars(select(column))) - {None}) >= 2, column
         assert retired > 0 and retired == db.session.scalar(
             select(func.count()).select_from(Employee).where(Employee.status == STATUS_RETIRED))
         db.session.remove()

@@ -148,6 +148,16 @@ def test_a_second_departure_for_a_pending_person_is_refused(leavers_app):
                 "UBND tỉnh", SCAN, term_rule="transfers.out_status_change_days")
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == count
         assert person(world, "giaovien").status == "dang_cong_tac"
+        # and no transfer case is opened for someone who is leaving
+        from app.transfers import services as transfers
+
+        with pytest.raises(transfers.TransferInvalid) as moved:
+            transfers.open_case(officer, {
+                "kind": "giua_don_vi", "employee_id": str(world.employees["giaovien"]),
+                "to_unit_id": str(world.units["B"]), "decision_number": "9/QĐ-UBND",
+                "decision_date": "01/11/2026", "decided_by": "UBND tỉnh",
+                "effective_on": "10/11/2026"}, SCAN)
+        assert "10/01/2027" in moved.value.errors["employee_id"]
 
 
 def test_a_pending_departure_is_not_reinstated_until_it_applies(leavers_app):

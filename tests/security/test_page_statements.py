@@ -49,6 +49,11 @@ PAGES = {
     # the deadlines panel: one statement per source that has work for the role
     "home, Sở Nội vụ": ("sonoivu", "/", 8),
     "the whole record": ("canbo", "/records/person/{last_person}/record", 10),
+    # exploitation (app/reports): a page of results with its count and every catalog
+    # in one statement (measured 9; 28 when each catalog was read for the form, the
+    # checks and the words), and the yearly breakdown in one statement (measured 10)
+    "search, Sở Nội vụ": ("sonoivu", "/reports/search/?status=any", 11),
+    "quantity and quality, Sở Nội vụ": ("sonoivu", "/reports/breakdown/", 12),
 }
 SMALL, LARGE = 5, 60
 
