@@ -40,6 +40,7 @@ MENU_ENTRIES = {
     "My signing keys": (roles.SIGNING, "keys"),
     "Search": (roles.REPORTS, "read"),
     "Staff report": (roles.REPORTS, "read"),
+    "Overview": (roles.REPORTS, "read"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service", "Deadlines", "Hiring",
@@ -51,7 +52,7 @@ MENU_CATEGORIES = {
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log",
                             "Failed mail"],
-    "Exploitation": ["Search", "Staff report"],
+    "Exploitation": ["Overview", "Search", "Staff report"],
     "Settings": ["Province profile", "Catalogs", "Working-day calendar"],
     # a top-level entry, its own "category": every role sees it
     "Notifications": ["Notifications"],
@@ -75,7 +76,7 @@ def register_menu(appbuilder):
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
-    from app.reports.views import BreakdownView, SearchView
+    from app.reports.views import BreakdownView, DashboardView, SearchView
     from app.security.views import RoleView
     from app.workdays.views import CalendarView
 
@@ -110,9 +111,11 @@ def register_menu(appbuilder):
                         category="Monthly approval")
     appbuilder.add_link("My signing keys", label=_l("My signing keys"), href="/signing/keys",
                         icon="fa-key", category="Monthly approval")
+    appbuilder.add_view(DashboardView, "Overview", label=_l("Overview"),
+                        icon="fa-pie-chart", category="Exploitation",
+                        category_label=_l("Exploitation"), category_icon="fa-bar-chart")
     appbuilder.add_view(SearchView, "Search", label=_l("Search"), icon="fa-search",
-                        category="Exploitation", category_label=_l("Exploitation"),
-                        category_icon="fa-bar-chart")
+                        category="Exploitation")
     appbuilder.add_view(BreakdownView, "Staff report", label=_l("Quantity and quality"),
                         icon="fa-table", category="Exploitation")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",

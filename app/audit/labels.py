@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "reports.rebuild": _l("Reporting data rebuilt from the records"),
     "reports.search": _l("People searched"),
     "reports.breakdown": _l("Quantity and quality of the staff viewed"),
+    "reports.dashboard": _l("Overview of a unit viewed"),
     "reports.breakdown_export": _l("Quantity and quality of the staff exported to Excel"),
     "reports.print": _l("Printable list of a search viewed"),
     "reports.export": _l("Search results exported to Excel"),

@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.core import clock
 from app.core.transactions import commit_read
-from app.reports import search, statistics
+from app.reports import dashboard, search, statistics
 from app.security import roles
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -157,3 +157,31 @@ class BreakdownView(BaseView):
         commit_read()
         return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX,
                          download_name=filename)
+
+
+class DashboardView(BaseView):
+    """The overview of a scope (Khai thác → Tổng quan): the panels of
+    app/reports/dashboard.py, each a chart and its table."""
+    route_base = "/reports/dashboard"
+    class_permission_name = roles.REPORTS
+    method_permission_name = {"index": "read"}
+    base_permissions = roles.base_permissions(roles.REPORTS)
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        values = {"unit": request.args.get("unit", "")}
+        try:
+            unit, _category = statistics.read_request(g.user, {"unit": values["unit"]})
+            errors, status = {}, 200
+        except statistics.BreakdownInvalid as exc:
+            (unit, _category), errors, status = statistics.read_request(g.user, {}), \
+                exc.errors, 400
+        on, panels = dashboard.dashboard(g.user, unit)
+        commit_read()
+        values["unit"] = values["unit"] if not errors and values["unit"] else str(unit.id)
+        return self.render_template("reports/dashboard.html", unit=unit, on=on,
+                                    panels=panels, values=values, errors=errors,
+                                    units=search.unit_choices(g.user),
+                                    title=_("Overview")), status

@@ -212,6 +212,7 @@ AUDIT.update({
 AUDIT.update({
     ("SearchView.index", "GET"): "reports.search",
     ("BreakdownView.index", "GET"): "reports.breakdown",
+    ("DashboardView.index", "GET"): "reports.dashboard",
     ("BreakdownView.export", "GET"): "reports.breakdown_export",
     ("SearchView.printable", "GET"): "reports.print",
     ("SearchView.export", "GET"): "reports.export",

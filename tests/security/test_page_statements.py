@@ -54,6 +54,9 @@ PAGES = {
     # checks and the words), and the yearly breakdown in one statement (measured 10)
     "search, Sở Nội vụ": ("sonoivu", "/reports/search/?status=any", 11),
     "quantity and quality, Sở Nội vụ": ("sonoivu", "/reports/breakdown/", 12),
+    # the overview: one statement per panel (completeness two), the unit's children
+    # and the grade catalogs, whatever the number of people (measured 17)
+    "overview, Sở Nội vụ": ("sonoivu", "/reports/dashboard/", 18),
 }
 SMALL, LARGE = 5, 60
 

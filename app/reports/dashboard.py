@@ -1,0 +1,175 @@
+"""The dashboard of a scope (issue 18.3): head-count by category and by unit, the age
+pyramid by sex, trình độ, ngạch groups, the retirements of the coming twelve months and
+the records' completeness, each a small table that the page also draws as bars (inline
+SVG, rendered here: no script, no CDN, it works offline and prints).
+
+Each panel is one GROUP BY over the reporting facts in the actor's scope (the whole
+dashboard: seven statements, whatever the number of people)."""
+import datetime
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, literal, select
+
+from app.audit import services as audit
+from app.core import clock
+from app.extensions import db
+from app.hiring.services import CATEGORY_LABELS
+from app.records.models import RecordVersion
+from app.reports import statistics
+from app.reports.models import ReportFact
+from app.security import scope
+
+AGE_STEP = 5                  # the pyramid's bands: 20-24, 25-29, …
+AGE_FIRST, AGE_LAST = 20, 64
+MONTHS_AHEAD = 12
+COMPLETENESS_BANDS = ((0, 49), (50, 79), (80, 99), (100, 100))
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    second: int = None        # the pyramid's women beside its men
+
+    def share(self, largest):
+        return 0 if not largest else self.value / largest
+
+
+@dataclass
+class Panel:
+    key: str
+    title: object
+    bars: list
+    headers: tuple = ()
+
+    @property
+    def largest(self):
+        return max([b.value for b in self.bars] + [b.second or 0 for b in self.bars] + [0])
+
+    @property
+    def total(self):
+        return sum(b.value + (b.second or 0) for b in self.bars)
+
+
+def _in_scope(actor, unit, *columns):
+    query = scope.restrict(select(*columns).select_from(ReportFact), actor, "read",
+                           model=ReportFact).where(
+        ReportFact.unit_path.startswith(unit.path),
+        ReportFact.status.in_(statistics.IN_SERVICE))
+    return query
+
+
+def _by_category(actor, unit):
+    rows = dict(db.session.execute(_in_scope(actor, unit, ReportFact.category, func.count())
+                                   .group_by(ReportFact.category)).all())
+    return Panel("category", _l("People by category"), [
+        Bar(str(label), rows.get(code, 0)) for code, label in CATEGORY_LABELS.items()
+        if rows.get(code)])
+
+
+def _by_unit(actor, unit):
+    children = statistics._children(unit)
+    key = case(*[(ReportFact.unit_path.startswith(child.path), literal(child.id))
+                 for child in children], else_=literal(unit.id)) if children \
+        else literal(unit.id)
+    rows = dict(db.session.execute(_in_scope(actor, unit, key, func.count()).group_by(key)).all())
+    bars = [Bar(child.name, rows.get(child.id, 0)) for child in children]
+    if rows.get(unit.id):
+        bars.append(Bar(str(_l("%(unit)s (its own staff)", unit=unit.name)), rows[unit.id]))
+    bars.sort(key=lambda bar: -bar.value)
+    return Panel("unit", _l("People by unit"), bars)
+
+
+def _age_band(on):
+    """A CASE giving each person's band start (AGE_FIRST, +5, …), or -1 outside."""
+    whens = []
+    for start in range(AGE_FIRST, AGE_LAST + 1, AGE_STEP):
+        latest = statistics._age_on(on, start)              # at least ``start`` years old
+        earliest = statistics._age_on(on, start + AGE_STEP)  # not yet start + 5
+        whens.append(((ReportFact.birth_date <= latest) & (ReportFact.birth_date > earliest),
+                      literal(start)))
+    return case(*whens, else_=literal(-1))
+
+
+def _pyramid(actor, unit, on):
+    band = _age_band(on)
+    rows = db.session.execute(_in_scope(actor, unit, band, ReportFact.sex, func.count())
+                              .where(ReportFact.birth_date.is_not(None))
+                              .group_by(band, ReportFact.sex)).all()
+    counts = {(start, sex): n for start, sex, n in rows}
+    bars = [Bar("%d–%d" % (start, start + AGE_STEP - 1), counts.get((start, "nam"), 0),
+                counts.get((start, "nu"), 0))
+            for start in range(AGE_LAST - AGE_STEP + 1, AGE_FIRST - 1, -AGE_STEP)]
+    return Panel("pyramid", _l("Age pyramid"), bars, headers=(_l("Men"), _l("Women")))
+
+
+def _by_education(actor, unit):
+    rows = dict(db.session.execute(_in_scope(actor, unit, ReportFact.education, func.count())
+                                   .group_by(ReportFact.education)).all())
+    labels = [("TSKH", _l("Doctor of Science")), ("TS", _l("Doctorate")),
+              ("THS", _l("Master")), ("DH", _l("University")), ("CD", _l("College")),
+              ("TC", _l("Intermediate")), ("SC", _l("Elementary"))]
+    bars = [Bar(str(label), rows.get(code, 0)) for code, label in labels if rows.get(code)]
+    unknown = sum(n for code, n in rows.items() if code not in dict(labels))
+    if unknown:
+        bars.append(Bar(str(_l("Not stated")), unknown))
+    return Panel("education", _l("Professional education"), bars)
+
+
+def _by_grade_group(actor, unit, on):
+    ngach, _hang = statistics._grade_groups(on)
+    group_of = case(*[(ReportFact.grade_code.in_(ngach.get(group, ["-"])), literal(key))
+                      for key, _label, group in statistics.GRADE_GROUPS],
+                    else_=literal("other"))
+    rows = dict(db.session.execute(_in_scope(actor, unit, group_of, func.count())
+                                   .where(ReportFact.category.in_(("cong_chuc", "can_bo",
+                                                                   "cbcc_cap_xa")))
+                                   .group_by(group_of)).all())
+    bars = [Bar(str(label), rows.get(key, 0)) for key, label, _group in
+            statistics.GRADE_GROUPS if rows.get(key)]
+    return Panel("grade", _l("Civil servants by grade group"), bars)
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _retirements(actor, unit, on):
+    first = on.replace(day=1)
+    last = _add_months(first, MONTHS_AHEAD)
+    month = func.extract("year", ReportFact.retires_on) * 100 + \
+        func.extract("month", ReportFact.retires_on)
+    rows = dict(db.session.execute(_in_scope(actor, unit, month, func.count()).where(
+        ReportFact.retires_on >= on, ReportFact.retires_on < last).group_by(month)).all())
+    bars = []
+    for index in range(MONTHS_AHEAD):
+        day = _add_months(first, index)
+        bars.append(Bar(day.strftime("%m/%Y"), int(rows.get(day.year * 100 + day.month, 0))))
+    return Panel("retirements", _l("Retirements in the next 12 months (Nghị định 135/2020)"),
+                 bars)
+
+
+def _completeness(actor, unit):
+    band = case(*[((RecordVersion.completeness >= low) & (RecordVersion.completeness <= high),
+                   literal(low)) for low, high in COMPLETENESS_BANDS], else_=literal(-1))
+    rows = dict(db.session.execute(_in_scope(actor, unit, band, func.count()).join(
+        RecordVersion, RecordVersion.id == ReportFact.version_id).group_by(band)).all())
+    without = db.session.scalar(_in_scope(actor, unit, func.count()).where(
+        ReportFact.version_id.is_(None)))
+    bars = [Bar("%d%%" % low if low == high else "%d–%d%%" % (low, high), rows.get(low, 0))
+            for low, high in COMPLETENESS_BANDS]
+    bars.append(Bar(str(_l("No approved record yet")), without or 0))
+    return Panel("completeness", _l("Completeness of the approved records"), bars)
+
+
+def dashboard(actor, unit):
+    """The panels for ``unit``'s subtree within the actor's scope, audited."""
+    on = clock.today()
+    panels = [_by_category(actor, unit), _by_unit(actor, unit), _pyramid(actor, unit, on),
+              _by_education(actor, unit), _by_grade_group(actor, unit, on),
+              _retirements(actor, unit, on), _completeness(actor, unit)]
+    audit.record("reports.dashboard", object_type="ReportFact", actor=actor, unit_id=unit.id,
+                 details={"unit_id": unit.id})
+    return on, panels

@@ -1,0 +1,79 @@
+"""The dashboard (issue 18.3): each panel's numbers are the counts of the people in
+scope, drawn as bars with their table beside, in a fixed number of statements."""
+import datetime
+
+import pytest
+
+from app.extensions import db
+from app.org.models import Employee, Unit
+from app.reports import dashboard
+from tests.reports.test_search import PEOPLE, TODAY, province  # noqa: F401 (the fixture)
+from tests.security import world as w
+from tests.transfers.conftest import actor, at, transfer_app  # noqa: F401 (the fixture)
+
+
+def _pyramid():
+    """{(band start, sex): people} of PEOPLE in service whose record gives a birth date:
+    the only ones with one (the province's other people have empty records)."""
+    found = {}
+    for person in PEOPLE.values():
+        if person["status"] not in ("dang_cong_tac", "biet_phai") or "born" not in person:
+            continue
+        born = person["born"]
+        age = TODAY.year - born.year - ((TODAY.month, TODAY.day) < (born.month, born.day))
+        start = dashboard.AGE_FIRST + (age - dashboard.AGE_FIRST) // 5 * 5
+        found[start, person["sex"]] = found.get((start, person["sex"]), 0) + 1
+    return found
+
+
+def _panel(panels, key):
+    return next(panel for panel in panels if panel.key == key)
+
+
+@pytest.mark.parametrize("transfer_app", ["vinh_phuc"], indirect=True)
+def test_the_panels_count_the_people_of_the_scope(province):  # noqa: F811
+    app, world = province
+    with app.app_context(), at(TODAY):
+        root = db.session.get(Unit, world.units["root"])
+        _on, panels = dashboard.dashboard(actor(world, "sonoivu"), root)
+        everyone = db.session.query(Employee).filter(
+            Employee.status.in_(("dang_cong_tac", "biet_phai"))).count()
+        assert _panel(panels, "category").total == everyone
+        assert _panel(panels, "unit").total == everyone
+        # the pyramid: each band's men and women, as the records say
+        bars = {bar.label: (bar.value, bar.second) for bar in _panel(panels, "pyramid").bars}
+        expected = _pyramid()
+        assert expected, "the fixture gives birth dates"
+        for label, (men, women) in bars.items():
+            start = int(label.split("–")[0])
+            assert (men, women) == (expected.get((start, "nam"), 0),
+                                    expected.get((start, "nu"), 0)), label
+        # the twelve months ahead, whatever is in them
+        assert len(_panel(panels, "retirements").bars) == 12
+        # a head: only A's subtree
+        a = db.session.get(Unit, world.units["A"])
+        _on, mine = dashboard.dashboard(actor(world, "thutruong"), root)
+        in_a = db.session.query(Employee).filter(
+            Employee.unit_path.startswith(a.path),
+            Employee.status.in_(("dang_cong_tac", "biet_phai"))).count()
+        assert _panel(mine, "category").total == in_a < everyone
+        db.session.remove()
+
+
+@pytest.mark.parametrize("transfer_app", ["vinh_phuc"], indirect=True)
+def test_the_page_draws_each_panel_and_refuses_a_unit_outside_scope(province):  # noqa: F811
+    from tests.conftest import login
+
+    app, world = province
+    client = app.test_client()
+    with at(TODAY):
+        login(client, "thutruong", w.PASSWORD)
+        page = client.get("/reports/dashboard/")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        for key in ("category", "unit", "pyramid", "education", "retirements", "completeness"):
+            assert 'id="panel-%s"' % key in html, key
+        assert html.count("<svg") >= 6 and "<script src=\"http" not in html
+        refused = client.get("/reports/dashboard/?unit=%d" % world.units["B"])
+        assert refused.status_code == 400
+        assert "Chọn một đơn vị trong phạm vi của bạn." in refused.get_data(as_text=True)
