@@ -191,7 +191,35 @@ def demo_content(person, communes, steps=None):
                                                              "Tiếng Trung", "Tiếng Pháp"]),
                                         chung_chi=rng.choice(["Chứng chỉ B", "B1 (bậc 3)",
                                                               "Cử nhân ngôn ngữ Anh"]))]
+    # item 23, the ngạch or chức danh nghề nghiệp (drawn last too)
+    grades = _grades_for(person)
+    if grades:
+        code, name = rng.choices([g[:2] for g in grades], weights=[g[2] for g in grades])[0]
+        fields["ngach"], fields["ma_ngach"] = name, code
     return {"schema": services.SCHEMA_VERSION, "fields": fields, "tables": tables}
+
+
+# (code, name, weight) of the shipped catalogs (app/catalogs/data): civil servants by
+# ngạch; teachers of an upper-secondary school and doctors of a hospital by chức danh
+CIVIL_SERVANT_GRADES = [("01.003", "Chuyên viên", 6), ("01.002", "Chuyên viên chính", 3),
+                        ("01.001", "Chuyên viên cao cấp", 0.5), ("01.004", "Cán sự", 1)]
+TEACHER_GRADES = [("V.07.05.15", "Giáo viên THPT hạng III", 5),
+                  ("V.07.05.14", "Giáo viên THPT hạng II", 3),
+                  ("V.07.05.13", "Giáo viên THPT hạng I", 1)]
+DOCTOR_GRADES = [("V.08.01.03", "Bác sĩ hạng III", 3), ("V.08.01.02", "Bác sĩ hạng II (chính)", 1)]
+
+
+def _grades_for(person):
+    """The grades a demo person may hold, by category and unit (none where the demo does
+    not know the unit's titles: primary schools, kindergartens, centres)."""
+    if person.category in ("cong_chuc", "cbcc_cap_xa", "can_bo"):
+        return CIVIL_SERVANT_GRADES
+    if person.category == "vien_chuc":
+        if person.unit.name.startswith("Trường THPT"):
+            return TEACHER_GRADES
+        if person.unit.name.startswith("Bệnh viện"):
+            return DOCTOR_GRADES
+    return []
 
 
 # (table, column, what the rows say, share of people who have one)
