@@ -1,4 +1,5 @@
 """Dates as Vietnamese users write them: dd/mm/yyyy everywhere."""
+import calendar
 import datetime
 import re
 
@@ -90,6 +91,22 @@ def format_moments_in(value, tz_name="Asia/Ho_Chi_Minh"):
     if isinstance(value, str):
         return ISO_MOMENT.sub(lambda match: _moment_text(match, tz_name), value)
     return value
+
+
+def years_before(day, years):
+    """The same day ``years`` years earlier (28 February for a 29 February that year
+    lacks): the latest birth date of someone at least ``years`` old on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def add_months(day, months):
+    """The same day ``months`` months later (the month's last day where it has none)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_date(text):

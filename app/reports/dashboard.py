@@ -5,7 +5,6 @@ SVG, rendered here: no script, no CDN, it works offline and prints).
 
 Each panel is one GROUP BY over the reporting facts in the actor's scope (the whole
 dashboard: seven statements, whatever the number of people)."""
-import datetime
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +12,7 @@ from sqlalchemy import case, func, literal, select
 
 from app.audit import services as audit
 from app.core import clock
+from app.core.dates import add_months, years_before
 from app.extensions import db
 from app.hiring.services import CATEGORY_LABELS
 from app.records.models import RecordVersion
@@ -85,8 +85,8 @@ def _age_band(on):
     """A CASE giving each person's band start (AGE_FIRST, +5, …), or -1 outside."""
     whens = []
     for start in range(AGE_FIRST, AGE_LAST + 1, AGE_STEP):
-        latest = statistics._age_on(on, start)              # at least ``start`` years old
-        earliest = statistics._age_on(on, start + AGE_STEP)  # not yet start + 5
+        latest = years_before(on, start)              # at least ``start`` years old
+        earliest = years_before(on, start + AGE_STEP)  # not yet start + 5
         whens.append(((ReportFact.birth_date <= latest) & (ReportFact.birth_date > earliest),
                       literal(start)))
     return case(*whens, else_=literal(-1))
@@ -131,21 +131,16 @@ def _by_grade_group(actor, unit, on):
     return Panel("grade", _l("Civil servants by grade group"), bars)
 
 
-def _add_months(day, months):
-    month = day.month - 1 + months
-    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
-
-
 def _retirements(actor, unit, on):
     first = on.replace(day=1)
-    last = _add_months(first, MONTHS_AHEAD)
+    last = add_months(first, MONTHS_AHEAD)
     month = func.extract("year", ReportFact.retires_on) * 100 + \
         func.extract("month", ReportFact.retires_on)
     rows = dict(db.session.execute(_in_scope(actor, unit, month, func.count()).where(
         ReportFact.retires_on >= on, ReportFact.retires_on < last).group_by(month)).all())
     bars = []
     for index in range(MONTHS_AHEAD):
-        day = _add_months(first, index)
+        day = add_months(first, index)
         bars.append(Bar(day.strftime("%m/%Y"), int(rows.get(day.year * 100 + day.month, 0))))
     return Panel("retirements", _l("Retirements in the next 12 months (Nghị định 135/2020)"),
                  bars)

@@ -10,7 +10,6 @@ then), and gives the SQL conditions. Every row read goes through
 as one that does not exist, and no result holds a row outside the scope. Every search
 and export is audited with its criteria; the name typed is never written there.
 """
-import calendar
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit import services as audit
 from app.catalogs.models import Catalog, CatalogEntry
 from app.core import clock
-from app.core.dates import parse_date
+from app.core.dates import add_months, parse_date, years_before
 from app.core.text import fold
 from app.extensions import db
 from app.hiring.services import CATEGORY_LABELS
@@ -193,20 +192,6 @@ def raw_values(args):
     return values
 
 
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:          # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
-def add_months(day, months):
-    """The same day ``months`` months later (the month's last day where it has none)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _whole(text, low, high, message):
     if not text.isdigit() or not low <= int(text) <= high:
         raise ValueError(message)
@@ -286,9 +271,9 @@ def parse(actor, args, today=None):
         # age in whole years on today: at least A means born on or before today A years
         # ago; at most B means born after today B + 1 years ago
         if "age_from" in ages:
-            conditions.append(ReportFact.birth_date <= _years_before(today, ages["age_from"]))
+            conditions.append(ReportFact.birth_date <= years_before(today, ages["age_from"]))
         if "age_to" in ages:
-            conditions.append(ReportFact.birth_date > _years_before(today, ages["age_to"] + 1))
+            conditions.append(ReportFact.birth_date > years_before(today, ages["age_to"] + 1))
     if "retiring_months" in values:
         try:
             months = _whole(values["retiring_months"], 1, MONTHS_MAX, _(

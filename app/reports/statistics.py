@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, false, func, literal, select
 from app.audit import services as audit
 from app.catalogs import services as catalogs
 from app.core import clock
+from app.core.dates import years_before
 from app.extensions import db
 from app.org import services as org_services
 from app.hiring.services import CATEGORY_LABELS
@@ -48,14 +49,6 @@ class Breakdown:
     columns: list
     rows: list            # [(label, unit or None, {key: count})]
     totals: dict
-
-
-def _age_on(on, years):
-    """The latest birth date of someone at least ``years`` old on ``on``."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:       # 29/02
-        return on.replace(year=on.year - years, day=28)
 
 
 def _grade_groups(on):
@@ -128,9 +121,9 @@ def columns(on):
             _l("%(low)d to %(high)d", low=low, high=high)
         # born after the day they turn high + 1, and (from the second band) on or before
         # the day they turn low
-        condition = f.birth_date > _age_on(on, high + 1)
+        condition = f.birth_date > years_before(on, high + 1)
         if low is not None:
-            condition = and_(condition, f.birth_date <= _age_on(on, low))
+            condition = and_(condition, f.birth_date <= years_before(on, low))
         cols.append(Column(key, label, _l("Age"), condition))
     cols.append(Column("age_over", _l("Past the retirement age"), _l("Age"),
                        and_(f.retires_on.is_not(None), f.retires_on < on)))
