@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# the scheduled jobs' runner that `make run` starts beside the web server writes here
+SCHEDULER_LOG ?= instance/scheduler.log
 export FLASK_APP := app
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -19,7 +21,7 @@ SYSTEM_PACKAGES := chromium postgresql fonts-dejavu-core poppler-utils softhsm2 
 S3RVER := .cache/s3rver/node_modules/.bin/s3rver
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run serve test bench install install-dev system-deps migrate demo translations messages clean
+.PHONY: run serve test bench install install-dev system-deps migrate demo translations messages clean mail-catcher
 
 run: install translations
 	HOSO_ENV=development $(BIN)/flask db upgrade
@@ -27,7 +29,16 @@ run: install translations
 	HOSO_ENV=development $(BIN)/flask seed-demo
 	HOSO_ENV=development $(BIN)/flask reports rebuild --if-empty
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
-	HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
+	@# the scheduled jobs' runner beside the web server, stopped with it (Ctrl-C)
+	HOSO_ENV=development $(BIN)/flask scheduler run > $(SCHEDULER_LOG) 2>&1 & \
+	  scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  echo "Scheduled jobs: flask scheduler run (log: $(SCHEDULER_LOG))"; \
+	  HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
+
+# A local SMTP catcher for the demo's mail (README: "Mail in the demo"): prints every
+# message it receives; point the app at it with MAIL_SERVER=127.0.0.1 MAIL_PORT=1025.
+mail-catcher: install-dev
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:1025
 
 # Production serving (docs/deploy.md): the release's deploy step (migrations as
 # DATABASE_OWNER_URL, roles, catalogs), then gunicorn with deploy/gunicorn.conf.py on
@@ -50,13 +61,17 @@ $(S3RVER):
 # lists, approving 500 versions with signatures vs without, the record PDF rendered vs
 # rendered and signed twice, then the main pages served by gunicorn against their bare
 # queries and a 2-minute load test of 50 users (bench/http_bench.py); the province yearly
-# report over the reporting facts against hand-written SQL (bench/report_bench.py).
+# report over the reporting facts against hand-written SQL (bench/report_bench.py); the
+# search page and the overview against their SQL run bare (bench/search_bench.py). With
+# BENCH_DATABASE=name the province with records is made once under that name and reused
+# by both (and the next runs) instead of one fresh database each (bench/database.py).
 bench: install-dev system-deps translations
 	$(BIN)/python -m bench.scope_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.approval_bench $(APPROVAL_BENCH_ARGS)
 	$(BIN)/python -m bench.pdf_bench $(PDF_BENCH_ARGS)
 	$(BIN)/python -m bench.http_bench $(HTTP_BENCH_ARGS)
 	$(BIN)/python -m bench.report_bench $(REPORT_BENCH_ARGS)
+	$(BIN)/python -m bench.search_bench $(SEARCH_BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -143,6 +143,9 @@ def from_environ(environ=None):
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hoso@localhost"),
         # seconds to connect and for each SMTP reply; an empty MAIL_SERVER sends no mail
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or "10"),
+        # the address people open the application at: the links in mail the scheduled
+        # jobs send (outside any request) start with it
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8080/"),
         # Language: Vietnamese first, English second.
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

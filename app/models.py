@@ -13,12 +13,15 @@ from app.catalogs.models import Catalog, CatalogEntry  # noqa: F401
 from app.core.models import SystemFlag  # noqa: F401
 from app.hiring.models import Hiring  # noqa: F401
 from app.leavers.models import StatusChange  # noqa: F401
-from app.notify.models import Notice  # noqa: F401
+from app.jobs.models import JobRun  # noqa: F401
+from app.notify.models import MailOutbox, MailPreference, Notice  # noqa: F401
 from app.org.models import (  # noqa: F401
     Employee, EmployeePlacement, OrgRestructuring, RestructuringPart, Unit, UnitCode,
     UnitLeader, UnitState,
 )
 from app.records.models import Attachment, RecordVersion, SelfServiceWindow  # noqa: F401
-from app.reports.models import ReportFact, SavedSearch  # noqa: F401
+from app.reports.models import (  # noqa: F401
+    ReportFact, SavedSearch, StaffingQuota, StatutoryReport,
+)
 from app.transfers.models import TransferCase, TransferStep, TransferSyncItem  # noqa: F401
 from app.workdays.models import AnnouncedDay  # noqa: F401

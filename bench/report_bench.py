@@ -2,6 +2,7 @@
 hand-written SQL computing the same numbers on the same data, in one run.
 
     python -m bench.report_bench [--units 5000] [--employees 200000] [--repeat 7]
+                                 [--database NAME] [--keep-facts]
 
 On PostgreSQL (TEST_DATABASE_URL's server, or a throwaway cluster as in the tests): a fresh
 database, migrated, filled by bench.generate with an approved record per person (varied
@@ -11,13 +12,18 @@ province against one hand-written statement that joins the grade catalog instead
 listing its codes. Both answers are compared number by number before anything is timed.
 Each figure is the median of --repeat runs after a warm-up, the two run in turns; the
 target (issue 18.6) is ≤ 0.5 s and ≤ 2× the hand-written SQL.
+
+With --database (or BENCH_DATABASE) the generated province is kept under that name and
+reused by the next run (bench/database.py); --keep-facts then skips the rebuild when the
+facts are already there.
 """
 import argparse
+import os
 import statistics as stats
 import time
 from types import SimpleNamespace
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, func, select, text
 
 from app import create_app
 from app.catalogs.services import load_shipped
@@ -26,6 +32,7 @@ from app.extensions import db
 from app.org.models import Unit
 from app.reports import services as reports
 from app.reports import statistics
+from app.reports.models import ReportFact
 from app.security import roles
 from bench.database import province_database
 
@@ -105,6 +112,34 @@ def _ours(actor, root, on):
     return {unit.id: counts for _label, unit, counts in report.rows if counts["total"]}
 
 
+def rebuild_facts(keep=False):
+    """(seconds, rows) of `flask reports rebuild`'s function after loading the shipped
+    catalogs (seconds None when ``keep`` and the facts are there); then VACUUM ANALYZE,
+    as autovacuum would after a bulk write. The catalogs go in while there are no facts:
+    loading one refreshes the facts of everyone whose codes it holds
+    (app/reports/quality.py), the whole province in one transaction."""
+    present = db.session.scalar(select(func.count()).select_from(ReportFact))
+    db.session.remove()
+    if keep and present:
+        load_shipped()      # nothing to add after the first run
+        db.session.commit()
+        db.session.remove()
+        return None, present
+    db.session.execute(delete(ReportFact))
+    db.session.commit()
+    load_shipped()
+    db.session.commit()
+    db.session.remove()
+    started = time.perf_counter()
+    written = reports.rebuild()
+    rebuild_s = time.perf_counter() - started
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE report_fact"))
+        conn.execute(text("VACUUM ANALYZE record_version"))
+    return rebuild_s, written
+
+
 def _paired_ms(first, second, repeat, warm_up=2):
     for _ in range(warm_up):
         first()
@@ -123,33 +158,39 @@ def main():
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--employees", type=int, default=200000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE") or None,
+                        help="keep the province under this name and reuse it "
+                             "(default: BENCH_DATABASE; none: a fresh one, dropped)")
+    parser.add_argument("--keep-facts", action="store_true",
+                        help="with a kept province: no rebuild when the facts are there")
     args = parser.parse_args()
     environ = {"HOSO_ENV": "development", "SECRET_KEY": "bench-" + "x" * 40}
-    with province_database(args.units, args.employees, environ, records=True) as (_url, env):
+    with province_database(args.units, args.employees, environ, records=True,
+                           keep=args.database) as (_url, env):
         app = create_app(environ=env)
         with app.app_context():
-            load_shipped(names=["ngach", "chuc_danh_nghe_nghiep"])
-            db.session.remove()
-            started = time.perf_counter()
-            written = reports.rebuild()
-            rebuild_s = time.perf_counter() - started
-            db.session.remove()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE report_fact"))
+            rebuild_s, written = rebuild_facts(args.keep_facts)
             root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
             actor, on = _so_noi_vu(root), clock.today()
             ours, hand = _ours(actor, root, on), _hand(root, on)
             assert ours == hand, "the two reports differ"
             ours_ms, hand_ms = _paired_ms(lambda: _ours(actor, root, on),
                                           lambda: _hand(root, on), args.repeat)
-        print("Reporting facts: %d rows rebuilt from the approved records in %.1f s "
-              "(%.2f ms per person)" % (written, rebuild_s, rebuild_s * 1000 / written))
+        if rebuild_s is None:
+            print("Reporting facts: %d rows kept from the last run (--keep-facts)" % written)
+        else:
+            print("Reporting facts: %d rows rebuilt from the approved records in %.1f s "
+                  "(%.2f ms per person)" % (written, rebuild_s, rebuild_s * 1000 / written))
         print("Province yearly report (%d units, %d people, %d columns, %d rows):"
               % (args.units, args.employees, len(next(iter(ours.values()))), len(ours)))
         print("  breakdown over the facts   %8.1f ms" % ours_ms)
         print("  hand-written SQL           %8.1f ms" % hand_ms)
-        print("  ratio                      %8.2f  (target ≤ 2.0, and ≤ 500 ms)"
-              % (ours_ms / hand_ms))
+        ratio = ours_ms / hand_ms
+        print("  ratio                      %8.2f" % ratio)
+        print("  target ≤ 500 ms            %s" % ("PASS" if ours_ms <= 500 else "FAIL"))
+        print("  target ≤ 2× the SQL        %s" % ("PASS" if ratio <= 2 else "FAIL"))
+        print("  (load average %.1f on %d cores: other work on the machine slows both)"
+              % (os.getloadavg()[0], os.cpu_count() or 1))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ class _Collector:
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         with self.server.lock:
+            if self.server.refusals > 0:      # a server that is busy for a while
+                self.server.refusals -= 1
+                self.server.refused.append(message["Message-ID"])
+                return "451 4.3.0 Try again later"
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             self.server.messages.append(message)
         return "250 OK"
@@ -38,12 +42,19 @@ class SmtpServer:
     def __init__(self, port):
         self.host, self.port = "127.0.0.1", port
         self.messages, self.envelopes = [], []
+        self.refusals, self.refused = 0, []
         self.lock = threading.Lock()
 
     def clear(self):
         with self.lock:
             self.messages.clear()
             self.envelopes.clear()
+            self.refusals, self.refused = 0, []
+
+    def refuse_next(self, count):
+        """Answer the next ``count`` messages "451 try again later"."""
+        with self.lock:
+            self.refusals = count
 
     def wait_for(self, count, timeout=5.0):
         """Wait until ``count`` messages arrived (delivery is synchronous in the

@@ -46,6 +46,8 @@ DEMO_PEOPLE = {
     "sonoivu": ("Phạm Thị", "Lan", roles.ROLE_SO_NOI_VU, "staff", "Sở Nội vụ"),
     # the principal of canhan's school: the head who approves her record (Điều 5 HP)
     "thutruong": ("Vũ Minh", "Đức", roles.ROLE_HEAD, "agency", "Trường THPT Chuyên Vĩnh Phúc"),
+    # the director of the Sở: the head who signs and submits its statutory report
+    "giamdoc": ("Nguyễn Văn", "Hải", roles.ROLE_HEAD, "agency", "Sở Giáo dục và Đào tạo"),
     "quanlydulieu": ("Trần Thị", "Thu", roles.ROLE_OFFICER, "personal",
                      "Sở Giáo dục và Đào tạo"),
     "canhan": ("Đỗ Thị", "Hằng", roles.ROLE_PERSONAL, "personal", "Sở Giáo dục và Đào tạo"),
@@ -240,7 +242,7 @@ DISTRICT_STAFF_TO = {
 # before the reform or None): the people the demo accounts and the examples rely on
 DEMO_STAFF = [
     ("Đỗ Thị Hằng", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", "canhan", None),
-    ("Nguyễn Văn Hải", "cong_chuc", "Sở Giáo dục và Đào tạo", None, None),
+    ("Nguyễn Văn Hải", "cong_chuc", "Sở Giáo dục và Đào tạo", "giamdoc", None),
     ("Trần Thị Thu", "cong_chuc", "Phòng Tổ chức cán bộ", "quanlydulieu", None),
     ("Vũ Minh Đức", "vien_chuc", "Trường THPT Chuyên Vĩnh Phúc", "thutruong", None),
     ("Hoàng Văn Nam", "cong_chuc", "Sở Khoa học và Công nghệ", None,
@@ -596,4 +598,7 @@ def seed_demo(appbuilder, lifecycle=True):
         from app.application.demo_lifecycle import seed_lifecycle
 
         seed_lifecycle()
+        from app.application.demo_reports import seed_reports
+
+        seed_reports(sm)
     return [(username, person[2]) for username, person in DEMO_PEOPLE.items()]

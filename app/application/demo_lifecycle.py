@@ -32,6 +32,7 @@ from app.org.models import (
 )
 from app.policy.profiles import rule
 from app.records import pdf as record_pdf
+from app.records import services as records
 from app.transfers import services as transfers
 from app.transfers.models import (
     BETWEEN_UNITS, COMMUNE, IN_FROM_OUTSIDE, INSIDE_UNIT, OUT_OF_PROVINCE, SECONDMENT,
@@ -203,10 +204,31 @@ def seed_lifecycle():
             "effective_date": _vn(effective), "note": SAMPLE},
             sample_decision("41/QĐ-TTKSBT", ["Về việc thôi việc", person.full_name]))
         entered += 1
+    entered += _salary_raise_waiting(officer, taken)
     db.session.add(SystemFlag(name=LIFECYCLE_LOADED_FLAG,
                               value=current_app.config["PROVINCE_PROFILE"]))
     db.session.commit()
     return entered
+
+
+def _salary_raise_waiting(officer, taken):
+    """A teacher of the principal's school raised one salary step this month, entered by
+    the Sở's officer and waiting for the principal's approval (under a profile with an
+    approver): what the approval window's reminder is about (issue 19)."""
+    from app.approval.services import approval_required
+
+    if not approval_required():
+        return 0
+    for person in _people_of("Trường THPT Chuyên Vĩnh Phúc", taken, category="vien_chuc"):
+        current = records.read_content(records.approved_version(person))["fields"]
+        step = int(current.get("bac_luong") or 1) + 1
+        draft = records.open_draft(officer, person)
+        records.save(officer, draft, {"bac_luong": str(step),
+                                      "ngay_huong_luong": _vn(clock.today().replace(day=1))},
+                     {}, draft.lock)
+        records.submit(officer, draft, draft.lock)
+        return 1
+    return 0
 
 
 def _retire_the_due(actor, today):

@@ -23,6 +23,7 @@ MENU_ENTRIES = {
     "Working-day calendar": (roles.CALENDAR, "read"),
     "Audit log": (roles.AUDIT_LOG, "read"),
     "Failed mail": (roles.NOTICE, "read_failed_mail"),
+    "Scheduled jobs": (roles.JOBS, "read"),
     "My record": (roles.RECORD, "read"),
     "Personal records": (roles.RECORD, "read"),
     "Self-service": (roles.RECORD, "self_service"),
@@ -41,6 +42,11 @@ MENU_ENTRIES = {
     "Search": (roles.REPORTS, "read"),
     "Staff report": (roles.REPORTS, "read"),
     "Overview": (roles.REPORTS, "read"),
+    "Data quality": (roles.REPORTS, "read"),
+    "Inspection": (roles.REPORTS, "inspect"),
+    "Statutory reports": (roles.REPORTS, "read"),
+    "Reports of the units": (roles.REPORTS, "inspect"),
+    "Staffing quotas": (roles.REPORTS, "staffing"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service", "Deadlines", "Hiring",
@@ -52,8 +58,9 @@ MENU_CATEGORIES = {
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log",
                             "Failed mail"],
-    "Exploitation": ["Overview", "Search", "Staff report"],
-    "Settings": ["Province profile", "Catalogs", "Working-day calendar"],
+    "Exploitation": ["Overview", "Search", "Staff report", "Statutory reports",
+                     "Reports of the units", "Staffing quotas", "Data quality", "Inspection"],
+    "Settings": ["Province profile", "Catalogs", "Working-day calendar", "Scheduled jobs"],
     # a top-level entry, its own "category": every role sees it
     "Notifications": ["Notifications"],
 }
@@ -73,10 +80,13 @@ def register_menu(appbuilder):
     from app.hiring.views import HiringView
     from app.leavers.views import LeaversView
     from app.transfers.views import TransferView
+    from app.jobs.views import JobsView
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
-    from app.reports.views import BreakdownView, DashboardView, SearchView
+    from app.reports.views import (
+        BreakdownView, DashboardView, InspectionView, QualityView, SearchView, StatutoryView,
+    )
     from app.security.views import RoleView
     from app.workdays.views import CalendarView
 
@@ -118,6 +128,18 @@ def register_menu(appbuilder):
                         category="Exploitation")
     appbuilder.add_view(BreakdownView, "Staff report", label=_l("Quantity and quality"),
                         icon="fa-table", category="Exploitation")
+    appbuilder.add_view(StatutoryView, "Statutory reports", label=_l("Statutory reports"),
+                        icon="fa-file-text-o", category="Exploitation")
+    appbuilder.add_link("Reports of the units", label=_l("Reports of the units"),
+                        href="/reports/statutory/province", icon="fa-inbox",
+                        category="Exploitation")
+    appbuilder.add_link("Staffing quotas", label=_l("Staffing quotas"),
+                        href="/reports/statutory/quotas", icon="fa-users",
+                        category="Exploitation")
+    appbuilder.add_view(QualityView, "Data quality", label=_l("Data quality"),
+                        icon="fa-check-circle", category="Exploitation")
+    appbuilder.add_view(InspectionView, "Inspection", label=_l("Inspection"),
+                        icon="fa-binoculars", category="Exploitation")
     appbuilder.add_view(UnitTreeView, "Org tree", label=_l("Org tree"), icon="fa-sitemap",
                         category="Organisation", category_label=_l("Organisation"),
                         category_icon="fa-building")
@@ -151,6 +173,8 @@ def register_menu(appbuilder):
                         category="Settings")
     appbuilder.add_view(CalendarView, "Working-day calendar", label=_l("Working-day calendar"),
                         icon="fa-calendar", category="Settings")
+    appbuilder.add_view(JobsView, "Scheduled jobs", label=_l("Scheduled jobs"),
+                        icon="fa-clock-o", category="Settings")
     appbuilder.add_view(NoticeView, "Notifications", label=_l("Notifications"),
                         icon="fa-bell")
     my_account = appbuilder.add_view_no_menu(MyAccountView)

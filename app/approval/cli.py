@@ -17,8 +17,11 @@ def approval_group():
 def approval_remind_command():
     """Remind each approver with waiting versions, once per approval window."""
     from app.approval.reminders import remind_approvers
+    from app.extensions import db
 
-    click.echo(_("Reminded %(n)d approvers.", n=remind_approvers()))
+    reminded = remind_approvers()
+    db.session.commit()
+    click.echo(_("Reminded %(n)d approvers.", n=reminded))
 
 
 @click.group("signing")

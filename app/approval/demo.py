@@ -17,7 +17,7 @@ from app.signing import pki
 
 DEMO_PIN = "123456"
 # the demo accounts that sign: approvals, exports, Sở Nội vụ's second step
-SIGNING_ACCOUNTS = ("thutruong", "sonoivu")
+SIGNING_ACCOUNTS = ("thutruong", "giamdoc", "sonoivu")
 
 
 def _signers(sm):

@@ -215,6 +215,16 @@ def signer_for(credential, pin):
         raise DomainError(str(error)) from None
 
 
+def signer_from_form(account, form):
+    """(signer, kind) of the key a signing form names (``credential``, else the account's
+    only one), unlocked with the form's ``pin`` for this request."""
+    credential = credential_of(account, form.get("credential", type=int))
+    if credential.kind == KIND_EXTERNAL:
+        raise DomainError(_("This key signs outside the server: open a version and use "
+                            "\"Sign with my token\"."))
+    return signer_for(credential, form.get("pin", "")), credential.kind
+
+
 @contextmanager
 def unlocked(credential, pin):
     """The credential's key unlocked with the PIN (`signer_for`) for one block: a

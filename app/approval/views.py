@@ -22,7 +22,7 @@ from app.approval import (
     authority, delegations, exports, keys, month_seal, queries, services,
 )
 from app.approval.models import (
-    BASIS_DELEGATE, BASIS_DEPUTY, BASIS_HEAD, BASIS_SO_NOI_VU, BASIS_UPPER_HEAD, KIND_EXTERNAL,
+    BASIS_DELEGATE, BASIS_DEPUTY, BASIS_HEAD, BASIS_SO_NOI_VU, BASIS_UPPER_HEAD,
     STEP_SO_NOI_VU, STEP_UNIT, Delegation,
 )
 from app.core.dates import parse_date_or_none
@@ -55,11 +55,7 @@ def _unit_or_404(pk):
 
 def _signer_from_form():
     """The signer's key, unlocked with the PIN typed in this request."""
-    credential = keys.credential_of(g.user, request.form.get("credential", type=int))
-    if credential.kind == KIND_EXTERNAL:
-        raise DomainError(_("This key signs outside the server: open a version and use "
-                            "\"Sign with my token\"."))
-    return keys.signer_for(credential, request.form.get("pin", "")), credential.kind
+    return keys.signer_from_form(g.user, request.form)
 
 
 class ApprovalView(BaseView):

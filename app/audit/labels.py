@@ -23,6 +23,9 @@ ACTION_LABELS = {
     "backup.verify": _l("Backup checked by a trial restore"),
     "backup.prune": _l("Old backups removed"),
     "notice.mail_failures": _l("Failed mail viewed"),
+    "notice.preferences": _l("Mail preferences changed"),
+    "jobs.run_now": _l("Scheduled job run by hand"),
+    "jobs.list": _l("Scheduled jobs viewed"),
     "account.assign_roles": _l("Roles assigned"),
     "account.access_grant": _l("Access granted"),
     "account.access_restrict": _l("Access restricted"),
@@ -44,6 +47,18 @@ ACTION_LABELS = {
     "reports.breakdown": _l("Quantity and quality of the staff viewed"),
     "reports.dashboard": _l("Overview of a unit viewed"),
     "reports.breakdown_export": _l("Quantity and quality of the staff exported to Excel"),
+    "reports.quality": _l("Data quality of a unit viewed"),
+    "reports.quality_people": _l("People behind a data quality score listed"),
+    "reports.inspection": _l("Inspection of the units' data quality viewed"),
+    "reports.statutory_compile": _l("Statutory report compiled"),
+    "reports.statutory_recompile": _l("Statutory report compiled again"),
+    "reports.statutory_sign": _l("Statutory report signed"),
+    "reports.statutory_submit": _l("Statutory report submitted"),
+    "reports.statutory_download": _l("Statutory report downloaded"),
+    "reports.statutory_read": _l("Statutory report viewed"),
+    "reports.statutory_tracking": _l("Submissions of the units viewed"),
+    "reports.quota_set": _l("Staffing quota entered"),
+    "reports.quota_withdraw": _l("Staffing quota withdrawn"),
     "reports.print": _l("Printable list of a search viewed"),
     "reports.export": _l("Search results exported to Excel"),
     "reports.save_search": _l("Search saved"),
@@ -110,7 +125,10 @@ OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l(
                  "SigningCredential": _l("Signing key"), "Hiring": _l("Hiring"), "StatusChange": _l("Status change"),
                  "TransferCase": _l("Transfer case"),
                  "AnnouncedDay": _l("Announced day"),
-                 "ReportFact": _l("Reporting data"), "SavedSearch": _l("Saved search")}
+                 "ReportFact": _l("Reporting data"), "SavedSearch": _l("Saved search"),
+                 "StatutoryReport": _l("Statutory report"),
+                 "MailPreference": _l("Mail preferences"), "JobRun": _l("Scheduled job"),
+                 "StaffingQuota": _l("Staffing quota")}
 
 
 def action_label(code):

@@ -42,9 +42,12 @@ def in_province_time(value, tz_name="Asia/Ho_Chi_Minh", naive=PROVINCE_TIME):
 
 
 def format_date(value, tz_name="Asia/Ho_Chi_Minh"):
-    """dd/mm/yyyy, or empty for no date (a moment: its day in the province)."""
+    """dd/mm/yyyy, or empty for no date (a moment: its day in the province; text: an ISO
+    date, as frozen report numbers keep their days)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
     return in_province_time(value, tz_name).strftime(DATE_FORMAT)
 
 

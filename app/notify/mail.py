@@ -3,7 +3,8 @@
 MAIL_SERVER (empty: no mail is sent), MAIL_PORT, MAIL_USE_TLS (STARTTLS),
 MAIL_USE_SSL (SMTP over TLS), MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER
 (e.g. "HoSo CBCCVC <no-reply@sonoivu.gov.vn>") and MAIL_TIMEOUT. Messages are
-UTF-8: a Vietnamese subject is encoded per RFC 2047, the body as text/plain.
+UTF-8: a Vietnamese subject is encoded per RFC 2047, the body as text/plain with an
+HTML alternative when the caller gives one.
 Nothing here logs a message's body or its recipient.
 """
 import smtplib
@@ -29,15 +30,19 @@ def enabled(config=None):
     return bool(config.get("MAIL_SERVER"))
 
 
-def build_message(sender, to, subject, body):
+def build_message(sender, to, subject, body, html=None, message_id=None):
+    """A UTF-8 message: the plain text, and ``html`` as its alternative when given;
+    ``message_id`` keeps the same id on every try of one mail."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or None
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id or make_msgid(domain=domain)
     message.set_content(body, charset="utf-8")
+    if html:
+        message.add_alternative(html, subtype="html", charset="utf-8")
     return message
 
 
@@ -77,9 +82,10 @@ class Mailer:
             raise
         return smtp
 
-    def send(self, to, subject, body):
+    def send(self, to, subject, body, html=None, message_id=None):
         """Send one message; raises MailError (the connection is dropped then)."""
-        message = build_message(self.config["MAIL_DEFAULT_SENDER"], to, subject, body)
+        message = build_message(self.config["MAIL_DEFAULT_SENDER"], to, subject, body,
+                                html=html, message_id=message_id)
         try:
             if self._smtp is None:
                 try:

@@ -1,16 +1,20 @@
-"""Notices to accounts: written in the caller's transaction, mailed after it commits.
+"""Notices to accounts: written in the caller's transaction, mailed through an outbox.
 
-``notify()`` adds the notice to whatever the caller is doing and remembers its
-id in the session; once that transaction commits, the session's ``after_commit``
-event mails every remembered notice (a separate connection records the
-outcome). A rolled-back transaction leaves neither a notice nor a mail. A
-failed mail never undoes the caller's work: the reason is kept in
-``Notice.mail_error`` and logged with the notice's id only.
+``notify()`` adds the notice to whatever the caller is doing and, when the account has
+an address and mail is set up (and the account has not turned that kind of mail off), a
+``MailOutbox`` row beside it, in the same transaction. Once it commits, the session's
+``after_commit`` event tries those rows at once (so the person acting learns whether the
+mail went); whatever the server did not take is tried again by the jobs' sender
+(``send_due``, every minute) with back-off until it is accepted or given up. Each row is
+locked while it is sent and marked sent in that lock, so two senders never send it
+twice. A rolled-back transaction leaves neither a notice nor a mail. A failed mail never
+undoes the caller's work: the reason is kept (``Notice.mail_error``, the row's
+``last_error``) and logged with the notice's id only.
 """
+import datetime
 import logging
-from urllib.parse import urljoin
-
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
@@ -24,7 +28,9 @@ from app.core.exceptions import DomainError
 from app.core.transactions import atomic, commit_read
 from app.extensions import db
 from app.notify import mail
-from app.notify.models import Notice
+from app.notify.models import (
+    OUTBOX_GAVE_UP, OUTBOX_PENDING, OUTBOX_SENT, MailOutbox, MailPreference, Notice,
+)
 from app.security import roles, scope
 
 log = logging.getLogger(__name__)
@@ -42,20 +48,74 @@ SENT, FAILED, PENDING_MAIL, MAIL_OFF, NO_ADDRESS = "sent", "failed", "pending", 
 
 # --- writing ---------------------------------------------------------------------------------
 
-def notify(account, subject, body, link=None):
+# kinds of notice the scheduled jobs send; the regulation's own (its deadlines, its
+# approval window, its reports) cannot be turned off, the forecasts can
+KIND_APPROVAL_WINDOW, KIND_DEADLINES, KIND_REPORTS, KIND_FORECAST = (
+    "approval_window", "deadlines", "reports", "forecast")
+REQUIRED_KINDS = (KIND_APPROVAL_WINDOW, KIND_DEADLINES, KIND_REPORTS)
+OPTIONAL_KINDS = (KIND_FORECAST,)
+# the sender's back-off: a minute after the first failure, doubling to six hours; given
+# up after two days of failures
+FIRST_RETRY = datetime.timedelta(minutes=1)
+LONGEST_WAIT = datetime.timedelta(hours=6)
+MAX_ATTEMPTS = 16
+
+
+def mail_off(account, kind):
+    """Whether ``account`` turned the mail of this optional kind off."""
+    if kind not in OPTIONAL_KINDS:
+        return False
+    return db.session.scalar(select(MailPreference.mail_off).where(
+        MailPreference.account_id == account.id, MailPreference.kind == kind)) or False
+
+
+def notify(account, subject, body, link=None, kind=None):
     """Add a notice for ``account`` in the current transaction (not committed
-    here) and mail it once that transaction commits, if the account has an
-    address and mail is on. ``subject`` and ``body`` hold no sensitive record
-    values; ``link`` is an in-app URL. Returns the Notice."""
+    here) and its mail to the outbox, if the account has an address, mail is on and
+    the account has not turned this ``kind`` off. ``subject`` and ``body`` hold no
+    sensitive record values; ``link`` is an in-app URL. Returns the Notice."""
+    now = clock.now()
     notice = Notice(account_id=account.id, subject=subject, body=body, link=link,
-                    created_at=clock.now())
+                    created_at=now, kind=kind)
     db.session.add(notice)
     db.session.flush()
     if has_app_context():  # what this request added, for mail_outcomes()
         g.setdefault(ADDED, []).append(notice.id)
-    if (account.email or "").strip() and mail.enabled():
+    if (account.email or "").strip() and mail.enabled() and not mail_off(account, kind):
+        db.session.add(MailOutbox(notice_id=notice.id, status=OUTBOX_PENDING, attempts=0,
+                                  next_attempt_at=now, created_at=now))
         db.session.info.setdefault(PENDING, []).append(notice.id)
     return notice
+
+
+def kind_labels():
+    return {KIND_APPROVAL_WINDOW: _("Reminders of the monthly approval window"),
+            KIND_DEADLINES: _("The daily digest of the deadlines I must meet"),
+            KIND_REPORTS: _("The statutory reports due and overdue"),
+            KIND_FORECAST: _("The monthly forecast of retirements and salary steps")}
+
+
+def preferences(account):
+    """{optional kind: whether its mail is on} of the account."""
+    off = set(db.session.scalars(select(MailPreference.kind).where(
+        MailPreference.account_id == account.id, MailPreference.mail_off.is_(True))))
+    return {kind: kind not in off for kind in OPTIONAL_KINDS}
+
+
+@atomic
+def set_preferences(account, wanted):
+    """Turn the mail of each optional kind on or off (``wanted``: {kind: on}); the
+    regulation's kinds stay on whatever is asked."""
+    for kind in OPTIONAL_KINDS:
+        row = db.session.scalar(select(MailPreference).where(
+            MailPreference.account_id == account.id, MailPreference.kind == kind))
+        off = not wanted.get(kind, True)
+        if row is None:
+            db.session.add(MailPreference(account_id=account.id, kind=kind, mail_off=off))
+        else:
+            row.mail_off = off
+    audit.record("notice.preferences", object_type="MailPreference", actor=account,
+                 details={kind: bool(wanted.get(kind, True)) for kind in OPTIONAL_KINDS})
 
 
 @atomic
@@ -155,11 +215,11 @@ def failed_mail(user, limit=200):
 def render_mail(name, **values):
     """(subject, body) of the Vietnamese mail template
     app/notify/templates/notify/mail/<name>.txt: its ``subject`` and ``body``
-    blocks rendered with ``values``. A relative ``link`` becomes absolute when
-    there is a request to take the host from."""
+    blocks rendered with ``values``. A relative ``link`` becomes absolute
+    (``absolute``)."""
     link = values.get("link")
-    if link and link.startswith("/") and has_request_context():
-        values["link"] = urljoin(request.url_root, link.lstrip("/"))
+    if link and link.startswith("/"):
+        values["link"] = absolute(link)
     template = current_app.jinja_env.get_template(MAIL_TEMPLATES % name)
     context = template.new_context(values)
     subject = " ".join("".join(template.blocks["subject"](context)).split())
@@ -169,33 +229,121 @@ def render_mail(name, **values):
 
 # --- delivery after commit -------------------------------------------------------------------
 
+def backoff(attempts):
+    """How long the sender waits after the ``attempts``-th failure."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+def _send_rows(session, query, mailer, now):
+    """Send the outbox rows ``query`` finds, one locked row at a time, each outcome
+    committed at once; (sent, failed). Once the server cannot be reached, the rest are
+    put off without waiting for it."""
+    sent = failed = 0
+    unreachable = None
+    while True:
+        row = session.execute(query.with_for_update(of=MailOutbox, skip_locked=True)
+                              .limit(1)).first()
+        if row is None:
+            session.rollback()
+            return sent, failed
+        outbox, notice, address = row
+        try:
+            if unreachable is not None:
+                raise unreachable
+            if not (address or "").strip():
+                raise mail.MailError("the account has no e-mail address")
+            mailer.send(address.strip(), notice.subject, notice.body,
+                        html=mail_html(notice), message_id=message_id(outbox))
+        except mail.MailError as exc:
+            unreachable = exc if exc.unreachable else None
+            outbox.attempts += 1
+            outbox.last_error = notice.mail_error = str(exc)[:500]
+            if outbox.attempts >= MAX_ATTEMPTS:
+                outbox.status = OUTBOX_GAVE_UP
+            outbox.next_attempt_at = now + backoff(outbox.attempts)
+            log.warning("notice %s: mail not sent (attempt %d): %s", notice.id,
+                        outbox.attempts, exc)
+            failed += 1
+        else:
+            outbox.attempts += 1
+            outbox.status, outbox.sent_at = OUTBOX_SENT, now
+            notice.mailed_at, notice.mail_error = now, None
+            sent += 1
+        session.commit()
+
+
+def _due(now):
+    return (select(MailOutbox, Notice, Account.email)
+            .join(Notice, Notice.id == MailOutbox.notice_id)
+            .join(Account, Account.id == Notice.account_id)
+            .where(MailOutbox.status == OUTBOX_PENDING, MailOutbox.next_attempt_at <= now)
+            .order_by(MailOutbox.next_attempt_at, MailOutbox.id))
+
+
 def deliver(notice_ids):
-    """Mail the given notices not mailed (nor failed) yet; each outcome is
-    committed on a connection of its own. Never raises for a mail failure."""
+    """Try the mail of the given notices now (right after the commit that wrote them):
+    those not sent and due; each outcome committed on a connection of its own. Never
+    raises for a mail failure; what failed waits for the sender's next try."""
     if not notice_ids or not mail.enabled():
         return
-    unreachable = None  # once the server cannot be reached, the rest fail without waiting
+    now = clock.now()
     with Session(db.engine) as session, mail.Mailer() as mailer:
-        for notice_id in dict.fromkeys(notice_ids):
-            row = session.execute(
-                select(Notice, Account.email).join(Account, Account.id == Notice.account_id)
-                .where(Notice.id == notice_id, Notice.mailed_at.is_(None),
-                       Notice.mail_error.is_(None))
-                .with_for_update(of=Notice, skip_locked=True)).first()
-            if row is None:  # rolled back with a savepoint, or mailed by someone else
-                session.rollback()
-                continue
-            notice, address = row
-            try:
-                if unreachable is not None:
-                    raise unreachable
-                mailer.send(address.strip(), notice.subject, notice.body)
-                notice.mailed_at = clock.now()
-            except mail.MailError as exc:
-                unreachable = exc if exc.unreachable else None
-                notice.mail_error = str(exc)[:500]
-                log.warning("notice %s: mail not sent: %s", notice.id, exc)
-            session.commit()
+        _send_rows(session, _due(now).where(MailOutbox.notice_id.in_(
+            list(dict.fromkeys(notice_ids)))), mailer, now)
+
+
+def send_due(now=None):
+    """The sender's round: every outbox row due by ``now``; returns (sent, failed)."""
+    if not mail.enabled():
+        return 0, 0
+    now = now or clock.now()
+    with Session(db.engine) as session, mail.Mailer() as mailer:
+        return _send_rows(session, _due(now), mailer, now)
+
+
+def message_id(outbox):
+    """The message's id, the same on every try: a receiver that got a message whose
+    acceptance never reached us can tell the second copy for what it is."""
+    domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN") or "hoso.invalid"
+    return "<hoso-notice-%d.%d@%s>" % (outbox.notice_id, outbox.id, domain)
+
+
+def absolute(link):
+    """An in-app path as the address a mail links to: this request's host, or outside a
+    request (the scheduled jobs) the configured PUBLIC_URL."""
+    base = request.url_root if has_request_context() else current_app.config.get("PUBLIC_URL")
+    return urljoin(base, link.lstrip("/")) if base else link
+
+
+def mail_html(notice):
+    """The HTML part of a notice's mail: its text in paragraphs, its link a button, and
+    why it was sent (app/notify/templates/notify/mail/layout.html)."""
+    link = absolute(notice.link) if notice.link and notice.link.startswith("/") \
+        else notice.link
+    paragraphs = [part.strip() for part in notice.body.split("\n\n") if part.strip()]
+    return current_app.jinja_env.get_template("notify/mail/layout.html").render(
+        subject=notice.subject, paragraphs=paragraphs, link=link, kind=notice.kind)
+
+
+def outbox_counts():
+    """{status: rows} of the outbox, and the oldest pending row's creation."""
+    counts = dict(db.session.execute(select(MailOutbox.status, func.count())
+                                     .group_by(MailOutbox.status)).all())
+    oldest = db.session.scalar(select(func.min(MailOutbox.created_at)).where(
+        MailOutbox.status == OUTBOX_PENDING))
+    return counts, oldest
+
+
+def outbox_failures(limit=100):
+    """Rows still failing or given up: (notice id, username, attempts, next try, error),
+    never the notice's text."""
+    return [tuple(row) for row in db.session.execute(
+        select(MailOutbox.notice_id, Account.username, MailOutbox.attempts,
+               MailOutbox.next_attempt_at, MailOutbox.last_error, MailOutbox.status)
+        .join(Notice, Notice.id == MailOutbox.notice_id)
+        .join(Account, Account.id == Notice.account_id)
+        .where(MailOutbox.last_error.is_not(None), MailOutbox.status != OUTBOX_SENT)
+        .order_by(MailOutbox.next_attempt_at.desc()).limit(limit))]
 
 
 def _after_commit(session):

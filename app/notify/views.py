@@ -4,9 +4,10 @@ and marking one read; and the administration's read-only list of failed mail.
 Nobody reaches another account's notice: every look-up goes through
 scope.restrict, whose rule for notices is "the account's own" in every role.
 """
-from flask import g, redirect, request, url_for
+from flask import flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from app.notify import services
@@ -26,7 +27,8 @@ def in_app(link):
 class NoticeView(BaseView):
     route_base = "/notices"
     class_permission_name = roles.NOTICE
-    method_permission_name = {"index": "read", "mark_read": "read"}
+    method_permission_name = {"index": "read", "mark_read": "read", "unread": "read",
+                              "preferences": "read", "save_preferences": "read"}
     base_permissions = roles.base_permissions(roles.NOTICE)
     default_view = "index"
 
@@ -36,6 +38,29 @@ class NoticeView(BaseView):
         return self.render_template(
             "notify/list.html", notices=services.notices_for(g.user, PAGE_SIZE),
             unread=services.unread_count(g.user), in_app=in_app, csrf=generate_csrf())
+
+    @expose("/unread")
+    @has_access
+    def unread(self):
+        """The bell's count (JSON), fetched by every page after it shows."""
+        count = services.unread_count(g.user)
+        return jsonify(unread=count, label=_("%(n)d unread notifications", n=count))
+
+    @expose("/preferences")
+    @has_access
+    def preferences(self):
+        return self.render_template(
+            "notify/preferences.html", wanted=services.preferences(g.user),
+            labels=services.kind_labels(), required=services.REQUIRED_KINDS,
+            csrf=generate_csrf(), title=_("Mail I receive"))
+
+    @expose("/preferences", methods=["POST"])
+    @has_access
+    def save_preferences(self):
+        services.set_preferences(g.user, {kind: request.form.get(kind) == "on"
+                                          for kind in services.OPTIONAL_KINDS})
+        flash(_("Your choice of mail was saved."), "success")
+        return redirect(url_for("NoticeView.preferences"))
 
     @expose("/<int:pk>/read", methods=["POST"])
     @has_access

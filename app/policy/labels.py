@@ -45,6 +45,11 @@ RULE_LABELS = {
     "reports.unit_report_dates": _l("Unit reports to Sở Nội vụ by"),
     "reports.unit_report_quarterly_day": _l("Quarterly unit report on day"),
     "reports.so_noi_vu_report_date": _l("Sở Nội vụ reports to Bộ Nội vụ by"),
+    "reports.staffing_against_positions": _l("The report sets the staff present against the "
+                                              "staffing quota and the job positions"),
+    "reports.quality_statement": _l("The report states its data's quality (Đúng–Đủ–Sạch–Sống)"),
+    "reports.reminder_days_before": _l("Units reminded and drafts compiled before a report's "
+                                       "date (working days)"),
     "backups.frequency": _l("Backup frequency"),
     "backups.keep_months": _l("Backups kept for (months)"),
     "backups.restore_tested": _l("Restoring backups is tested"),

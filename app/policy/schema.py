@@ -135,6 +135,11 @@ RULES = {
         "unit_report_quarterly_day": _rule({"type": ["integer", "null"], "minimum": 1,
                                             "maximum": 31}),
         "so_noi_vu_report_date": _rule({"anyOf": [DAY_MONTH, {"type": "null"}]}),
+        "staffing_against_positions": _boolean(),
+        "quality_statement": _boolean(),
+        # how many working days before a report's due date the unit is reminded and its
+        # draft compiled (the system's default where the text is silent)
+        "reminder_days_before": _rule({"type": "integer", "minimum": 1}),
     },
     "backups": {
         "frequency": _enum("periodic", "monthly"),

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
     select, text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import relationship
 
 from app.org.models import Employee, own_record, people_in_unit_subtree
@@ -52,7 +53,9 @@ class RecordVersion(Model):
     employee_id = Column(Integer, ForeignKey("employee.id"), nullable=False)
     number = Column(Integer, nullable=False)
     status = Column(String(16), nullable=False, default=DRAFT)
-    content = Column(JSON, nullable=False, default=dict)
+    # jsonb on PostgreSQL (parsed once when written, read by key without re-parsing): the
+    # signed bytes come from the parsed dict (app/approval/canonical.py), never this text
+    content = Column(JSON().with_variant(JSONB(), "postgresql"), nullable=False, default=dict)
     sensitive = Column(Text, nullable=True)
     # the approved version this one started from (None for the first)
     base_id = Column(Integer, ForeignKey("record_version.id"), nullable=True)
@@ -79,6 +82,9 @@ class RecordVersion(Model):
               postgresql_where=text("status IN ('draft', 'submitted')"),
               sqlite_where=text("status IN ('draft', 'submitted')")),
         Index("ix_record_version_status", "status", "employee_id"),
+        # the overview's completeness panel joins the facts' versions: this answers it
+        # without reading the versions' content (app/reports/dashboard.py)
+        Index("ix_record_version_completeness", "id", "completeness"),
     )
 
     # UPDATE … SET lock = :seen + 1 WHERE id = :id AND lock = :seen; StaleDataError if none

@@ -117,6 +117,7 @@ def record_facts(content):
         "grade_code": _text(fields.get("ma_ngach"), 16),
         "salary_step": _int(fields.get("bac_luong")),
         "salary_coefficient": _decimal(fields.get("he_so_luong")),
+        "salary_since": _date(fields.get("ngay_huong_luong")),
         "job_position": _text(fields.get("vi_tri_viec_lam"), 255),
         "job_position_code": _text(fields.get("ma_vi_tri_viec_lam"), 64),
         "position": _text(fields.get("chuc_vu"), 16),

@@ -14,6 +14,7 @@ from sqlalchemy import (
 
 from flask_appbuilder import Model
 from sqlalchemy import false
+from sqlalchemy.dialects.postgresql import JSONB
 
 from app.security import roles
 from app.security.scope import scoped
@@ -47,6 +48,9 @@ class ReportFact(Model):
     grade_code = Column(String(16), nullable=True)        # mã ngạch / chức danh nghề nghiệp
     salary_step = Column(SmallInteger, nullable=True)
     salary_coefficient = Column(Numeric(5, 2), nullable=True)
+    # the day the current step is paid from (item 30, ngày hưởng): when the next regular
+    # step falls due (NĐ 204/2004/NĐ-CP Điều 7; app/reports/forecast.py)
+    salary_since = Column(Date, nullable=True)
     job_position = Column(String(255), nullable=True)     # vị trí việc làm
     job_position_code = Column(String(64), nullable=True)
     position = Column(String(16), nullable=True)          # chức vụ code
@@ -58,6 +62,25 @@ class ReportFact(Model):
     language_level = Column(String(16), nullable=True)    # ngoại ngữ (BM01 group)
     recruited_on = Column(Date, nullable=True)
     retires_on = Column(Date, nullable=True)              # NĐ 135/2020 forecast, last day
+    # data quality (issue 18.5, app/reports/quality.py): Đúng, Đủ, Sạch, Sống per person,
+    # checked when the facts are written; counts and the items' labels, never a value
+    invalid_values = Column(SmallInteger, nullable=False, default=0, server_default="0")
+    invalid_items = Column(String(500), nullable=True)
+    missing_required = Column(SmallInteger, nullable=False, default=0, server_default="0")
+    missing_items = Column(String(500), nullable=True)
+    orphan_codes = Column(SmallInteger, nullable=False, default=0, server_default="0")
+    orphan_items = Column(String(500), nullable=True)
+    # "one person twice": the normalised name, birth date and sex (a digest); and the
+    # keyed hashes (crypto.identity_hash) of the số định danh and of the CCCD number
+    match_key = Column(String(64), nullable=True)
+    id_hash = Column(String(64), nullable=True)
+    cccd_hash = Column(String(64), nullable=True)
+    duplicate_person = Column(Boolean, nullable=False, default=False, server_default=false())
+    duplicate_id = Column(Boolean, nullable=False, default=False, server_default=false())
+    approved_at = Column(DateTime(timezone=True), nullable=True)
+    # the open version: the day it was submitted, or the day a change's draft was opened
+    submitted_on = Column(Date, nullable=True)
+    change_opened_on = Column(Date, nullable=True)
     refreshed_at = Column(DateTime(timezone=True), nullable=False)
 
     __table_args__ = (
@@ -68,6 +91,9 @@ class ReportFact(Model):
         Index("ix_report_fact_birth_date", "birth_date"),
         Index("ix_report_fact_grade_code", "grade_code"),
         Index("ix_report_fact_retires_on", "retires_on"),
+        Index("ix_report_fact_match_key", "match_key"),
+        Index("ix_report_fact_id_hash", "id_hash"),
+        Index("ix_report_fact_cccd_hash", "cccd_hash"),
     )
 
 
@@ -85,4 +111,79 @@ class SavedSearch(Model):
     __table_args__ = (
         # one name per account (and the account's list, by its first column)
         UniqueConstraint("account_id", "name", name="uq_saved_search_account_name"),
+    )
+
+
+# the categories a staffing quota (biên chế) is given for: công chức, viên chức (số người
+# làm việc), and contract staff paid from the budget
+QUOTA_CATEGORIES = ("cong_chuc", "vien_chuc", "hop_dong")
+
+
+class StaffingQuota(Model):
+    """The staffing quota (biên chế công chức, số lượng người làm việc) Sở Nội vụ gives a
+    unit for a year, by category, with the decision it comes from: what the statutory
+    report sets the people present against (ĐN Điều 3.1–3.2, HN Điều 3.1–3.2)."""
+    __tablename__ = "staffing_quota"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    year = Column(SmallInteger, nullable=False)
+    category = Column(String(32), nullable=False)
+    quota = Column(Integer, nullable=False)
+    source = Column(String(255), nullable=False)          # the decision giving it
+    entered_by = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
+    entered_at = Column(DateTime(timezone=True), nullable=False)
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "category", name="uq_staffing_quota"),
+    )
+
+
+REPORT_DRAFT, REPORT_SIGNED, REPORT_SUBMITTED, REPORT_SUPERSEDED = (
+    "draft", "signed", "submitted", "superseded")
+LEVEL_UNIT, LEVEL_PROVINCE = "unit", "province"
+
+
+class StatutoryReport(Model):
+    """One statutory report of a unit (its subtree) for one period of the profile (the
+    yearly report, ha_noi's quarters, da_nang's May and December), or the province's
+    report to Bộ Nội vụ compiled by Sở Nội vụ from the units' submissions.
+
+    ``numbers`` is what was counted when it was compiled, frozen: the PDF and the
+    workbook are drawn from it, and nothing recounts it afterwards. A draft is compiled
+    (and may be compiled again), signed (the PDF with the authority's and the agency's
+    signatures), then submitted; a correction after submission is a new revision that
+    supersedes the earlier one when it is submitted, the earlier kept as history."""
+    __tablename__ = "statutory_report"
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False)
+    level = Column(String(16), nullable=False, default=LEVEL_UNIT)
+    period = Column(String(16), nullable=False)       # "2026", "2026-Q3", "2026-05"
+    due_on = Column(Date, nullable=True)
+    revision = Column(SmallInteger, nullable=False, default=1)
+    status = Column(String(16), nullable=False, default=REPORT_DRAFT)
+    numbers = Column(JSON().with_variant(JSONB(), "postgresql"), nullable=False)
+    compiled_at = Column(DateTime(timezone=True), nullable=False)
+    # None: compiled by the scheduled job on the report's compilation date (a draft for
+    # the unit to review, sign and submit: app/reports/reminders.py)
+    compiled_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    signed_at = Column(DateTime(timezone=True), nullable=True)
+    signed_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    signer_name = Column(String(255), nullable=True)
+    seal_name = Column(String(255), nullable=True)
+    pdf_sha256 = Column(String(64), nullable=True)
+    xlsx_sha256 = Column(String(64), nullable=True)
+    submitted_at = Column(DateTime(timezone=True), nullable=True)
+    submitted_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    supersedes_id = Column(Integer, ForeignKey("statutory_report.id"), nullable=True)
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("unit_id", "level", "period", "revision",
+                         name="uq_statutory_report_revision"),
+        Index("ix_statutory_report_period", "period", "level", "status"),
     )

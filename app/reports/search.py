@@ -304,18 +304,47 @@ def parse(actor, args, today=None):
 
 # ------------------------------------------------------------------ the query
 
-def _matching(actor, criteria, *columns):
-    query = select(*columns).select_from(ReportFact).join(
-        Employee, Employee.id == ReportFact.employee_id)
+# Below this many matches a page sorts the matches by name; above it, it walks the people
+# in name order (ix_employee_full_name_id) and keeps the matching ones, which finds a page
+# after about (offset + limit) x people / matches of them. The two cost the same where
+# matches² = (offset + limit) x people: about 3,000 for the first page of 200,000 people.
+# PostgreSQL's planner walks for a few hundred matches too (it cannot know how far down
+# the names they lie): 110 ms where sorting them takes 2 ms (bench/search_bench.py).
+SORTED_BELOW = 3000
+
+
+def _matching(actor, criteria, *columns, employee=True):
+    query = select(*columns).select_from(ReportFact)
+    if employee:
+        query = query.join(Employee, Employee.id == ReportFact.employee_id)
     query = scope.restrict(query, actor, "read", model=ReportFact)
     return query.where(*criteria.conditions)
 
 
 def count(actor, criteria):
-    return db.session.scalar(_matching(actor, criteria, func.count(ReportFact.employee_id)))
+    # every fact has its person (a foreign key): the join counts only for the name
+    return db.session.scalar(_matching(actor, criteria, func.count(ReportFact.employee_id),
+                                       employee="name" in criteria.values))
 
 
-def _rows(actor, criteria, offset, limit):
+def _rows(actor, criteria, offset, limit, total=None):
+    """[(fact, full name, unit name)] by name then id, ``limit`` from ``offset``;
+    ``total`` (the count, when known) says whether to sort the matches first."""
+    if total is not None and total <= SORTED_BELOW:
+        named = "name" in criteria.values
+        # each match's name by its key (a look-up per match, where a join would read
+        # every person to hash them), unless the name is a criterion (joined then)
+        name = Employee.full_name if named else select(Employee.full_name).where(
+            Employee.id == ReportFact.employee_id).scalar_subquery()
+        matches = _matching(actor, criteria, ReportFact.employee_id.label("id"),
+                            name.label("name"), employee=named).cte(
+            "matches").prefix_with("MATERIALIZED", dialect="postgresql")
+        page = select(matches.c.id, matches.c.name).order_by(
+            matches.c.name, matches.c.id).offset(offset).limit(limit).subquery("page")
+        query = select(ReportFact, page.c.name, Unit.name).select_from(page).join(
+            ReportFact, ReportFact.employee_id == page.c.id).join(
+            Unit, Unit.id == ReportFact.unit_id).order_by(page.c.name, page.c.id)
+        return db.session.execute(query).all()
     query = _matching(actor, criteria, ReportFact, Employee.full_name, Unit.name).join(
         Unit, Unit.id == ReportFact.unit_id).order_by(
         Employee.full_name, Employee.id).offset(offset).limit(limit)
@@ -348,7 +377,7 @@ class Page:
 def _page(actor, criteria, page, per_page, action):
     total = count(actor, criteria)
     rows = [Row(fact.employee_id, name, unit_name, fact) for fact, name, unit_name in
-            _rows(actor, criteria, (page - 1) * per_page, per_page)]
+            _rows(actor, criteria, (page - 1) * per_page, per_page, total)]
     audit.record(action, object_type="ReportFact", actor=actor,
                  unit_id=criteria.unit.id if criteria.unit is not None else None,
                  details={"criteria": criteria.for_audit(), "page": page, "total": total})
@@ -431,7 +460,7 @@ def export(actor, criteria, limit=EXPORT_LIMIT):
     batch = 2000
     for offset in range(0, min(total, limit), batch):
         for fact, name, unit_name in _rows(actor, criteria, offset,
-                                           min(batch, limit - offset)):
+                                           min(batch, limit - offset), total):
             written += 1
             cells = []
             for value in _export_values(written, Row(fact.employee_id, name, unit_name, fact),
@@ -511,7 +540,8 @@ def delete_search(actor, saved_id):
 
 
 def unit_choices(actor):
-    """[(id as text, name)] of the units the actor reads, in tree order."""
-    units = db.session.scalars(scope.restrict(select(Unit), actor, "read", model=Unit)
-                               .order_by(Unit.path))
-    return [(str(unit.id), unit.name) for unit in units]
+    """[(id as text, name)] of the units the actor reads, in tree order (two columns,
+    not the 5,000 units of a province as objects)."""
+    units = db.session.execute(scope.restrict(select(Unit.id, Unit.name), actor, "read",
+                                              model=Unit).order_by(Unit.path))
+    return [(str(unit_id), name) for unit_id, name in units]

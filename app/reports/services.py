@@ -21,13 +21,13 @@ from app.core import clock
 from app.extensions import db
 from app.org.models import Employee, Unit
 from app.records.models import APPROVED, RecordVersion
-from app.reports import facts
+from app.reports import facts, quality
 from app.reports.models import ReportFact
 
 # people per statement: the IN list of a refresh, the batch of a rebuild
 BATCH = 1000
 # what makes a person's facts stale
-EMPLOYEE_ATTRIBUTES = ("status", "unit_id", "category")
+EMPLOYEE_ATTRIBUTES = ("status", "unit_id", "category", "full_name", "national_id_hash")
 
 
 def _facts_query(employee_ids):
@@ -38,7 +38,8 @@ def _facts_query(employee_ids):
         RecordVersion.employee_id).subquery()
     return select(Employee.id, Employee.unit_id, func.coalesce(Employee.unit_path, Unit.path),
                   Employee.category, Employee.status, RecordVersion.id,
-                  RecordVersion.content).select_from(Employee).join(
+                  RecordVersion.content, RecordVersion.sensitive, RecordVersion.decided_at,
+                  Employee.full_name, Employee.national_id_hash).select_from(Employee).join(
         Unit, Unit.id == Employee.unit_id).outerjoin(
         latest, latest.c.employee_id == Employee.id).outerjoin(
         RecordVersion, (RecordVersion.employee_id == latest.c.employee_id)
@@ -48,23 +49,28 @@ def _facts_query(employee_ids):
 def rows_for(connection, employee_ids):
     """The ReportFact rows (dicts) of these people, from the database as it is now."""
     now = clock.now()
-    rows = []
-    for employee_id, unit_id, path, category, status, version_id, content in \
-            connection.execute(_facts_query(list(employee_ids))):
+    rows, checked = [], []
+    for employee_id, unit_id, path, category, status, version_id, content, sensitive, \
+            decided_at, name, id_hash in connection.execute(_facts_query(list(employee_ids))):
         row = dict(facts.record_facts(content) if version_id else facts.EMPTY)
         row.update(employee_id=employee_id, version_id=version_id, unit_id=unit_id,
                    unit_path=path or "", category=category, status=status,
                    refreshed_at=now)
         rows.append(row)
+        checked.append((row, content if version_id else None, sensitive, decided_at, name,
+                        id_hash))
+    # Đúng, Đủ, Sạch and the open version's days (app/reports/quality.py)
+    quality.quality_columns(connection, checked)
     return rows
 
 
 def _upsert(connection, rows):
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ReportFact.__table__).values(rows)
+    statement = insert(ReportFact.__table__)
     columns = {name: statement.excluded[name] for name in rows[0] if name != "employee_id"}
+    # executemany: the statement is compiled once (and cached), the rows sent in batches
     connection.execute(statement.on_conflict_do_update(index_elements=["employee_id"],
-                                                       set_=columns))
+                                                       set_=columns), rows)
 
 
 def refresh(connection, employee_ids):
@@ -72,9 +78,13 @@ def refresh(connection, employee_ids):
     employee_ids = sorted(set(employee_ids))
     written = 0
     for start in range(0, len(employee_ids), BATCH):
-        rows = rows_for(connection, employee_ids[start:start + BATCH])
+        batch = employee_ids[start:start + BATCH]
+        rows = rows_for(connection, batch)
         if rows:
+            before = quality.keys_of(connection, batch)
             _upsert(connection, rows)
+            # the duplicates a row starts or ends, on every row sharing its keys
+            quality.mark_duplicates(connection, before, rows)
             written += len(rows)
     return written
 
@@ -110,7 +120,8 @@ def stale_people(session):
     stale = set()
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, RecordVersion):
-            if (obj.status == APPROVED if obj in session.new else _changed(obj, "status")):
+            # a new version (a draft opened: a change's term starts) or a new state
+            if obj in session.new or _changed(obj, "status"):
                 stale.add(obj.employee_id)
         elif isinstance(obj, Employee):
             if obj in session.new or any(_changed(obj, name) for name in EMPLOYEE_ATTRIBUTES):
@@ -121,6 +132,9 @@ def stale_people(session):
 
 def _after_flush(session, _flush_context):
     stale = stale_people(session)
+    if quality.catalogs_changed(session):
+        # a code that was an orphan may be one of its catalog's now (Sạch)
+        stale |= quality.people_with_orphans(session.connection())
     if stale:
         refresh(session.connection(), stale)
 

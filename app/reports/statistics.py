@@ -51,7 +51,28 @@ class Breakdown:
     totals: dict
 
 
-def _grade_groups(on):
+class _JobCount:
+    """The scheduled job's own count (``JOB_COUNT``): a unit's statutory report compiled
+    on its date with nobody signed in (app/reports/statutory.py compile_draft). Not a
+    user: no permission holds for it, and only ``restrict_facts`` knows it."""
+
+    def __repr__(self):
+        return "JOB_COUNT"
+
+
+JOB_COUNT = _JobCount()
+
+
+def restrict_facts(query, actor):
+    """``query`` of ReportFact narrowed to the actor's scope; for ``JOB_COUNT`` the query
+    as it is: every count of a report is already bounded to one unit's subtree, the
+    whole of which the unit reports."""
+    if actor is JOB_COUNT:
+        return query
+    return scope.restrict(query, actor, "read", model=ReportFact)
+
+
+def grade_groups(on):
     """{group name: [grade codes]} of the ngạch catalog (its attrs.group), and
     {hạng: [codes]} of the chức danh nghề nghiệp catalog (attrs.hang)."""
     ngach, hang = {}, {}
@@ -76,7 +97,7 @@ GRADE_GROUPS = [
 def columns(on):
     """The report's columns, in BM01's order (hạng I–IV for viên chức beside the ngạch)."""
     f = ReportFact
-    ngach, hang = _grade_groups(on)
+    ngach, hang = grade_groups(on)
     cols = [Column("total", _l("Total")),
             Column("female", _l("Women"), _l("Of whom"), f.sex == "nu"),
             Column("party", _l("Party members"), _l("Of whom"), f.party_member.is_(True)),
@@ -130,7 +151,7 @@ def columns(on):
     return cols
 
 
-def _children(unit):
+def children_of(unit):
     return list(db.session.scalars(select(Unit).where(
         Unit.parent_id == unit.id, Unit.valid_to.is_(None)).order_by(Unit.name)))
 
@@ -140,7 +161,7 @@ def breakdown(actor, unit, category=None, on=None):
     service, optionally of one category; returns a Breakdown."""
     on = on or clock.today()
     cols = columns(on)
-    children = _children(unit)
+    children = children_of(unit)
     f = ReportFact
     # which row a person counts in: the child whose subtree holds them, else the unit
     # itself (its own staff)
@@ -150,11 +171,15 @@ def breakdown(actor, unit, category=None, on=None):
     selected = [row_key.label("row")] + [
         (func.count() if c.condition is None else func.count().filter(c.condition)).label(
             c.key) for c in cols]
-    query = scope.restrict(select(*selected), actor, "read", model=ReportFact).where(
+    query = restrict_facts(select(*selected), actor).where(
         f.unit_path.startswith(unit.path), f.status.in_(IN_SERVICE))
     if category:
         query = query.where(f.category == category)
-    counted = {row.row: row._mapping for row in db.session.execute(query.group_by(row_key))}
+    if children:
+        query = query.group_by(row_key)
+    # (a leaf unit has one row: no GROUP BY, whose bound integer PostgreSQL would read as
+    # a column's position)
+    counted = {row.row: row._mapping for row in db.session.execute(query)}
     rows = []
     for target, label in [(child, child.name) for child in children] + [
             (unit, _l("%(unit)s (its own staff)", unit=unit.name))]:

@@ -45,6 +45,7 @@ TRANSFERS = "Transfers"      # transfer cases: within, between, out of and into 
 LEAVERS = "Leavers"          # leavers' status changes, the archive, reinstatement
 DEADLINES = "Deadlines"      # every term running for the people in scope, in one list
 REPORTS = "Reports"          # search, statistics and reports over the people in scope
+JOBS = "Jobs"                # the scheduled jobs, their runs and the mail outbox
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -93,7 +94,15 @@ ACTIONS = {
                           "decision, and reinstatements")},
     DEADLINES: {"read": _l("View the deadlines running for the people in scope")},
     REPORTS: {"read": _l("Search and count the people in scope"),
-              "export": _l("Export search results and reports to Excel")},
+              "export": _l("Export search results and reports to Excel"),
+              "compile": _l("Compile the statutory reports of one's unit and submit them"),
+              "sign": _l("Sign the statutory reports of one's unit as the person with "
+                         "authority"),
+              "inspect": _l("Inspect the units' data quality and their report submissions, "
+                            "and compile the province's report"),
+              "staffing": _l("Enter the staffing quotas (biên chế) given to the units")},
+    JOBS: {"read": _l("View the scheduled jobs, their runs and the mail queue"),
+           "run": _l("Run a scheduled job now (once per period, as its schedule would)")},
     SIGNING: {"verify": _l("Verify signed documents"),
               "keys": _l("Register and withdraw one's own signing keys")},
 }
@@ -132,7 +141,7 @@ ROLE_CONFIGS = [
             # Điều 11.1a VP: the receiving unit makes the account of a person received
             # from outside, also where Sở Nội vụ makes every other (Điều 7.2 VP)
             ("create_received", TRANSFERS, RECEIVER_MAKES_ACCOUNT),
-            ("read", REPORTS), ("export", REPORTS),
+            ("read", REPORTS), ("export", REPORTS), ("compile", REPORTS),
         ],
     },
     {
@@ -145,7 +154,8 @@ ROLE_CONFIGS = [
                   ("delegate", APPROVAL, DELEGATION_ALLOWED), ("verify", SIGNING),
                   ("keys", SIGNING), ("read", HIRING), ("read", DEADLINES), ("read", CALENDAR),
                   ("read", TRANSFERS),
-                  ("read", LEAVERS), ("read", REPORTS), ("export", REPORTS)],
+                  ("read", LEAVERS), ("read", REPORTS), ("export", REPORTS),
+                  ("compile", REPORTS), ("sign", REPORTS)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -166,7 +176,8 @@ ROLE_CONFIGS = [
             # Sở Nội vụ enters the compensatory days off and make-up working days
             ("read", CALENDAR), ("write", CALENDAR),
             ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
-            ("read", REPORTS), ("export", REPORTS),
+            ("read", REPORTS), ("export", REPORTS), ("compile", REPORTS), ("sign", REPORTS),
+            ("inspect", REPORTS), ("staffing", REPORTS),
         ],
     },
     {
@@ -177,7 +188,7 @@ ROLE_CONFIGS = [
             ("read", ACCOUNT), ("manage", ACCOUNT), ("create_staff", ACCOUNT),
             ("assign_roles", ACCOUNT), ("read", AUDIT_LOG), ("read", ROLE), ("read", PROFILE),
             ("read", CATALOG), ("read_failed_mail", NOTICE), ("read", CALENDAR),
-            ("get", OPENAPI), ("show", SWAGGER),
+            ("get", OPENAPI), ("show", SWAGGER), ("read", JOBS), ("run", JOBS),
         ],
     },
 ]

@@ -130,7 +130,7 @@ def test_reject_mails_the_reason_then_resubmit_and_approve(app, province, people
     [mail] = smtp_server.wait_for(1)
     assert mail["To"] == "canhan@example.vn"
     assert mail["Subject"] == "Hồ sơ của bạn chưa được phê duyệt"
-    assert "Thiếu quê quán của mẹ trong mục 19" in mail.get_content()
+    assert "Thiếu quê quán của mẹ trong mục 19" in mail.get_body(("plain",)).get_content()
     # the person corrects and submits again; the next draft starts from the rejected one
     again = submitted(app, province, people, "canhan", address="Phường Phúc Yên")
     assert again != version_id

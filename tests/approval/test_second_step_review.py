@@ -191,7 +191,7 @@ def test_rejecting_with_a_reason_sends_the_version_back_to_the_person(
             .order_by(AuditEntry.id.desc()).limit(1)) == "record.reject"
         db.session.remove()
     [mail] = smtp_server.wait_for(1)
-    assert "Tên khai sinh không khớp giấy khai sinh" in mail.get_content()
+    assert "Tên khai sinh không khớp giấy khai sinh" in mail.get_body(("plain",)).get_content()
     client.get("/logout/")
     login(client, "canhan", PASSWORD)
     assert "Hồ sơ của bạn chưa được phê duyệt" in client.get("/notices/").get_data(

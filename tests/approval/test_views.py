@@ -89,7 +89,7 @@ def test_reject_through_the_page_and_the_person_reads_why(app, province, people,
     record = client.get("/records/me", follow_redirects=True).get_data(as_text=True)
     assert "Ảnh bằng đại học bị mờ" in record
     [mail] = smtp_server.wait_for(1)
-    assert "Ảnh bằng đại học bị mờ" in mail.get_content()
+    assert "Ảnh bằng đại học bị mờ" in mail.get_body(("plain",)).get_content()
 
 
 def test_a_form_without_its_token_changes_nothing(app, province, people, approvers, client):
@@ -134,6 +134,7 @@ def test_the_window_reminds_each_approver_once(app, province, people, approvers,
     with app.app_context():
         assert remind_approvers(dt.date(2026, 11, 20)) == 0          # before the window
         assert remind_approvers(dt.date(2026, 11, 26)) == 2          # thutruong, chutich
+        db.session.commit()           # the job's run commits them (app/jobs/services.py)
         assert remind_approvers(dt.date(2026, 11, 27)) == 0          # once per window
         notices = list(db.session.scalars(select(Notice).order_by(Notice.account_id)))
         assert {n.account_id for n in notices} == {province.accounts["thutruong"],
@@ -142,7 +143,7 @@ def test_the_window_reminds_each_approver_once(app, province, people, approvers,
         db.session.remove()
     mails = smtp_server.wait_for(2)
     assert {m["To"] for m in mails} == {"thutruong@example.vn", "chutich@example.vn"}
-    assert "26/11/2026 đến 30/11/2026" in mails[0].get_content()
+    assert "26/11/2026 đến 30/11/2026" in mails[0].get_body(("plain",)).get_content()
 
 
 def test_so_noi_vu_signs_the_second_approval_through_the_queue(app, province, people,

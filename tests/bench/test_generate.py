@@ -80,7 +80,10 @@ def test_records_are_generated_approved_and_readable(pg_server_url):
             upgrade(directory=MIGRATIONS_DIR)
             db.session.remove()
             db.engine.dispose()
-        generate(url, n_units=50, n_employees=400, seed=3, records=True)
+        # the sensitive part (family, salary history) under the app's record key
+        key = app.config["RECORD_ENCRYPTION_KEYS"].split(",")[0].strip()
+        generate(url, n_units=50, n_employees=400, seed=3, records=True, record_key=key,
+                 identity_key=app.config["IDENTITY_HASH_KEY"])
         app = create_app(environ=environ_for(url))
         with app.app_context():
             versions = db.session.scalars(select(RecordVersion)).all()
@@ -90,6 +93,25 @@ def test_records_are_generated_approved_and_readable(pg_server_url):
             content = services.read_content(services.approved_version(person))
             assert content["fields"]["ho_ten"] == person.full_name
             assert services.missing_required(content, person.category) is not None
+            # the child rows of the form: trainings, work history, family, salary history
+            everyone = [services.read_content(v) for v in versions]
+            for table in ("dao_tao_chuyen_mon", "qua_trinh_cong_tac", "gia_dinh_ban_than",
+                          "dien_bien_luong"):
+                assert sum(bool(c["tables"].get(table)) for c in everyone) > 200, table
+            assert all(c["tables"]["gia_dinh_ban_than"][0]["quan_he"] == "Bố"
+                       for c in everyone)
+            for c in everyone:
+                salary = c["tables"].get("dien_bien_luong")
+                if salary:   # the last raise is the current step and coefficient
+                    assert (salary[-1]["bac_luong"], salary[-1]["he_so_luong"]) == (
+                        c["fields"]["bac_luong"], c["fields"]["he_so_luong"])
+            assert len({v.completeness for v in versions}) > 3
+            # the số định danh: unique, and its hash where approving would write it
+            from app.core import crypto
+            numbers = {c["fields"]["so_dinh_danh"] for c in everyone}
+            assert len(numbers) == 400
+            assert person.national_id_hash == crypto.identity_hash(
+                content["fields"]["so_dinh_danh"])
             # the bench's province is varied where reports look: grades, ages, trainings
             from app.catalogs.services import load_shipped
             from app.reports import services as reports

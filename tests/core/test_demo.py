@@ -105,9 +105,15 @@ def test_demo_unit_pages_render_with_the_leader_form_for_who_may_write(app, clie
 def test_every_demo_person_has_a_complete_valid_approved_record(app):
     with app.app_context():
         seed_demo(app.appbuilder)
-        # (the two people hired by the lifecycle examples have their first entry to make)
+        # (the two people hired by the lifecycle examples have their first entry to make;
+        # one teacher's salary step waits for the principal's approval)
         versions = db.session.scalars(select(RecordVersion).where(
+            RecordVersion.employee_id.not_in(select(Hiring.employee_id)),
+            RecordVersion.status == APPROVED)).all()
+        waiting = db.session.scalars(select(RecordVersion).where(
+            RecordVersion.status != APPROVED,
             RecordVersion.employee_id.not_in(select(Hiring.employee_id)))).all()
+        assert [(v.status, v.number) for v in waiting] == [("submitted", 2)]
         assert len(versions) == TOTAL_STAFF and {v.status for v in versions} == {APPROVED}
         numbers = set()
         for version in versions:

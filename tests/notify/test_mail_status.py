@@ -67,7 +67,7 @@ def test_a_sent_mail_is_said_sent_and_shown_sent(app, province, people, approver
     [sent] = _texts(app, "Rejected; the person sees the reason in the app and by e-mail.")
     assert sent in body
     [mail] = smtp_server.wait_for(1)
-    assert REASON in mail.get_content()
+    assert REASON in mail.get_body(("plain",)).get_content()
     notice = _notice(app)
     assert notice.mailed_at is not None and notice.mail_error is None
     login(client, "canhan", PASSWORD)

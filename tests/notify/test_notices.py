@@ -55,6 +55,7 @@ def test_a_notice_is_mailed_once_its_transaction_commits(mail_app, smtp_server):
     with mail_app.app_context():
         notice = _rejection_notice(db.session.get(Account, hang))
         assert notice.id is not None
+        notice_id = notice.id
         assert smtp_server.messages == []          # nothing leaves before the commit
         db.session.commit()
         db.session.remove()
@@ -63,8 +64,14 @@ def test_a_notice_is_mailed_once_its_transaction_commits(mail_app, smtp_server):
     assert smtp_server.envelopes == [("no-reply@sonoivu.example.vn", ["hang@example.vn"])]
     assert message["From"].addresses[0].display_name == "HoSo CBCCVC"
     assert message["Subject"] == SUBJECT
-    assert message.get_content_charset() == "utf-8"
-    text = message.get_content()
+    # the plain text and its HTML alternative, both UTF-8
+    assert message.get_content_type() == "multipart/alternative"
+    plain, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain.get_content_charset() == "utf-8" == html.get_content_charset()
+    assert "Thiếu bản sao bằng tốt nghiệp đại học" in html.get_content()
+    assert 'href="' in html.get_content() and "Mở trong HoSo CBCCVC" in html.get_content()
+    assert message["Message-ID"].startswith("<hoso-notice-%d." % notice_id)
+    text = plain.get_content()
     assert "Lý do: Thiếu bản sao bằng tốt nghiệp đại học" in text
     assert "Người xem xét: Trần Văn Bình" in text
     [stored] = _notices(mail_app)

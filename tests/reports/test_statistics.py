@@ -109,7 +109,7 @@ def test_every_number_of_the_breakdown_is_the_count_of_the_records(transfer_app)
         root = db.session.get(Unit, world.units["root"])
         with clock.freeze(datetime.datetime(2026, 12, 31, 10)):
             report = statistics.breakdown(actor(world, "sonoivu"), root, on=ON)
-        ngach_groups, hang = statistics._grade_groups(ON)
+        ngach_groups, hang = statistics.grade_groups(ON)
         # the independent count: each generated person in service, in the row of the
         # child of the root whose subtree holds them (or the root's own)
         children = {row_unit.id: row_unit for _label, row_unit, _counts in report.rows}

@@ -219,6 +219,43 @@ AUDIT.update({
     ("SearchView.save", "POST"): None,
     ("SearchView.forget", "POST"): None,
 })
+# data quality (app/reports/quality.py): the page and the list of the people behind a
+# score (without criteria: those failing any, of the actor's unit) and Sở Nội vụ's
+# inspection ranking are audited reads
+AUDIT.update({
+    ("QualityView.index", "GET"): "reports.quality",
+    ("QualityView.people", "GET"): "reports.quality_people",
+    ("InspectionView.index", "GET"): "reports.inspection",
+})
+# statutory reports (app/reports/statutory.py): a report's page and its documents are
+# audited reads; with no form data compiling, signing, submitting and entering a quota are
+# refused with a message (no key to sign with, a draft is not submitted)
+AUDIT.update({
+    ("StatutoryView.index", "GET"): None,
+    ("StatutoryView.show", "GET"): "reports.statutory_read",
+    ("StatutoryView.document", "GET"): "reports.statutory_download",
+    ("StatutoryView.compile", "POST"): None,
+    ("StatutoryView.sign", "POST"): None,
+    ("StatutoryView.submit", "POST"): None,
+    ("StatutoryView.province", "GET"): "reports.statutory_tracking",
+    ("StatutoryView.compile_province", "POST"): None,
+    ("StatutoryView.quotas", "GET"): None,
+    ("StatutoryView.set_quota", "POST"): None,
+})
+# the bell's count and the account's own mail preferences; saving with no form data turns
+# the optional mail off (audited)
+AUDIT.update({
+    ("NoticeView.unread", "GET"): None,
+    ("NoticeView.preferences", "GET"): None,
+    ("NoticeView.save_preferences", "POST"): "notice.preferences",
+})
+# scheduled jobs (app/jobs): no personal data on the screen; without a job named, the
+# history and "run now" go back to the list with a message
+AUDIT.update({
+    ("JobsView.index", "GET"): None,
+    ("JobsView.history", "GET"): None,
+    ("JobsView.run", "POST"): None,
+})
 # endpoints whose pk is not the resource's usual object
 TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalView.review": w.version_targets,
@@ -232,7 +269,9 @@ TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
                        "ApprovalApi.verify_version": w.version_targets,
                        "ApprovalView.revoke_delegation": lambda world, actor: world.delegations,
                        "RecordView.attachment": w.attachment_targets,
-                       "RecordView.remove_attachment": w.attachment_targets}
+                       "RecordView.remove_attachment": w.attachment_targets,
+                       **{"StatutoryView." + name: lambda world, actor: world.statutory_reports
+                          for name in ("show", "document", "sign", "submit")}}
 TARGETS = {roles.ACCOUNT: w.account_targets, roles.UNIT: w.unit_targets,
            roles.RECORD: w.employee_targets, roles.APPROVAL: w.employee_targets,
            roles.HIRING: w.employee_targets, roles.LEAVERS: w.employee_targets,
@@ -302,6 +341,32 @@ def build_transfers(app, world):
         db.session.remove()
 
 
+def build_statutory_reports(app, world):
+    """A draft report of A, A1 and B on a past period (world.statutory_reports: target ->
+    id), its PDF and workbook stored: reading them is allowed in scope; with no form data
+    signing and submitting are refused with a message."""
+    from app.core import clock
+    from app.files.store import file_store
+    from app.reports.models import StatutoryReport
+
+    with app.app_context():
+        pdf, workbook = file_store().put(b"%PDF-1.4 test"), file_store().put(b"PK test")
+        rows = {target: StatutoryReport(
+            unit_id=world.units[unit], level="unit", period="2020", revision=1,
+            status="draft", numbers={
+                "level": "unit", "unit": {"id": world.units[unit], "name": unit},
+                "period": {"key": "2020", "label": "Báo cáo năm 2020", "due_on": "2020-12-31"},
+                "on": "2020-12-01", "columns": [], "rows": [], "totals": {}, "categories": [],
+                "by_category": [], "positions": {"rows": [], "others": 0}, "remarks": ""},
+            compiled_at=clock.now(), compiled_by=world.accounts["canbo"],
+            pdf_sha256=pdf, xlsx_sha256=workbook)
+            for target, unit in (("same_unit", "A"), ("subtree", "A1"), ("other_unit", "B"))}
+        db.session.add_all(rows.values())
+        db.session.commit()
+        world.statutory_reports = {target: row.id for target, row in rows.items()}
+        db.session.remove()
+
+
 def _unit_version(app, pk):
     from app.org.models import Unit
 
@@ -368,7 +433,7 @@ def _requests(app, world, actor):
                 expected_audit = AUDIT[key][name] if isinstance(AUDIT[key], dict) else AUDIT[key]
                 for target, pk in targets.items():
                     values = {"pk": pk, "version": "v1", "name": name, "filename": "x",
-                              "number": "8", "token": "x"}
+                              "number": "8", "token": "x", "kind": "pdf"}
                     url = rule.build({k: v for k, v in values.items() if k in rule.arguments},
                                      append_unknown=False)[1]
                     kwargs = {}
@@ -466,6 +531,7 @@ def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     build_notices(app, world)
     build_delegations(app, world)
     build_transfers(app, world)
+    build_statutory_reports(app, world)
     profile = load_profile(app.config["PROVINCE_PROFILE"])
     client = app.test_client()
     if actor is not None:

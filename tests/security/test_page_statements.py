@@ -57,6 +57,17 @@ PAGES = {
     # the overview: one statement per panel (completeness two), the unit's children
     # and the grade catalogs, whatever the number of people (measured 17)
     "overview, Sở Nội vụ": ("sonoivu", "/reports/dashboard/", 18),
+    # data quality: the unit, its children and one grouped statement over the facts
+    # (the terms' calendar once a year); the inspection the same over the root's
+    # children, whatever the number of people and units (measured 9 and 8)
+    "data quality, Sở Nội vụ": ("sonoivu", "/reports/quality/", 11),
+    "inspection, Sở Nội vụ": ("sonoivu", "/reports/inspection/", 10),
+    # statutory reports (measured 3, 9 and 5): the unit's revisions on the period; Sở
+    # Nội vụ's tracking reads the reporting units and every report of the period in one
+    # statement each; the quotas screen the units and the year's quotas
+    "statutory reports, unit officer": ("canbo", "/reports/statutory/", 6),
+    "reports of the units, Sở Nội vụ": ("sonoivu", "/reports/statutory/province", 11),
+    "staffing quotas, Sở Nội vụ": ("sonoivu", "/reports/statutory/quotas", 7),
 }
 SMALL, LARGE = 5, 60
 

@@ -1,0 +1,1 @@
+"""Scheduled jobs (issue 19): each runs once per period, whatever the number of runners."""
