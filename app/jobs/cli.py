@@ -21,6 +21,8 @@ def scheduler_run_command():
     from app.jobs.runner import build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # the jobs' own lines, not APScheduler's for every tick
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo(_("The scheduler runs %(n)d jobs; Ctrl-C stops it.",
                  n=len(scheduler.get_jobs())))

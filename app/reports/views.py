@@ -253,22 +253,30 @@ class StatutoryView(BaseView):
         commit_read()
         return _send(found)
 
-    @expose("/compile", methods=["POST"])
-    @has_access
-    def compile(self):
+    def _compile(self, back, compile_for, done):
+        """Compile the form's period with ``compile_for(period, remarks=, lock=)``; back to
+        ``back`` with the reason when refused, else to the draft with ``done``."""
         period = statutory.period_of(request.form.get("period"))
         if period is None:
             flash(_("Choose a period from the list."), "danger")
-            return redirect(url_for("StatutoryView.index"))
+            return redirect(url_for(back))
         try:
-            report = statutory.compile_unit_report(
-                g.user, statutory.reporting_unit_of(g.user), period,
-                remarks=request.form.get("remarks", ""), lock=request.form.get("version"))
+            report = compile_for(period, remarks=request.form.get("remarks", ""),
+                                 lock=request.form.get("version"))
         except DomainError as exc:
             flash(str(exc), "danger")
-            return redirect(url_for("StatutoryView.index", period=period.key))
-        flash(_("The report was compiled: review its numbers, then sign it."), "success")
+            return redirect(url_for(back, period=period.key))
+        flash(done, "success")
         return redirect(url_for("StatutoryView.show", pk=report.id))
+
+    @expose("/compile", methods=["POST"])
+    @has_access
+    def compile(self):
+        return self._compile(
+            "StatutoryView.index",
+            lambda period, **form: statutory.compile_unit_report(
+                g.user, statutory.reporting_unit_of(g.user), period, **form),
+            _("The report was compiled: review its numbers, then sign it."))
 
     @expose("/<int:pk>/sign", methods=["POST"])
     @has_access
@@ -307,19 +315,10 @@ class StatutoryView(BaseView):
     @expose("/province/compile", methods=["POST"])
     @has_access
     def compile_province(self):
-        period = statutory.period_of(request.form.get("period"))
-        if period is None:
-            flash(_("Choose a period from the list."), "danger")
-            return redirect(url_for("StatutoryView.province"))
-        try:
-            report = statutory.compile_province_report(
-                g.user, period, remarks=request.form.get("remarks", ""),
-                lock=request.form.get("version"))
-        except DomainError as exc:
-            flash(str(exc), "danger")
-            return redirect(url_for("StatutoryView.province", period=period.key))
-        flash(_("The province's report was compiled from the units' submissions."), "success")
-        return redirect(url_for("StatutoryView.show", pk=report.id))
+        return self._compile(
+            "StatutoryView.province",
+            lambda period, **form: statutory.compile_province_report(g.user, period, **form),
+            _("The province's report was compiled from the units' submissions."))
 
     def _quota_year(self, value):
         year = scope.as_id(value)

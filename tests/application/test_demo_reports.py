@@ -3,10 +3,7 @@ their signed report on the period now due, one has an unsigned draft, one nothin
 giamdoc compiles, signs and submits Sở Giáo dục và Đào tạo's, and sonoivu compiles the
 province's report from the submissions, signed by Sở Nội vụ and its seal."""
 import pytest
-from sqlalchemy import select
 
-from app.accounts.models import Account
-from app.application.demo import seed_demo
 from app.application.demo_reports import LEFT_FOR_THE_DEMO, NOT_BEGUN, NOT_SIGNED
 from app.approval import keys
 from app.approval.demo import DEMO_PIN
@@ -14,21 +11,7 @@ from app.extensions import db
 from app.reports import statutory
 from app.reports.models import REPORT_DRAFT, REPORT_SIGNED, StatutoryReport
 from app.signing.pdf import verify_pdf
-from tests.conftest import reset_data
-
-
-@pytest.fixture
-def demo_app(make_app, request):
-    app = make_app(PROVINCE_PROFILE=request.param)
-    with app.app_context():
-        seed_demo(app.appbuilder)
-        db.session.remove()
-    yield app
-    reset_data(app)
-
-
-def _account(username):
-    return db.session.scalar(select(Account).where(Account.username == username))
+from tests.application.test_demo_lifecycle import _account, demo_app  # noqa: F401
 
 
 @pytest.mark.parametrize("demo_app", ["vinh_phuc", "ha_noi"], indirect=True)
