@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.core import clock
+from app.core.dates import add_months
 from app.extensions import db
 from app.leavers import retirement, services
 from app.leavers.models import DEPARTURE, StatusChange
@@ -118,12 +119,6 @@ def _birth_and_sex(fields):
     return born, fields.get("gioi_tinh")
 
 
-def _add_months(day, months):
-    month0 = day.month - 1 + months
-    year, month0 = day.year + month0 // 12, month0 % 12
-    return datetime.date(year, month0 + 1, min(day.day, 28))
-
-
 def retiring_page(actor, unit, months):
     """The people in service in the actor's scope (or ``unit``'s subtree) whose
     retirement (NĐ 135/2020) falls within ``months`` months, or has passed without a
@@ -131,7 +126,7 @@ def retiring_page(actor, unit, months):
     Someone whose departure is recorded ahead of its effective date is listed with it
     (``row.pending``) instead of a deadline. The birth date and sex come from each
     record's latest version (both public fields of the form, stored in clear)."""
-    rows = retiring(actor, unit, _add_months(clock.today(), months), with_pending=True)
+    rows = retiring(actor, unit, add_months(clock.today(), months), with_pending=True)
     audit.record("leavers.retiring", object_type="Employee", actor=actor,
                  unit_id=unit.id if unit is not None else None, details={"months": months})
     return rows
@@ -149,7 +144,7 @@ def retiring(actor, unit, horizon, limit=RETIRING_LIMIT, with_pending=False):
         .subquery()
     born = RecordVersion.content[("fields", "ngay_sinh")].as_string()
     # the youngest who can retire by the horizon is 55; the oldest looked at is OLDEST
-    youngest = _add_months(horizon, -55 * 12 + 1).isoformat()
+    youngest = add_months(horizon, -55 * 12 + 1).isoformat()
     oldest = datetime.date(today.year - OLDEST, 1, 1).isoformat()
     query = scope.restrict(select(Employee), actor, "read", model=Employee) \
         .join(latest, latest.c.employee_id == Employee.id) \

@@ -94,3 +94,15 @@ def test_a_freeze_in_another_zone_is_vietnam_time_like_now():
         assert clock.now() == utc and frozen == utc
         assert clock.now().utcoffset() == datetime.timedelta(hours=7)
         assert (clock.now().hour, clock.today()) == (14, datetime.date(2026, 12, 1))
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    """One function for every "N months later" (the search's and the leavers' horizons,
+    the reports): 31/01 + 1 month is the end of February, of a leap year too."""
+    from app.core.dates import add_months
+
+    assert add_months(datetime.date(2027, 1, 31), 1) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2028, 1, 31), 1) == datetime.date(2028, 2, 29)
+    assert add_months(datetime.date(2026, 12, 15), 2) == datetime.date(2027, 2, 15)
+    assert add_months(datetime.date(2027, 3, 31), -1) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2026, 5, 31), -55 * 12 + 1) == datetime.date(1971, 6, 30)
