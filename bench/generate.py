@@ -236,7 +236,7 @@ def _salary_history(rng, recruited, code, salary_type):
     return rows, step
 
 
-def _record_content(employee, rng, grades):
+def _record_content(employee, rng, grades, identity=True):
     """(clear part, sensitive part) of a record as a province's would be: varied grades
     (by category, the senior ones held late), ages, education and trainings; a work
     history, the family (36.1-36.2) and the salary history (37.1) since recruitment."""
@@ -313,9 +313,10 @@ def _record_content(employee, rng, grades):
     number = "%s%d%02d%06d" % (PROVINCE_CODE, (born.year >= 2000) * 2 + (sex == "nu"),
                                born.year % 100, employee[0])
     issued = datetime.date(rng.randint(2021, 2025), rng.randint(1, 12), rng.randint(1, 28))
-    hidden = {"fields": {"suc_khoe": "Tốt", "so_dinh_danh": number, "so_cccd": number,
-                         "ngay_cap_cccd": issued.isoformat()},
-              "tables": {"gia_dinh_ban_than": own}}
+    hidden = {"fields": {"suc_khoe": "Tốt"}, "tables": {"gia_dinh_ban_than": own}}
+    if identity:
+        hidden["fields"].update(so_dinh_danh=number, so_cccd=number,
+                                ngay_cap_cccd=issued.isoformat())
     if spouse_side:
         hidden["tables"]["gia_dinh_ben_vo_chong"] = spouse_side
     if code:
@@ -336,20 +337,21 @@ def _completeness(clear, hidden, category):
 
 
 def build_records(employees, rng, record_key, identity_key=config.DEFAULT_IDENTITY_HASH_KEY,
-                  hashes=None):
+                  hashes=None, identity=False):
     """One approved version per person: (employee_id, number, status, content, sensitive,
     lock, completeness, created_at, updated_at, decided_at); the sensitive part a Fernet
     token under ``record_key`` (as app.core.crypto.encrypt_json writes it). ``hashes``
     (a list) gets (employee_id, the số định danh's keyed hash under ``identity_key``), as
-    app.core.crypto.identity_hash makes it for Employee.national_id_hash."""
+    app.core.crypto.identity_hash makes it for Employee.national_id_hash. With
+    ``identity`` each record states its số định danh and CCCD (items 1 and 8)."""
     from cryptography.fernet import Fernet
 
     fernet = Fernet(record_key.encode())
     moment = datetime.datetime(2026, 10, 28, 9, tzinfo=datetime.timezone.utc).isoformat()
     grades = _grades()
     for employee in employees:
-        clear, hidden = _record_content(employee, rng, grades)
-        if hashes is not None:
+        clear, hidden = _record_content(employee, rng, grades, identity)
+        if identity and hashes is not None:
             hashes.append((employee[0], hmac.new(
                 identity_key.encode(), hidden["fields"]["so_dinh_danh"].encode("utf-8"),
                 hashlib.sha256).hexdigest()))
@@ -388,7 +390,7 @@ def _copy(connection, table, columns, rows, chunk=20000):
 
 def generate(database_url, n_units=5000, n_employees=200000, seed=1, records=False,
              record_key=config.DEFAULT_RECORD_KEY,
-             identity_key=config.DEFAULT_IDENTITY_HASH_KEY):
+             identity_key=config.DEFAULT_IDENTITY_HASH_KEY, identity=False):
     rng = random.Random(seed)
     units = build_tree(n_units, rng)
     employees = list(build_employees(n_employees, units, rng))
@@ -417,7 +419,9 @@ def generate(database_url, n_units=5000, n_employees=200000, seed=1, records=Fal
             if records:
                 hashes = []
                 _copy(connection, "record_version", RECORD_COLUMNS,
-                      build_records(employees, rng, record_key, identity_key, hashes))
+                      build_records(employees, rng, record_key, identity_key, hashes,
+                                    identity))
+            if records and hashes:
                 # what approving writes beside the record: the số định danh's hash
                 connection.execute(text("CREATE TEMPORARY TABLE bench_hash "
                                         "(id integer, hash varchar(64)) ON COMMIT DROP"))
@@ -466,9 +470,13 @@ def main():
     parser.add_argument("--identity-key", default=os.environ.get(
         "IDENTITY_HASH_KEY", config.DEFAULT_IDENTITY_HASH_KEY),
         help="the key of the số định danh's look-up hash (IDENTITY_HASH_KEY)")
+    parser.add_argument("--identity", action="store_true",
+                        help="with --records: each record's số định danh and CCCD (and "
+                             "their hashes); the facts' duplicate check then takes long")
     args = parser.parse_args()
     units, employees = generate(args.database_url, args.units, args.employees, args.seed,
-                                args.records, args.record_key, args.identity_key)
+                                args.records, args.record_key, args.identity_key,
+                                args.identity)
     print("%d units, %d employees" % (len(units), employees))
 
 

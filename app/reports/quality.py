@@ -330,13 +330,16 @@ def mark_duplicates(connection, before, rows, batch=1000):
             duplicate_person=select(other.c.employee_id).where(
                 other.c.match_key == table.c.match_key,
                 other.c.employee_id != table.c.employee_id).exists()))
-    mine = (table.c.id_hash, table.c.cccd_hash)
+    # one EXISTS per pair of columns, each an equality its index answers (an OR of the
+    # four inside one subquery made PostgreSQL scan the table for every row)
+    shared = [select(other.c.employee_id).where(
+        other.c.employee_id != table.c.employee_id, theirs == mine, mine.is_not(None)).exists()
+        for mine in (table.c.id_hash, table.c.cccd_hash)
+        for theirs in (other.c.id_hash, other.c.cccd_hash)]
     for chunk in _chunks(sorted(hashes), batch):
         connection.execute(update(table).where(or_(
             table.c.id_hash.in_(chunk), table.c.cccd_hash.in_(chunk))).values(
-            duplicate_id=select(other.c.employee_id).where(
-                other.c.employee_id != table.c.employee_id,
-                or_(other.c.id_hash.in_(mine), other.c.cccd_hash.in_(mine))).exists()))
+            duplicate_id=or_(*shared)))
 
 
 def catalogs_changed(session):

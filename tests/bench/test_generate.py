@@ -83,7 +83,7 @@ def test_records_are_generated_approved_and_readable(pg_server_url):
         # the sensitive part (family, salary history) under the app's record key
         key = app.config["RECORD_ENCRYPTION_KEYS"].split(",")[0].strip()
         generate(url, n_units=50, n_employees=400, seed=3, records=True, record_key=key,
-                 identity_key=app.config["IDENTITY_HASH_KEY"])
+                 identity_key=app.config["IDENTITY_HASH_KEY"], identity=True)
         app = create_app(environ=environ_for(url))
         with app.app_context():
             versions = db.session.scalars(select(RecordVersion)).all()
