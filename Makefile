@@ -8,6 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 # the scheduled jobs' runner that `make run` starts beside the web server writes here
 SCHEDULER_LOG ?= instance/scheduler.log
+# the national database's stand-in receiver that `make run` starts too (SYNC_ENDPOINT's
+# default; its demo accounts are config.DEV_SYNC_CREDENTIALS)
+STANDIN_PORT ?= 8099
+STANDIN_LOG ?= instance/standin.log
 export FLASK_APP := app
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -29,10 +33,14 @@ run: install translations
 	HOSO_ENV=development $(BIN)/flask seed-demo
 	HOSO_ENV=development $(BIN)/flask reports rebuild --if-empty
 	@echo "HoSo CBCCVC: http://$(HOST):$(PORT)"
-	@# the scheduled jobs' runner beside the web server, stopped with it (Ctrl-C)
+	@# the scheduled jobs' runner and the national database's stand-in (README "National
+	@# sync") beside the web server, stopped with it (Ctrl-C)
 	HOSO_ENV=development $(BIN)/flask scheduler run > $(SCHEDULER_LOG) 2>&1 & \
-	  scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  scheduler=$$!; \
+	  $(BIN)/python -m app.sync.standin --port $(STANDIN_PORT) > $(STANDIN_LOG) 2>&1 & \
+	  standin=$$!; trap 'kill $$scheduler $$standin 2>/dev/null' EXIT INT TERM; \
 	  echo "Scheduled jobs: flask scheduler run (log: $(SCHEDULER_LOG))"; \
+	  echo "National database stand-in: http://127.0.0.1:$(STANDIN_PORT) (log: $(STANDIN_LOG))"; \
 	  HOSO_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/python run.py
 
 # A local SMTP catcher for the demo's mail (README: "Mail in the demo"): prints every

@@ -80,6 +80,46 @@ def is_loopback(host):
     return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
+# The national database's stand-in (app/sync/standin.py) in development: one account per
+# agency of the demo (app/application/demo.py; a code owns the codes below it), the same
+# accounts `make run` starts the stand-in with. Never the default outside development.
+DEV_SYNC_AGENCIES = ("H44", "H44.01", "H44.02", "H44.03", "H44.04", "H44.06", "H44.08",
+                     "H44.09", "H44.10", "H44.11", "H44.12", "H44.13", "H44.14")
+DEV_SYNC_CREDENTIALS = ",".join(
+    f"{code}:hoso_{code.lower().replace('.', '_')}:standin-demo" for code in DEV_SYNC_AGENCIES)
+
+
+def parse_sync_credentials(value):
+    """SYNC_CREDENTIALS as {org code: (user, password)}: "code:user:password" entries,
+    comma-separated, or the path of a file holding them (one a line or comma-separated,
+    "#" comments). A value without ":" is a path."""
+    value = (value or "").strip()
+    if value and ":" not in value:
+        with open(value, encoding="utf-8") as f:
+            value = ",".join(line.split("#", 1)[0] for line in f)
+    credentials = {}
+    for entry in value.replace("\n", ",").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        code, user, password = (entry.split(":", 2) + ["", ""])[:3]
+        if not (code.strip() and user.strip() and password):
+            raise ValueError("SYNC_CREDENTIALS: each entry is code:user:password")
+        credentials[code.strip()] = (user.strip(), password)
+    return credentials
+
+
+def sync_account(credentials, org_code):
+    """The (user, password) that sends for org_code: its own entry, else its nearest
+    listed parent code's (H44.02.01 is sent with H44.02's account); None without one."""
+    code = org_code
+    while code:
+        if code in credentials:
+            return credentials[code]
+        code = code.rpartition(".")[0]
+    return None
+
+
 def from_environ(environ=None):
     """Build the app's configuration mapping from an environment mapping."""
     env = os.environ if environ is None else environ
@@ -143,6 +183,14 @@ def from_environ(environ=None):
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hoso@localhost"),
         # seconds to connect and for each SMTP reply; an empty MAIL_SERVER sends no mail
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or "10"),
+        # The national database (CSDLQG về CBCCVC, README "National sync"): the receiver's
+        # base URL (the stand-in of `make run` by default), each unit's account there
+        # (parse_sync_credentials; the demo's accounts in development only) and the
+        # seconds a request may take before it counts as timed out
+        "SYNC_ENDPOINT": env.get("SYNC_ENDPOINT", "http://127.0.0.1:8099"),
+        "SYNC_CREDENTIALS": env.get("SYNC_CREDENTIALS") or (
+            DEV_SYNC_CREDENTIALS if environment == DEVELOPMENT else ""),
+        "SYNC_TIMEOUT": float(env.get("SYNC_TIMEOUT") or "10"),
         # the address people open the application at: the links in mail the scheduled
         # jobs send (outside any request) start with it
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8080/"),
