@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.extensions import db
 from app.jobs import registry, services
-from app.jobs.models import DONE, FAILED, RUNNING, JobRun
+from app.jobs.models import DONE, FAILED, JobRun
 from app.notify.models import Notice
 from tests.approval.conftest import (  # noqa: F401 (fixtures)
     app, approvers, key_files, submitted, test_ca,
