@@ -623,11 +623,6 @@ def tracking(actor, period, today=None):
     return standings
 
 
-def province_report(period):
-    root = province_root()
-    return _latest(root.id, LEVEL_PROVINCE, period.key) if root is not None else None
-
-
 # --- staffing quotas -------------------------------------------------------------------------
 
 def quotas_of(year):

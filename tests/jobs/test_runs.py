@@ -115,13 +115,18 @@ def test_a_runner_that_died_mid_run_is_taken_over_after_its_job_would_have_ended
 
 
 def test_a_failed_run_is_recorded_and_tried_again_up_to_its_limit(app):
+    from tests.conftest import add_account
+
+    account_id = add_account(app, "hang", password="Matkhau@2026x")
     calls = []
 
     def flaky(today, period):
         calls.append(period)
+        # written (and flushed) before the failure: undone with it
+        db.session.add(Notice(account_id=account_id, subject="x", body="x",
+                              created_at=clock.now()))
+        db.session.flush()
         if len(calls) < 3:
-            db.session.add(Notice(account_id=1, subject="x", body="x",
-                                  created_at=clock.now()))   # undone with the failure
             raise RuntimeError("máy chủ bận")
         return "xong"
 
@@ -132,7 +137,8 @@ def test_a_failed_run_is_recorded_and_tried_again_up_to_its_limit(app):
         assert services.run(job, "2027-03-02").status == FAILED
         third = services.run(job, "2027-03-02")
         assert (third.status, third.attempts, third.result) == (DONE, 3, "xong")
-        assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
+        # the two failed runs' notices were rolled back, the successful one's committed
+        assert db.session.scalar(select(func.count()).select_from(Notice)) == 1
         always = _job(lambda today, period: 1 / 0, name="always_failing")
         for _attempt in range(services.MAX_ATTEMPTS):
             assert services.run(always, "2027-03-02").status == FAILED
