@@ -37,7 +37,7 @@ run: install translations
 	@# sync") beside the web server, stopped with it (Ctrl-C)
 	HOSO_ENV=development $(BIN)/flask scheduler run > $(SCHEDULER_LOG) 2>&1 & \
 	  scheduler=$$!; \
-	  $(BIN)/python -m app.sync.standin --port $(STANDIN_PORT) > $(STANDIN_LOG) 2>&1 & \
+	  $(BIN)/python -m app.sync.standin --port $(STANDIN_PORT) --store instance/standin.json > $(STANDIN_LOG) 2>&1 & \
 	  standin=$$!; trap 'kill $$scheduler $$standin 2>/dev/null' EXIT INT TERM; \
 	  echo "Scheduled jobs: flask scheduler run (log: $(SCHEDULER_LOG))"; \
 	  echo "National database stand-in: http://127.0.0.1:$(STANDIN_PORT) (log: $(STANDIN_LOG))"; \

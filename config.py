@@ -109,15 +109,21 @@ def parse_sync_credentials(value):
     return credentials
 
 
-def sync_account(credentials, org_code):
-    """The (user, password) that sends for org_code: its own entry, else its nearest
-    listed parent code's (H44.02.01 is sent with H44.02's account); None without one."""
-    code = org_code
+def sync_account_code(credentials, org_code):
+    """The code whose account sends for org_code: its own, else its nearest listed parent
+    (H44.02.01 is sent with H44.02's account); None without one."""
+    code = org_code or ""
     while code:
         if code in credentials:
-            return credentials[code]
+            return code
         code = code.rpartition(".")[0]
     return None
+
+
+def sync_account(credentials, org_code):
+    """The (user, password) that sends for org_code (``sync_account_code``'s)."""
+    code = sync_account_code(credentials, org_code)
+    return credentials[code] if code else None
 
 
 def from_environ(environ=None):

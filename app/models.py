@@ -23,5 +23,6 @@ from app.records.models import Attachment, RecordVersion, SelfServiceWindow  # n
 from app.reports.models import (  # noqa: F401
     ReportFact, SavedSearch, StaffingQuota, StatutoryReport,
 )
+from app.sync.models import SyncMessage, SyncReconciliation, SyncRecord  # noqa: F401
 from app.transfers.models import TransferCase, TransferStep, TransferSyncItem  # noqa: F401
 from app.workdays.models import AnnouncedDay  # noqa: F401

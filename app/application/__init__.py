@@ -15,6 +15,8 @@ def register_hooks():
     from app.notify import services as notify
     from app.org import services as org
     from app.reports import services as reports
+    from app.sync import pull as sync_pull
+    from app.sync import services as sync
 
     org.register_hooks()
     reports.register_hooks()
@@ -22,3 +24,5 @@ def register_hooks():
     notify.register_hooks()
     approval.register_hooks()
     leavers.register_hooks()
+    sync.register_hooks()
+    sync_pull.register_pull_hooks()

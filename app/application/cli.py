@@ -83,10 +83,11 @@ def init_app(app):
     from app.jobs import cli as jobs_cli
     from app.leavers import cli as leavers_cli
     from app.reports import cli as reports_cli
+    from app.sync import cli as sync_cli
     from app.transfers import cli as transfers_cli
 
     for domain_cli in (accounts_cli, approval_cli, audit_cli, backup_cli, catalogs_cli,
-                       files_cli, jobs_cli, leavers_cli, reports_cli, transfers_cli):
+                       files_cli, jobs_cli, leavers_cli, reports_cli, sync_cli, transfers_cli):
         domain_cli.init_app(app)
     app.cli.add_command(deploy_command)
     app.cli.add_command(sync_roles_command)

@@ -47,13 +47,17 @@ MENU_ENTRIES = {
     "Statutory reports": (roles.REPORTS, "read"),
     "Reports of the units": (roles.REPORTS, "inspect"),
     "Staffing quotas": (roles.REPORTS, "staffing"),
+    "National sync": (roles.SYNC, "read"),
+    "Reconciliation": (roles.SYNC, "reconcile"),
+    "Records from the national database": (roles.SYNC, "pull"),
 }
 MENU_CATEGORIES = {
     "Records": ["My record", "Personal records", "Self-service", "Deadlines", "Hiring",
                 "Hire a person", "Import new hires", "Transfers", "Archive of leavers",
                 "Retiring soon"],
     "Monthly approval": ["Approval queue", "Delegations", "Verify a signed document",
-                         "My signing keys"],
+                         "My signing keys", "National sync", "Reconciliation",
+                         "Records from the national database"],
     "Organisation": ["Org tree", "Units", "Restructuring"],
     "Accounts and access": ["Accounts", "Create personal account", "Create agency account",
                             "Create staff account", "Import accounts", "Roles", "Audit log",
@@ -81,6 +85,8 @@ def register_menu(appbuilder):
     from app.leavers.views import LeaversView
     from app.transfers.views import TransferView
     from app.jobs.views import JobsView
+    from app.sync.pull_views import SyncPullView
+    from app.sync.views import SyncView
     from app.notify.views import FailedMailView, NoticeView
     from app.policy.views import ProfileView
     from app.records.views import RecordView
@@ -175,6 +181,14 @@ def register_menu(appbuilder):
                         icon="fa-calendar", category="Settings")
     appbuilder.add_view(JobsView, "Scheduled jobs", label=_l("Scheduled jobs"),
                         icon="fa-clock-o", category="Settings")
+    appbuilder.add_view(SyncView, "National sync", label=_l("National sync"),
+                        icon="fa-cloud-upload", category="Monthly approval")
+    appbuilder.add_link("Reconciliation", label=_l("Reconciliation"),
+                        href="/sync/reconciliation", icon="fa-balance-scale",
+                        category="Monthly approval")
+    appbuilder.add_view(SyncPullView, "Records from the national database",
+                        label=_l("Records from the national database"),
+                        icon="fa-cloud-download", category="Monthly approval")
     appbuilder.add_view(NoticeView, "Notifications", label=_l("Notifications"),
                         icon="fa-bell")
     my_account = appbuilder.add_view_no_menu(MyAccountView)

@@ -197,6 +197,25 @@ def ready_for_sync(version):
     return not second_step_required() or step_approval(version, STEP_SO_NOI_VU) is not None
 
 
+# what runs, in the approval's transaction, when a version becomes ready for the national
+# sync: the sync's outbox registers itself here (app/sync/services.register_hooks); the
+# approval never imports it
+_ready_hooks = []
+
+
+def on_ready_for_sync(hook):
+    """Register ``hook(version)``, called in the transaction of the signature that makes a
+    version ready for the national sync (idempotent)."""
+    if hook not in _ready_hooks:
+        _ready_hooks.append(hook)
+
+
+def _announce_if_ready(version):
+    if _ready_hooks and ready_for_sync(version):
+        for hook in _ready_hooks:
+            hook(version)
+
+
 # --- approving ----------------------------------------------------------------------------
 
 def _record_signature(actor, version, step, basis, cms_der, certificate, provider, data,
@@ -240,6 +259,7 @@ def approve(actor, version_id, signer, provider, *, approver_id=LOOK_UP):
                                  found.delegation_id, found.unit_id, approver_id)
     records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
                           in_window=approval.in_window)
+    _announce_if_ready(version)
     return approval
 
 
@@ -255,6 +275,7 @@ def approve_second_step(actor, version_id, signer, provider, *, approver_id=LOOK
     audit.record("record.approve_second", version, unit_id=version.employee.unit_id,
                  details={"employee_id": version.employee_id, "number": version.number,
                           "in_window": approval.in_window})
+    _announce_if_ready(version)
     return approval
 
 
@@ -441,6 +462,7 @@ def complete_external(actor, token, cms_der):
     records.mark_approved(actor, version, step=STEP_UNIT, basis=found.basis,
                           in_window=approval.in_window)
     request.completed_at = clock.now()
+    _announce_if_ready(version)
     return approval
 
 

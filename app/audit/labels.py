@@ -115,6 +115,19 @@ ACTION_LABELS = {
     "workday.announce": _l("Announced day off or make-up working day entered"),
     "workday.change": _l("Announced day off or make-up working day changed"),
     "workday.withdraw": _l("Announced day off or make-up working day withdrawn"),
+    "sync.queued": _l("Record queued for the national database"),
+    "sync.blocked": _l("Record blocked from the national database (it would be refused)"),
+    "sync.sent": _l("Record sent to the national database"),
+    "sync.failed": _l("Message refused by the national database"),
+    "sync.requeue": _l("Failed national sync message sent again"),
+    "sync.board_read": _l("National sync board viewed"),
+    "sync.reconcile": _l("Compared with the national database"),
+    "sync.reconciliation_read": _l("Reconciliation with the national database viewed"),
+    "sync.pull_fetch": _l("Record fetched from the national database (transfer in)"),
+    "sync.pull_read": _l("Record fetched from the national database viewed"),
+    "sync.pull_list": _l("Data requests to the national database viewed"),
+    "sync.pull_apply": _l("Draft made from the national database's record"),
+    "sync.pull_dismiss": _l("National database's record set aside"),
 }
 OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l("Audit entry"),
                  "Role": _l("Role"), "OrgRestructuring": _l("Restructuring"),
@@ -128,7 +141,9 @@ OBJECT_LABELS = {"Account": _l("Account"), "Unit": _l("Unit"), "AuditEntry": _l(
                  "ReportFact": _l("Reporting data"), "SavedSearch": _l("Saved search"),
                  "StatutoryReport": _l("Statutory report"),
                  "MailPreference": _l("Mail preferences"), "JobRun": _l("Scheduled job"),
-                 "StaffingQuota": _l("Staffing quota")}
+                 "StaffingQuota": _l("Staffing quota"), "SyncMessage": _l("National sync message"),
+                 "SyncReconciliation": _l("Reconciliation with the national database"),
+                 "SyncPull": _l("Record fetched from the national database")}
 
 
 def action_label(code):

@@ -154,6 +154,11 @@ def jobs():
                 schedule=_l("On the last day of each month")),
         ]
     found += _domain_jobs()
+    if rule("sync.trigger") not in (None, "none"):
+        found.append(Job("sync_reconcile", _l("National sync: reconciliation"),
+                         {"hour": 5, "minute": 0}, lambda today: [today.isoformat()],
+                         _offered("app.sync.reconcile", "work"),
+                         schedule=_l("Every day at 05:00")))
     found.append(Job("audit_anchor", _l("Audit log anchor"), {"hour": 23, "minute": 50},
                      lambda today: [today.isoformat()], _anchor,
                      schedule=_l("Every day at 23:50")))

@@ -15,6 +15,7 @@ from app.jobs import registry, services
 
 log = logging.getLogger(__name__)
 MAIL_EVERY = datetime.timedelta(seconds=60)
+SYNC_EVERY = datetime.timedelta(seconds=60)
 
 
 def tick(app, name):
@@ -41,6 +42,20 @@ def send_mail(app):
             db.session.remove()
 
 
+def send_sync(app):
+    from app.sync import services as sync
+
+    with app.app_context():
+        try:
+            result = sync.send_due()
+            if result.sent or result.retried or result.failed:
+                log.info("national sync: %d sent, %d to try again, %d failed%s", result.sent,
+                         result.retried, result.failed,
+                         " (receiver down)" if result.stopped else "")
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app, scheduler_class=None):
     """The scheduler with every job of the active profile and the mail sender."""
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -59,5 +74,8 @@ def build_scheduler(app, scheduler_class=None):
                           id=name + ":on-start", misfire_grace_time=3600)
     scheduler.add_job(send_mail, IntervalTrigger(seconds=MAIL_EVERY.total_seconds()),
                       args=[app], id="mail_sender", max_instances=1, coalesce=True,
+                      next_run_time=started)
+    scheduler.add_job(send_sync, IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
+                      args=[app], id="sync_sender", max_instances=1, coalesce=True,
                       next_run_time=started)
     return scheduler

@@ -63,18 +63,13 @@ class ReportFact(Model):
     recruited_on = Column(Date, nullable=True)
     retires_on = Column(Date, nullable=True)              # NĐ 135/2020 forecast, last day
     # data quality (issue 18.5, app/reports/quality.py): Đúng, Đủ, Sạch, Sống per person,
-    # checked when the facts are written; counts and the items' labels, never a value
+    # checked when the facts are written; the counts (the items' labels are in
+    # ReportFactQuality, read by the drill-down only)
     invalid_values = Column(SmallInteger, nullable=False, default=0, server_default="0")
-    invalid_items = Column(String(500), nullable=True)
     missing_required = Column(SmallInteger, nullable=False, default=0, server_default="0")
-    missing_items = Column(String(500), nullable=True)
     orphan_codes = Column(SmallInteger, nullable=False, default=0, server_default="0")
-    orphan_items = Column(String(500), nullable=True)
-    # "one person twice": the normalised name, birth date and sex (a digest); and the
-    # keyed hashes (crypto.identity_hash) of the số định danh and of the CCCD number
-    match_key = Column(String(64), nullable=True)
-    id_hash = Column(String(64), nullable=True)
-    cccd_hash = Column(String(64), nullable=True)
+    # "one person twice", "one number on two records" (the keys compared are in
+    # ReportFactQuality)
     duplicate_person = Column(Boolean, nullable=False, default=False, server_default=false())
     duplicate_id = Column(Boolean, nullable=False, default=False, server_default=false())
     approved_at = Column(DateTime(timezone=True), nullable=True)
@@ -91,10 +86,43 @@ class ReportFact(Model):
         Index("ix_report_fact_birth_date", "birth_date"),
         Index("ix_report_fact_grade_code", "grade_code"),
         Index("ix_report_fact_retires_on", "retires_on"),
-        Index("ix_report_fact_match_key", "match_key"),
-        Index("ix_report_fact_id_hash", "id_hash"),
-        Index("ix_report_fact_cccd_hash", "cccd_hash"),
     )
+
+
+class ReportFactQuality(Model):
+    """Beside each person's facts, the data quality's wide text (app/reports/quality.py):
+    the labels of the items behind the counts (what the validation refuses, the required
+    items missing, the codes no catalog holds; never a value), which only the drill-down
+    reads, and the keys the duplicate check compares, which only that check reads. Kept
+    out of ReportFact, which every count and search reads whole: 195 bytes of keys and the
+    labels made its rows 390 bytes where the rest needs 190 (bench/search_bench.py).
+
+    One row per fact, written with it by the same function in the same transaction
+    (app/reports/services.py); it goes with its fact."""
+    __tablename__ = "report_fact_quality"
+
+    employee_id = Column(Integer, ForeignKey("report_fact.employee_id", ondelete="CASCADE"),
+                         primary_key=True)
+    invalid_items = Column(String(500), nullable=True)
+    missing_items = Column(String(500), nullable=True)
+    orphan_items = Column(String(500), nullable=True)
+    # "one person twice": the normalised name, birth date and sex (a digest); and the
+    # keyed hashes (crypto.identity_hash) of the số định danh and of the CCCD number
+    match_key = Column(String(64), nullable=True)
+    id_hash = Column(String(64), nullable=True)
+    cccd_hash = Column(String(64), nullable=True)
+
+    __table_args__ = (
+        Index("ix_report_fact_quality_match_key", "match_key"),
+        Index("ix_report_fact_quality_id_hash", "id_hash"),
+        Index("ix_report_fact_quality_cccd_hash", "cccd_hash"),
+    )
+
+
+# the columns of ReportFactQuality written with the facts (each fact row carries them
+# until app/reports/services.py writes them beside it)
+QUALITY_COLUMNS = ("invalid_items", "missing_items", "orphan_items", "match_key", "id_hash",
+                   "cccd_hash")
 
 
 class SavedSearch(Model):

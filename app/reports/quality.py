@@ -20,12 +20,13 @@ every month (Điều 12.3, 16.1e HP). For each person in service:
 
 What depends on one record alone is checked when the reporting facts are written
 (``quality_columns``, called by app/reports/services.py in the transaction of the change
-and by the rebuild) and kept as typed columns of ``ReportFact``: counts and the items'
-labels, never a value. The duplicates are flags the same write keeps true for every row
-that shares a key (``mark_duplicates``). Only the terms, which move with the calendar, are
-compared at read time, against the last day of each term that has run out on the report's
-day, so that every page is one grouped statement over the facts whatever the number of
-people.
+and by the rebuild) and kept as typed columns of ``ReportFact`` (the counts and the
+flags, what the scores count) and of ``ReportFactQuality`` beside it (the items' labels,
+which only the drill-down reads, and the keys the duplicate check compares), never a
+value. The duplicates are flags the same write keeps true for every row that shares a key
+(``mark_duplicates``). Only the terms, which move with the calendar, are compared at read
+time, against the last day of each term that has run out on the report's day, so that
+every page is one grouped statement over the facts whatever the number of people.
 """
 import datetime
 import functools
@@ -53,7 +54,7 @@ from app.records import form, values
 from app.records import services as records
 from app.records.models import DRAFT, SUBMITTED, RecordVersion
 from app.reports import statistics
-from app.reports.models import ReportFact
+from app.reports.models import ReportFact, ReportFactQuality
 from app.security import roles, scope
 from app.transfers.models import OPEN as TRANSFER_OPEN
 from app.transfers.models import TransferCase, TransferStep
@@ -303,9 +304,9 @@ def keys_of(connection, employee_ids):
     """(match keys, identity hashes) the facts of these people hold now: a rewrite of
     their facts may end a duplicate they were part of."""
     matches, hashes = set(), set()
-    f = ReportFact.__table__.c
+    q = ReportFactQuality.__table__.c
     for key, id_hash, cccd_hash in connection.execute(
-            select(f.match_key, f.id_hash, f.cccd_hash).where(f.employee_id.in_(
+            select(q.match_key, q.id_hash, q.cccd_hash).where(q.employee_id.in_(
                 list(employee_ids)))):
         matches.add(key)
         hashes.update((id_hash, cccd_hash))
@@ -313,33 +314,38 @@ def keys_of(connection, employee_ids):
 
 
 def mark_duplicates(connection, before, rows, batch=1000):
-    """Set the duplicate flags of every fact sharing a key with ``rows`` (just written) or
-    with what these people held ``before`` (``keys_of``): one person twice (same
-    match key), one number on two records (a số định danh or CCCD hash of one equal to
-    either of another's)."""
+    """Set the duplicate flags of every fact sharing a key with ``rows`` (the
+    ReportFactQuality rows just written) or with what these people held ``before``
+    (``keys_of``): one person twice (same match key), one number on two records (a số
+    định danh or CCCD hash of one equal to either of another's). Only the facts whose
+    flag changes are written (a rewritten row is a new row version in every index)."""
     matches, hashes = (set(part) for part in before)
     for row in rows:
         matches.add(row.get("match_key"))
         hashes.update((row.get("id_hash"), row.get("cccd_hash")))
     matches.discard(None)
     hashes.discard(None)
-    table = ReportFact.__table__
-    other = table.alias("other_fact")
+    facts = ReportFact.__table__
+    keys = ReportFactQuality.__table__
+    other = keys.alias("other_keys")
+    twice = select(other.c.employee_id).where(
+        other.c.match_key == keys.c.match_key,
+        other.c.employee_id != keys.c.employee_id).exists()
     for chunk in _chunks(sorted(matches), batch):
-        connection.execute(update(table).where(table.c.match_key.in_(chunk)).values(
-            duplicate_person=select(other.c.employee_id).where(
-                other.c.match_key == table.c.match_key,
-                other.c.employee_id != table.c.employee_id).exists()))
+        connection.execute(update(facts).where(
+            keys.c.employee_id == facts.c.employee_id, keys.c.match_key.in_(chunk),
+            facts.c.duplicate_person != twice).values(duplicate_person=twice))
     # one EXISTS per pair of columns, each an equality its index answers (an OR of the
     # four inside one subquery made PostgreSQL scan the table for every row)
-    shared = [select(other.c.employee_id).where(
-        other.c.employee_id != table.c.employee_id, theirs == mine, mine.is_not(None)).exists()
-        for mine in (table.c.id_hash, table.c.cccd_hash)
-        for theirs in (other.c.id_hash, other.c.cccd_hash)]
+    shared = or_(*[select(other.c.employee_id).where(
+        other.c.employee_id != keys.c.employee_id, theirs == mine, mine.is_not(None)).exists()
+        for mine in (keys.c.id_hash, keys.c.cccd_hash)
+        for theirs in (other.c.id_hash, other.c.cccd_hash)])
     for chunk in _chunks(sorted(hashes), batch):
-        connection.execute(update(table).where(or_(
-            table.c.id_hash.in_(chunk), table.c.cccd_hash.in_(chunk))).values(
-            duplicate_id=or_(*shared)))
+        connection.execute(update(facts).where(
+            keys.c.employee_id == facts.c.employee_id,
+            or_(keys.c.id_hash.in_(chunk), keys.c.cccd_hash.in_(chunk)),
+            facts.c.duplicate_id != shared).values(duplicate_id=shared))
 
 
 def catalogs_changed(session):
@@ -693,20 +699,25 @@ def drill_down(actor, unit, criterion, page=1, on=None, own=False):
     terms = terms_on(on or clock.today())
     conditions = failing_conditions(terms)
     condition = or_(*conditions.values()) if criterion == ANY else conditions[criterion]
-    f = ReportFact
+    f, labels = ReportFact, ReportFactQuality
     parts = _song_parts(terms)
     where = (f.unit_path == unit.path if own else f.unit_path.startswith(unit.path),
              f.status.in_(IN_SERVICE), condition)
-    # the page and the number of them in one statement (one pass over the facts)
-    query = _in_scope(actor, f.employee_id, Employee.full_name, Unit.name.label("unit_name"),
-                      f.version_id, f.invalid_values, f.invalid_items, f.missing_required,
-                      f.missing_items, f.orphan_codes, f.orphan_items, f.duplicate_person,
-                      f.duplicate_id, f.submitted_on, f.change_opened_on,
+    # the page and the number of them in one statement (one pass over the facts), then
+    # the items' labels of the page's people from beside the facts
+    paged = _in_scope(actor, f.employee_id, Employee.full_name, Unit.name.label("unit_name"),
+                      f.version_id, f.invalid_values, f.missing_required, f.orphan_codes,
+                      f.duplicate_person, f.duplicate_id, f.submitted_on, f.change_opened_on,
                       func.count().over().label("total"),
                       *[condition_.label(key) for key, condition_ in parts.items()]).join(
         Employee, Employee.id == f.employee_id).join(Unit, Unit.id == f.unit_id).where(
         *where).order_by(
-        Employee.full_name, f.employee_id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        Employee.full_name, f.employee_id).limit(PAGE_SIZE).offset(
+        (page - 1) * PAGE_SIZE).subquery("paged")
+    query = select(paged, labels.invalid_items, labels.missing_items,
+                   labels.orphan_items).outerjoin(
+        labels, labels.employee_id == paged.c.employee_id).order_by(
+        paged.c.full_name, paged.c.employee_id)
     found = db.session.execute(query).all()
     if not found and page > 1:
         # an empty page past the first lies past the last

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
@@ -30,6 +30,7 @@ from app.core.dates import add_months, parse_date, years_before
 from app.core.text import fold
 from app.extensions import db
 from app.hiring.services import CATEGORY_LABELS
+from app.org import services as org_services
 from app.org.models import (
     CATEGORIES, STATUS_LABELS, STATUS_SECONDED, STATUS_WORKING, Employee, Unit,
 )
@@ -39,6 +40,11 @@ from app.security import scope
 
 PAGE = 50
 PAGES_MAX = 10000
+# The search page counts its matches up to this many and says "more than" beyond (the
+# pager offers the pages up to it): a count stops at the first COUNT_CAP + 1 matches
+# instead of reading every fact no index serves (a scan of the province's 200,000 rows).
+# The printed list and the workbook count exactly.
+COUNT_CAP = 10000
 EXPORT_LIMIT = 50000
 # the printed list's rows at most (more is a workbook's job)
 PRINT_LIMIT = 1000
@@ -321,10 +327,17 @@ def _matching(actor, criteria, *columns, employee=True):
     return query.where(*criteria.conditions)
 
 
-def count(actor, criteria):
+def count(actor, criteria, cap=None):
+    """The number of matches; with ``cap``, at most ``cap + 1`` (more than ``cap``
+    stops the count there)."""
     # every fact has its person (a foreign key): the join counts only for the name
-    return db.session.scalar(_matching(actor, criteria, func.count(ReportFact.employee_id),
-                                       employee="name" in criteria.values))
+    named = "name" in criteria.values
+    if cap is None:
+        return db.session.scalar(_matching(
+            actor, criteria, func.count(ReportFact.employee_id), employee=named))
+    first = _matching(actor, criteria, ReportFact.employee_id, employee=named).limit(
+        cap + 1).subquery("first")
+    return db.session.scalar(select(func.count()).select_from(first))
 
 
 def _rows(actor, criteria, offset, limit, total=None):
@@ -366,32 +379,101 @@ class Row:
 @dataclass
 class Page:
     rows: list
-    total: int
+    total: int           # the matches, at most ``cap`` when ``more``
     page: int            # from 1
+    more: bool = False   # more than ``total`` matches (the count stopped there)
+    per_page: int = PAGE
 
     @property
     def pages(self):
-        return max((self.total + PAGE - 1) // PAGE, 1)
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def total_text(self):
+        """The number of matches with its thousands marked (10.000)."""
+        return _thousands(self.total)
 
 
-def _page(actor, criteria, page, per_page, action):
-    total = count(actor, criteria)
-    rows = [Row(fact.employee_id, name, unit_name, fact) for fact, name, unit_name in
-            _rows(actor, criteria, (page - 1) * per_page, per_page, total)]
+def _few(actor, criteria):
+    """The ids of every match when there are at most SORTED_BELOW of them, else None: one
+    pass over the facts that stops at the first SORTED_BELOW + 1 matches, so that a
+    search with few matches reads the facts once (their count is their number), not
+    once for the count and again for the page."""
+    ids = list(db.session.scalars(_matching(
+        actor, criteria, ReportFact.employee_id, employee="name" in criteria.values).limit(
+        SORTED_BELOW + 1)))
+    return ids if len(ids) <= SORTED_BELOW else None
+
+
+def _few_or_count(actor, criteria, cap):
+    """(ids, number): the ids of every match when there are at most SORTED_BELOW (and
+    ``cap``) of them (else None), and their number up to ``cap + 1``, in one pass over the facts
+    that stops at the first ``cap + 1`` matches (not one pass for the ids and another
+    for the count)."""
+    first = _matching(actor, criteria, ReportFact.employee_id,
+                      employee="name" in criteria.values).limit(cap + 1).subquery("first")
+    found = db.session.execute(select(first.c.employee_id, func.count().over()).limit(
+        SORTED_BELOW + 1)).all()
+    total = found[0][1] if found else 0
+    # the ids are every match's only when the pass did not stop at the cap
+    return ([employee_id for employee_id, _total in found]
+            if total <= min(SORTED_BELOW, cap) else None), total
+
+
+def _rows_of(actor, criteria, ids, offset, limit):
+    """[(fact, full name, unit name)] of these matches by name then id, ``limit`` from
+    ``offset`` (each read by its key; the criteria and the scope checked again)."""
+    if not ids:
+        return []
+    # the page's ids by name first (the narrow rows of the people), then only their
+    # facts and units: not every match's fact and unit read to sort them
+    page = select(Employee.id).where(Employee.id.in_(ids)).order_by(
+        Employee.full_name, Employee.id).offset(offset).limit(limit).subquery("page")
+    query = _matching(actor, criteria, ReportFact, Employee.full_name, Unit.name).join(
+        Unit, Unit.id == ReportFact.unit_id).where(
+        ReportFact.employee_id.in_(select(page.c.id))).order_by(
+        Employee.full_name, Employee.id)
+    return db.session.execute(query).all()
+
+
+def _page(actor, criteria, page, per_page, action, cap=None):
+    """A page of the matches; with ``cap``, counted up to it (``more`` beyond it, and
+    only the pages up to it are offered)."""
+    if cap is None:
+        few = _few(actor, criteria)
+        total = len(few) if few is not None else count(actor, criteria)
+    else:
+        few, total = _few_or_count(actor, criteria, cap)
+    more = cap is not None and total > cap
+    if more:
+        total = cap
+        page = min(page, max((cap + per_page - 1) // per_page, 1))
+    offset = (page - 1) * per_page
+    if few is not None:
+        found = _rows_of(actor, criteria, few, offset, per_page)
+    else:
+        # more than the cap: walk the names in order (an index), never sort the matches
+        found = _rows(actor, criteria, offset, per_page, None if more else total)
+    rows = [Row(fact.employee_id, name, unit_name, fact) for fact, name, unit_name in found]
+    details = {"criteria": criteria.for_audit(), "page": page, "total": total}
+    if more:
+        details["more"] = True
     audit.record(action, object_type="ReportFact", actor=actor,
                  unit_id=criteria.unit.id if criteria.unit is not None else None,
-                 details={"criteria": criteria.for_audit(), "page": page, "total": total})
-    return Page(rows, total, page)
+                 details=details)
+    return Page(rows, total, page, more, per_page)
 
 
 def search_page(actor, criteria, page=1):
     """A page of the people matching ``criteria`` in the actor's scope, by name, with
-    the total; audited."""
-    return _page(actor, criteria, min(max(page, 1), PAGES_MAX), PAGE, "reports.search")
+    their number up to COUNT_CAP (``more`` beyond it); audited."""
+    return _page(actor, criteria, min(max(page, 1), PAGES_MAX), PAGE, "reports.search",
+                 cap=COUNT_CAP)
 
 
 def print_list(actor, criteria):
-    """The first PRINT_LIMIT people matching ``criteria``, for the printed list; audited."""
+    """The first PRINT_LIMIT people matching ``criteria``, for the printed list, with
+    their exact number; audited."""
     return _page(actor, criteria, 1, PRINT_LIMIT, "reports.print")
 
 
@@ -539,9 +621,54 @@ def delete_search(actor, saved_id):
     return bool(deleted)
 
 
-def unit_choices(actor):
-    """[(id as text, name)] of the units the actor reads, in tree order (two columns,
-    not the 5,000 units of a province as objects)."""
+def every_unit_choice(actor):
+    """[(id as text, name)] of every unit the actor reads, in tree order (two columns,
+    not the 5,000 units of a province as objects): the unit lists of the breakdown, the
+    overview and the data quality."""
     units = db.session.execute(scope.restrict(select(Unit.id, Unit.name), actor, "read",
                                               model=Unit).order_by(Unit.path))
     return [(str(unit_id), name) for unit_id, name in units]
+
+
+# units found by name at once (the picker lists them; more asks for more of the name)
+UNITS_FOUND = 20
+UNITS_FIND_MIN = 2       # characters typed before a unit is looked up
+
+
+def unit_choices(actor, chosen=None):
+    """[(id as text, name)] of the units the search form lists without typing: the
+    highest open units the actor reads and those directly below them, in tree order, and
+    the ``chosen`` one (an id as given) when the actor reads it. Not the 5,000 units of a
+    province (15 ms a page): any other is found by name (``find_units``)."""
+    if scope.condition(Unit, actor, "read") is None:
+        tops = Unit.parent_id.is_(None)          # the whole tree: its root
+    elif actor.unit_id is not None:
+        tops = Unit.id == actor.unit_id          # the actor's unit (and below it)
+    else:
+        tops = false()
+    top_ids = select(Unit.id).where(tops, Unit.valid_to.is_(None))
+    listed = (Unit.id.in_(top_ids) | Unit.parent_id.in_(top_ids)) & Unit.valid_to.is_(None)
+    chosen_id = scope.as_id(chosen)
+    if chosen_id is not None:
+        listed = or_(listed, Unit.id == chosen_id)
+    units = db.session.execute(scope.restrict(select(Unit.id, Unit.name), actor, "read",
+                                              model=Unit).where(listed).order_by(Unit.path))
+    return [(str(unit_id), name) for unit_id, name in units]
+
+
+def find_units(actor, text):
+    """(units, more): at most UNITS_FOUND open units the actor reads whose name (accents
+    and case aside) or code matches ``text``, in tree order, each {"id", "name",
+    "parent"} (the unit above it, when the actor reads that one too); ``more`` when there
+    are others. Nothing for fewer than UNITS_FIND_MIN characters."""
+    text = (text or "").strip()[:TEXT_MAX]
+    if len(fold(text)) < UNITS_FIND_MIN:
+        return [], False
+    found = org_services.search_units(actor, text, limit=UNITS_FOUND + 1)
+    more, found = len(found) > UNITS_FOUND, found[:UNITS_FOUND]
+    parent_ids = {unit.parent_id for unit in found if unit.parent_id is not None}
+    parents = dict(db.session.execute(scope.restrict(
+        select(Unit.id, Unit.name), actor, "read", model=Unit).where(
+        Unit.id.in_(sorted(parent_ids)))).all()) if parent_ids else {}
+    return [{"id": str(unit.id), "name": unit.name, "parent": parents.get(unit.parent_id)}
+            for unit in found], more

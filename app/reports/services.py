@@ -1,7 +1,8 @@
 """Keeping the reporting facts (app/reports/models.py) equal to the records.
 
 One path writes them: ``refresh(connection, employee_ids)`` reads each person's unit and
-status and their latest approved version and upserts the row. The session's
+status and their latest approved version and upserts the row, and beside it the row of
+its quality's wide text (ReportFactQuality). The session's
 ``after_flush`` calls it for every person whose record was approved, or whose unit, status
 or category changed, or who was entered, in the flush that wrote the change, so the
 facts commit or roll back with it; `flask reports rebuild` calls it for everyone. Because
@@ -22,7 +23,7 @@ from app.extensions import db
 from app.org.models import Employee, Unit
 from app.records.models import APPROVED, RecordVersion
 from app.reports import facts, quality
-from app.reports.models import ReportFact
+from app.reports.models import QUALITY_COLUMNS, ReportFact, ReportFactQuality
 
 # people per statement: the IN list of a refresh, the batch of a rebuild
 BATCH = 1000
@@ -47,7 +48,8 @@ def _facts_query(employee_ids):
 
 
 def rows_for(connection, employee_ids):
-    """The ReportFact rows (dicts) of these people, from the database as it is now."""
+    """The ReportFact rows (dicts) of these people, from the database as it is now, each
+    with its ReportFactQuality columns (``refresh`` writes those beside it)."""
     now = clock.now()
     rows, checked = [], []
     for employee_id, unit_id, path, category, status, version_id, content, sensitive, \
@@ -64,9 +66,16 @@ def rows_for(connection, employee_ids):
     return rows
 
 
-def _upsert(connection, rows):
+def _quality_of(rows):
+    """Take ReportFactQuality's columns out of the fact rows; returns those rows (one
+    per fact)."""
+    return [dict({name: row.pop(name, None) for name in QUALITY_COLUMNS},
+                 employee_id=row["employee_id"]) for row in rows]
+
+
+def _upsert(connection, table, rows):
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ReportFact.__table__)
+    statement = insert(table)
     columns = {name: statement.excluded[name] for name in rows[0] if name != "employee_id"}
     # executemany: the statement is compiled once (and cached), the rows sent in batches
     connection.execute(statement.on_conflict_do_update(index_elements=["employee_id"],
@@ -81,10 +90,12 @@ def refresh(connection, employee_ids):
         batch = employee_ids[start:start + BATCH]
         rows = rows_for(connection, batch)
         if rows:
+            beside = _quality_of(rows)
             before = quality.keys_of(connection, batch)
-            _upsert(connection, rows)
+            _upsert(connection, ReportFact.__table__, rows)
+            _upsert(connection, ReportFactQuality.__table__, beside)
             # the duplicates a row starts or ends, on every row sharing its keys
-            quality.mark_duplicates(connection, before, rows)
+            quality.mark_duplicates(connection, before, beside)
             written += len(rows)
     return written
 
@@ -94,6 +105,7 @@ def rebuild(actor=None):
     many rows. For a new installation, after a bulk load, or to check the incremental
     path."""
     connection = db.session.connection()
+    connection.execute(delete(ReportFactQuality.__table__))
     connection.execute(delete(ReportFact.__table__))
     ids = list(db.session.scalars(select(Employee.id).order_by(Employee.id)))
     written = refresh(connection, ids)

@@ -46,6 +46,7 @@ LEAVERS = "Leavers"          # leavers' status changes, the archive, reinstateme
 DEADLINES = "Deadlines"      # every term running for the people in scope, in one list
 REPORTS = "Reports"          # search, statistics and reports over the people in scope
 JOBS = "Jobs"                # the scheduled jobs, their runs and the mail outbox
+SYNC = "Sync"                # the national sync: the board, dead letters, reconciliation
 
 # Actions of each resource, with the Vietnamese description an admin sees.
 ACTIONS = {
@@ -103,12 +104,21 @@ ACTIONS = {
               "staffing": _l("Enter the staffing quotas (biên chế) given to the units")},
     JOBS: {"read": _l("View the scheduled jobs, their runs and the mail queue"),
            "run": _l("Run a scheduled job now (once per period, as its schedule would)")},
+    SYNC: {"read": _l("View the national sync's board: records ready, blocked, sent and "
+                      "failed"),
+           "requeue": _l("Send a failed national sync message again"),
+           "reconcile": _l("Compare the province's approved records with the national "
+                           "database's"),
+           "pull": _l("Fetch a received person's record from the national database and "
+                      "make a draft of it")},
     SIGNING: {"verify": _l("Verify signed documents"),
               "keys": _l("Register and withdraw one's own signing keys")},
 }
 
 # a ``when`` value meaning "the profile sets this rule" (any value but null)
 IS_SET = "<set>"
+# a ``when`` value ("!=", v): the rule is anything but v
+HAS_SYNC = ("sync.trigger", ("!=", "none"))
 
 PERSONAL_BY_OFFICER = ("accounts.personal_account_creator", "unit_officer")
 PERSONAL_BY_SO_NOI_VU = ("accounts.personal_account_creator", "so_noi_vu")
@@ -142,6 +152,7 @@ ROLE_CONFIGS = [
             # from outside, also where Sở Nội vụ makes every other (Điều 7.2 VP)
             ("create_received", TRANSFERS, RECEIVER_MAKES_ACCOUNT),
             ("read", REPORTS), ("export", REPORTS), ("compile", REPORTS),
+            ("read", SYNC, HAS_SYNC), ("requeue", SYNC, HAS_SYNC), ("pull", SYNC, HAS_SYNC),
         ],
     },
     {
@@ -155,7 +166,7 @@ ROLE_CONFIGS = [
                   ("keys", SIGNING), ("read", HIRING), ("read", DEADLINES), ("read", CALENDAR),
                   ("read", TRANSFERS),
                   ("read", LEAVERS), ("read", REPORTS), ("export", REPORTS),
-                  ("compile", REPORTS), ("sign", REPORTS)],
+                  ("compile", REPORTS), ("sign", REPORTS), ("read", SYNC, HAS_SYNC)],
     },
     {
         "role": ROLE_SO_NOI_VU,
@@ -178,6 +189,8 @@ ROLE_CONFIGS = [
             ("read", TRANSFERS), ("write", TRANSFERS), ("read", LEAVERS), ("write", LEAVERS),
             ("read", REPORTS), ("export", REPORTS), ("compile", REPORTS), ("sign", REPORTS),
             ("inspect", REPORTS), ("staffing", REPORTS),
+            ("read", SYNC, HAS_SYNC), ("requeue", SYNC, HAS_SYNC),
+            ("reconcile", SYNC, HAS_SYNC), ("pull", SYNC, HAS_SYNC),
         ],
     },
     {
@@ -219,7 +232,13 @@ def granted_permissions(role_name, rule):
         if len(perm) == 3:
             key, wanted = perm[2]
             value = rule(key)
-            if (value is None) if wanted == IS_SET else (value != wanted):
+            if isinstance(wanted, tuple):
+                operator, other = wanted
+                assert operator == "!=", wanted
+                # an unset rule is "none" (sync.services.trigger reads it so)
+                if (value or "none") == other:
+                    continue
+            elif (value is None) if wanted == IS_SET else (value != wanted):
                 continue
         granted.add((action, resource))
     return granted

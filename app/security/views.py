@@ -23,6 +23,7 @@ RESOURCE_LABELS = {
     roles.APPROVAL: _l("Monthly approval"), roles.SIGNING: _l("Digital signatures"),
     roles.HIRING: _l("Hiring"), roles.DEADLINES: _l("Deadlines"), roles.CALENDAR: _l("Working-day calendar"),
     roles.REPORTS: _l("Search and reports"), roles.JOBS: _l("Scheduled jobs"),
+    roles.SYNC: _l("National sync"),
     roles.TRANSFERS: _l("Transfers"), roles.LEAVERS: _l("Leavers and the archive"),
 }
 

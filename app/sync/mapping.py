@@ -48,6 +48,9 @@ TEXT, DATE, CODE, NUMBER, KEY, UNIT = "text", "date", "code", "number", "key", "
 # sources that are not a form key: the record key, the units, the person's category
 SRC_KEY, SRC_USING, SRC_MANAGING, SRC_CATEGORY = "@key", "@using_unit", "@managing_unit", \
     "@category"
+# the person's working status (app/org: đang công tác, nghỉ hưu, chuyển công tác …): not in
+# the public contract, sent so a leaver's record says so instead of being deleted
+SRC_STATUS = "@status"
 # derived from a table's texts (the highest level the rows name; see DERIVED)
 SRC_LLCT, SRC_QLNN = "@ly_luan_chinh_tri", "@quan_ly_nha_nuoc"
 # a column read per row whose text names a level (see DERIVED)
@@ -127,6 +130,7 @@ THONGTINCHUNG = Section("THONGTINCHUNG", M0001, rules=(
     R("SoBHXH", "so_bhxh"),
     R("SoTheBHYT", "so_bhyt"),
     R("NoiOHienNay", "noi_o"),
+    R("TinhTrangCongTac", SRC_STATUS),
 ))
 
 TUYENDUNG_QT_CONGTAC = Section("TUYENDUNG_QT_CONGTAC", M0002, rules=(
@@ -509,7 +513,7 @@ def sources(version, content, units=None, sender_code=None):
     using, managing = (units or Units()).of(employee)
     return {SRC_KEY: key_of(content), SRC_USING: using.code if using else None,
             SRC_MANAGING: managing.code if managing else None,
-            SRC_CATEGORY: employee.category,
+            SRC_CATEGORY: employee.category, SRC_STATUS: employee.status,
             "@sender": sender_code if sender_code is not None else (
                 managing.code if managing else None)}
 
@@ -603,3 +607,190 @@ def envelope(org_code, document):
 def open_envelope(body):
     """The document an envelope carries (the inverse of ``envelope``)."""
     return json.loads(base64.b64decode(body["jsonContent"]).decode("utf-8"))
+
+
+# --- the national document back to our form (the pull on transfer-in) --------------------
+#
+# The inverse of the table above, for the rules whose source is a form key: the contract's
+# dates back to our canonical ones, its codes back through the inverse of SYNC_CODE_MAPS,
+# its lists back to our tables' rows. Nothing is guessed: a value that does not convert is
+# listed (``Unmapped``) with the reason, never put in a field.
+
+# why a national value has no place in our form
+NOT_HELD = "not_held"          # the contract's field has no source in our form
+BAD_DATE = "date"              # not yyyy, yyyymm or yyyymmdd (or no calendar day)
+NO_CODE = "code"               # the code map has no code of ours for it
+NO_COLUMN = "column"           # the row's table has no such column
+NO_TABLE = "table"             # a list row whose kind names none of our tables
+UNKNOWN_FIELD = "unknown"      # a field the contract's table does not name
+BAD_SHAPE = "shape"            # a list where a value was expected, or the reverse
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A national value left out: where it stood in HOSO_CBCCVC, the value, and why."""
+    where: str
+    value: object
+    reason: str
+
+
+def expand_date(value):
+    """The contract's ``yyyy``, ``yyyymm``, ``yyyymmdd`` as our canonical ``yyyy``,
+    ``yyyy-mm``, ``yyyy-mm-dd`` (a partial date stays partial); None when it is none of
+    those or names no day of the calendar."""
+    import datetime
+
+    text = str(value).strip()
+    formats = {4: "%Y", 6: "%Y%m", 8: "%Y%m%d"}
+    if not text.isdigit() or len(text) not in formats:
+        return None
+    try:
+        datetime.datetime.strptime(text, formats[len(text)])
+    except ValueError:
+        return None
+    return "-".join(part for part in (text[:4], text[4:6], text[6:8]) if part)
+
+
+def our_code(rule, code, maps=None):
+    """The national ``code`` of ``rule``'s list as our code: through the inverse of the
+    list's ``SYNC_CODE_MAPS`` entry, itself when the list has no map; None when the map
+    has no code of ours for it, or several (never a guess between them)."""
+    mapping_ = (code_maps() if maps is None else maps).get(rule.code_list)
+    if mapping_ is None:
+        return code
+    ours = [key for key, national in mapping_.items() if str(national) == str(code)]
+    return ours[0] if len(ours) == 1 else None
+
+
+def reverse_value(rule, value, maps=None):
+    """(our canonical value or None, the reason it has none or None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, (dict, list)):
+        return None, BAD_SHAPE
+    if rule.convert == DATE:
+        found = expand_date(value)
+        return (found, None) if found else (None, BAD_DATE)
+    if rule.convert == CODE:
+        found = our_code(rule, str(value).strip(), maps)
+        return (str(found), None) if found is not None else (None, NO_CODE)
+    if rule.convert == NUMBER and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        return format(value, "g") if isinstance(value, float) else str(value), None
+    return str(value).strip(), None
+
+
+def readable_back(rule):
+    """Whether the rule's source is our form's (a key, or alternatives for a list's
+    column): the @-sources are the units, the key or values derived from other fields,
+    and a học vị is read from the trình độ chuyên môn."""
+    source = rule.source
+    if rule.convert == "degree" or source is None:
+        return False
+    if isinstance(source, tuple):
+        return True
+    return not source.startswith("@")
+
+
+def _column_for(rule, table):
+    """Our column of ``table`` a list's rule fills, or None."""
+    columns = {column.key for column in form.TABLES[table][0].columns}
+    for key in (rule.source if isinstance(rule.source, tuple) else (rule.source,)):
+        if key in columns:
+            return key
+    return None
+
+
+def _reverse_rows(listing, rows, where, maps, tables, unmapped):
+    if not isinstance(rows, list):
+        if rows not in (None, ""):
+            unmapped.append(Unmapped(where, rows, BAD_SHAPE))
+        return
+    by_kind = {value: table for table, value in listing.kinds}
+    known = {rule.name for rule in listing.rules} | ({listing.kind} if listing.kind else set())
+    for index, entry in enumerate(rows):
+        at = "%s[%d]" % (where, index)
+        if not isinstance(entry, dict):
+            unmapped.append(Unmapped(at, entry, BAD_SHAPE))
+            continue
+        if listing.kind:
+            table = by_kind.get(entry.get(listing.kind))
+            if table is None:
+                unmapped.append(Unmapped("%s.%s" % (at, listing.kind), entry.get(listing.kind),
+                                         NO_TABLE))
+                continue
+        else:
+            table = listing.tables[0]
+        row = {}
+        for rule in listing.rules:
+            value = entry.get(rule.name)
+            if not readable_back(rule):
+                if rule.source is None and value not in (None, ""):
+                    unmapped.append(Unmapped("%s.%s" % (at, rule.name), value, NOT_HELD))
+                continue
+            ours, reason = reverse_value(rule, value, maps)
+            if reason:
+                unmapped.append(Unmapped("%s.%s" % (at, rule.name), value, reason))
+                continue
+            if ours is None:
+                continue
+            column = _column_for(rule, table)
+            if column is None:
+                unmapped.append(Unmapped("%s.%s" % (at, rule.name), value, NO_COLUMN))
+            else:
+                row.setdefault(column, ours)
+        for name in sorted(set(entry) - known):
+            if entry[name] not in (None, "", [], {}):
+                unmapped.append(Unmapped("%s.%s" % (at, name), entry[name], UNKNOWN_FIELD))
+        if row:
+            tables.setdefault(table, []).append(row)
+
+
+def reverse_document(hoso, maps=None):
+    """Our form's content from a national record (the HOSO_CBCCVC object):
+    ``{"fields": {key: canonical}, "tables": {key: [row]}, "unmapped": [Unmapped]}``.
+    Rows carry no ``_id``: they are the national database's, not yet ours. The units,
+    the key, the category and the values the contract derives from other fields are
+    not read back (they are the sending province's, or follow from what is)."""
+    maps = code_maps() if maps is None else maps
+    fields, tables, unmapped = {}, {}, []
+    hoso = hoso if isinstance(hoso, dict) else {}
+    for section in SECTIONS:
+        part = hoso.get(section.name)
+        if part is None:
+            continue
+        if section.rows is not None:
+            _reverse_rows(section.rows, part, section.name, maps, tables, unmapped)
+            continue
+        if not isinstance(part, dict):
+            unmapped.append(Unmapped(section.name, part, BAD_SHAPE))
+            continue
+        for rule in section.rules:
+            value = part.get(rule.name)
+            where = "%s.%s" % (section.name, rule.name)
+            if not readable_back(rule):
+                if rule.source is None and value not in (None, ""):
+                    unmapped.append(Unmapped(where, value, NOT_HELD))
+                continue
+            ours, reason = reverse_value(rule, value, maps)
+            if reason:
+                unmapped.append(Unmapped(where, value, reason))
+            elif ours is not None:
+                fields.setdefault(rule.source, ours)
+        for listing in section.lists:
+            _reverse_rows(listing, part.get(listing.name), "%s.%s" % (section.name,
+                                                                       listing.name),
+                          maps, tables, unmapped)
+        named = {rule.name for rule in section.rules} | {lst.name for lst in section.lists}
+        for name in sorted(set(part) - named):
+            if part[name] not in (None, "", [], {}):
+                unmapped.append(Unmapped("%s.%s" % (section.name, name), part[name],
+                                         UNKNOWN_FIELD))
+    for name in sorted(set(hoso) - {section.name for section in SECTIONS}):
+        unmapped.append(Unmapped(name, hoso[name], UNKNOWN_FIELD))
+    return {"fields": fields, "tables": tables, "unmapped": unmapped}
+
+
+def pulled_key(org_code, number):
+    """The receiver's key of a record: ``<org_Code>_<SoHieuCBCCVC_BNDP>``."""
+    return "%s_%s" % (org_code, number)

@@ -38,7 +38,8 @@ catalog: a set of codes, None for "every code the accounts own and the codes bel
 them"); `CODE_LISTS` {list name: set of codes} (only the lists given are checked; a list
 name is one of CODE_FIELDS', its Vietnamese words ("giới tính", as app/sync/mapping.py
 names them) or a field name itself, "GioiTinh" or "DS_TINHOC.TrinhDo");
-`JWT_SECRET`, `TOKEN_SECONDS`, `TIMEOUT_SECONDS`, `CLOCK` (a callable returning an aware
+`STORE` (a JSON file the records are kept in across restarts), `JWT_SECRET`,
+`TOKEN_SECONDS`, `TIMEOUT_SECONDS`, `CLOCK` (a callable returning an aware
 UTC datetime, for tests that move time).
 """
 import argparse
@@ -224,7 +225,29 @@ class Receiver:
         self.switches = dict(SWITCHES)
         self.set_switches({name: config[name.upper()] for name in SWITCHES
                            if name.upper() in config})
+        self.store = config.get("STORE")
         self.reset()
+        self._load()
+
+    # -- the records kept across restarts (STORE: a JSON file; `make run` keeps one) ------
+
+    def _load(self):
+        if not self.store or not os.path.exists(self.store):
+            return
+        with open(self.store, encoding="utf-8") as f:
+            kept = json.load(f)
+        self.records = kept.get("records") or {}
+        self.accepted = kept.get("accepted") or []
+        self.idempotent = kept.get("idempotent") or {}
+
+    def _save(self):
+        if not self.store:
+            return
+        partial = self.store + ".part"
+        with open(partial, "w", encoding="utf-8") as f:
+            json.dump({"records": self.records, "accepted": self.accepted,
+                       "idempotent": self.idempotent}, f, ensure_ascii=False)
+        os.replace(partial, self.store)
 
     def reset(self):
         with self.lock:
@@ -284,7 +307,7 @@ class Receiver:
             return None
         try:
             claims = jwt.decode(token.strip(), self.secret, algorithms=["HS256"],
-                                options={"verify_exp": False})
+                                options={"verify_exp": False, "verify_iat": False})
         except jwt.PyJWTError:
             return None
         if claims.get("exp", 0) <= self.clock().timestamp():
@@ -322,6 +345,7 @@ class Receiver:
                                  "thành công", 0, transaction_id)
                 if idempotency_key:
                     self.idempotent[idempotency_key] = answer
+                self._save()
             self._log(transaction_id, service, user, raw, idempotency_key, answer)
             return answer
 
@@ -612,6 +636,7 @@ def create_standin(config=None):
             with receiver.lock:
                 if body.pop("reset", False):
                     receiver.reset()
+                    receiver._save()
                     receiver.switches = dict(SWITCHES)
                 if "unit_codes" in body:
                     receiver.unit_codes = _code_set(body.pop("unit_codes"))
@@ -668,6 +693,7 @@ def main(argv=None):
     parser.add_argument("--unit-codes", help="a JSON file: the list of known unit codes "
                         "(default: the accounts' codes and the codes below them)")
     parser.add_argument("--code-lists", help="a JSON file: {list name: [codes]}")
+    parser.add_argument("--store", help="a JSON file keeping the records across restarts")
     for name in SWITCHES:
         parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
                             help=f"switch {name} on from the start (see /_control)")
@@ -679,6 +705,7 @@ def main(argv=None):
             args.credentials)),
         "UNIT_CODES": _load_json(args.unit_codes) if args.unit_codes else None,
         "CODE_LISTS": _load_json(args.code_lists) if args.code_lists else None,
+        "STORE": args.store,
     }
     for name in SWITCHES:
         value = getattr(args, name)

@@ -52,11 +52,14 @@ class Checker:
     included, so a retired code is told apart from an unknown one), the units, the
     configured code maps and the day the catalogs are read on."""
 
-    def __init__(self, on=None):
+    def __init__(self, on=None, detached=False):
         self.on = on or clock.today()
         self.units = m.Units()
         self.maps = m.code_maps()
         self._catalogs = {}
+        # entries out of the session: a checker kept across commits (a batch of
+        # approvals, each its own transaction) reads nothing again when they expire
+        self.detached = detached
 
     def catalog(self, name):
         """{code: entry} of one catalog (entries of "a+b" together)."""
@@ -65,6 +68,8 @@ class Checker:
             for part in name.split("+"):
                 for entry in catalogs.entries(part, include_retired=True):
                     merged.setdefault(entry.code, entry)
+                    if self.detached:
+                        db.session.expunge(entry)
             self._catalogs[name] = merged
         return self._catalogs[name]
 

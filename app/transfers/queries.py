@@ -1,5 +1,5 @@
 """What the transfer screens read (views run no query of their own)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +16,23 @@ from app.transfers.models import CANCELLED, DONE, OPEN, TransferCase, TransferSt
 DONE_SHOWN = 50
 PEOPLE_LIMIT = 500
 
+# functions (actor, case) -> {template name: value}: the higher layers' parts of the case's
+# page (app.sync adds the pull from the national database), each included by its template
+_CASE_PANELS = []
+
+
+def add_case_panel(panel):
+    """Register a panel of the transfer case's page (a higher layer's part of it)."""
+    if panel not in _CASE_PANELS:
+        _CASE_PANELS.append(panel)
+
+
+def case_panels(actor, case):
+    panels = {}
+    for panel in _CASE_PANELS:
+        panels.update(panel(actor, case))
+    return panels
+
 
 @dataclass
 class BoardRow:
@@ -24,6 +41,7 @@ class BoardRow:
     who: str                   # who must act next, in words
     overdue: bool
     mine: bool                 # whether the reader may do the next step
+    panels: dict = field(default_factory=dict)   # the higher layers' (case page only)
 
 
 def _loaded(query):
@@ -83,7 +101,9 @@ def case_for(actor, case_id):
         return None
     audit.record("transfer.read", case, unit_id=case.from_unit_id or case.to_unit_id,
                  actor=actor, details={"employee_id": case.employee_id})
-    return _row(actor, case, clock.today())
+    row = _row(actor, case, clock.today())
+    row.panels = case_panels(actor, case)
+    return row
 
 
 def case_to_write(actor, case_id):

@@ -59,3 +59,22 @@ def test_an_officer_searches_exports_and_saves_a_search(province_server, page):
     group = page.locator(".form-group.has-error:has(#age_from)")
     assert group.locator(".help-block").is_visible()
     assert page.locator("#results").count() == 0
+
+
+def test_so_noi_vu_finds_a_unit_deep_in_the_tree_by_typing_its_name(province_server, page):
+    """The unit list holds the province's top units only; a school two levels down is
+    found as its name is typed (asked of the server), chosen, and searched."""
+    base, world = province_server
+    sign_in(page, base, "sonoivu", w.PASSWORD)
+    page.goto(base + "/reports/search/")
+    school = str(world.units["A1"])
+    assert page.locator('#unit option[value="%s"]' % school).count() == 0
+    page.fill("#unit-find", "thpt so 1")
+    page.wait_for_selector('#unit option[value="%s"]' % school, state="attached")
+    assert page.locator("#unit").input_value() == school
+    page.click("#search-form button[type=submit]")
+    page.wait_for_load_state()
+    names = page.locator("#results tbody td:first-child a").all_inner_texts()
+    assert names == [PEOPLE["giaovien_truong"]["name"]]
+    # the page of results keeps the school chosen
+    assert page.locator("#unit").input_value() == school

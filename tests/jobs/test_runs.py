@@ -146,7 +146,7 @@ def test_a_failed_run_is_recorded_and_tried_again_up_to_its_limit(app):
         db.session.remove()
 
 
-def test_the_runner_schedules_every_job_and_the_mail_sender(app):
+def test_the_runner_schedules_every_job_the_mail_sender_and_the_sync_sender(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from app.jobs.runner import build_scheduler
@@ -158,7 +158,8 @@ def test_the_runner_schedules_every_job_and_the_mail_sender(app):
     assert {"approval_window_open", "approval_window_last", "deadline_digest",
             "report_reminders", "report_drafts", "monthly_forecast", "audit_anchor",
             "backup"} <= names
-    assert names | {"mail_sender"} | {name + ":on-start" for name in names} == ids
+    assert names | {"mail_sender", "sync_sender"} | {
+        name + ":on-start" for name in names} == ids
 
 
 def test_the_jobs_screen_shows_each_job_and_runs_one_now_under_the_guard(app, province,

@@ -13,7 +13,7 @@ from app.org.models import Employee, Unit
 from app.records import services as records
 from app.records.models import RecordVersion
 from app.reports import facts, services
-from app.reports.models import ReportFact
+from app.reports.models import ReportFact, ReportFactQuality
 from app.transfers import services as transfers
 from app.transfers.models import BETWEEN_UNITS
 from tests.transfers.conftest import (  # noqa: F401 (the fixture)
@@ -76,10 +76,15 @@ def test_the_political_theory_level_is_read_from_the_degree_as_written(raw, leve
 
 
 def _facts():
-    """Every fact row, without the moment it was written."""
+    """Every fact row, without the moment it was written, and the row beside it (the
+    quality's labels and keys)."""
+    db.session.expire_all()
+    beside = {row.employee_id: row for row in db.session.scalars(select(ReportFactQuality))}
     rows = db.session.scalars(select(ReportFact).order_by(ReportFact.employee_id)).all()
-    return [{column.name: getattr(row, column.name) for column in ReportFact.__table__.columns
-             if column.name != "refreshed_at"} for row in rows]
+    return [({column.name: getattr(row, column.name) for column in ReportFact.__table__.columns
+              if column.name != "refreshed_at"},
+             {column.name: getattr(beside[row.employee_id], column.name)
+              for column in ReportFactQuality.__table__.columns}) for row in rows]
 
 
 def _fact(employee_id):

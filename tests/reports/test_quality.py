@@ -16,7 +16,7 @@ from app.org.services import create_unit
 from app.records import services as records
 from app.records.models import DRAFT, SUBMITTED, RecordVersion
 from app.reports import quality, services
-from app.reports.models import ReportFact
+from app.reports.models import ReportFact, ReportFactQuality
 from tests.conftest import login
 from tests.security import world as w
 from tests.transfers.conftest import actor, at, transfer_app  # noqa: F401 (the fixture)
@@ -226,17 +226,37 @@ def test_the_flags_follow_the_records_and_the_rebuild_finds_the_same(quality_app
             db.session.expire_all()
             return db.session.get(ReportFact, ids[name])
 
+        def beside():
+            """Every ReportFactQuality row (the items' labels and the compared keys)."""
+            db.session.expire_all()
+            return [{c.name: getattr(row, c.name) for c in ReportFactQuality.__table__.columns}
+                    for row in db.session.scalars(select(ReportFactQuality).order_by(
+                        ReportFactQuality.employee_id))]
+
+        def items(name):
+            return db.session.get(ReportFactQuality, ids[name])
+
         twin = fact("Nguyễn Văn Trùng")
         assert twin.duplicate_person and not twin.duplicate_id
         assert fact("Đỗ Văn Số").duplicate_id and fact("Vũ Thị Số").duplicate_id
         assert fact("Trần Văn Tốt").duplicate_id is False
         assert (fact("Lê Thị Sai").invalid_values, fact("Phạm Văn Thiếu").missing_required,
                 fact("Hoàng Thị Mã").orphan_codes) == (1, 1, 1)
+        # the labels behind the counts and the compared keys are beside the facts, one
+        # row per fact
+        assert "8. Ngày cấp" in items("Lê Thị Sai").invalid_items
+        assert "6. Dân tộc: 99" in items("Hoàng Thị Mã").orphan_items
+        assert (items("Trần Văn Tốt").invalid_items, items("Trần Văn Tốt").missing_items,
+                items("Trần Văn Tốt").orphan_items) == (None, None, None)
+        assert items("Nguyễn Văn Trùng").match_key == items("nguyễn  văn trùng").match_key
+        assert [row["employee_id"] for row in beside()] == [
+            row["employee_id"] for row in facts()]
         # nothing sensitive is copied: the items are labels, the numbers keyed hashes
-        assert _number(0) not in json.dumps([str(v) for v in facts()])
-        incremental = facts()
+        assert _number(0) not in json.dumps([str(v) for v in facts() + beside()])
+        incremental, incremental_beside = facts(), beside()
         assert services.rebuild() == db.session.query(Employee).count()
         assert facts() == incremental
+        assert beside() == incremental_beside
 
         # the second of the twins corrects the birth date: neither is a duplicate now
         person = db.session.get(Employee, ids["nguyễn  văn trùng"])
@@ -251,9 +271,11 @@ def test_the_flags_follow_the_records_and_the_rebuild_finds_the_same(quality_app
         db.session.add(CatalogEntry(catalog_id=catalog.id, code="99", name="Thử"))
         db.session.commit()
         assert fact("Hoàng Thị Mã").orphan_codes == 0
-        incremental = facts()
+        assert items("Hoàng Thị Mã").orphan_items is None
+        incremental, incremental_beside = facts(), beside()
         services.rebuild()
         assert facts() == incremental
+        assert beside() == incremental_beside
         db.session.remove()
 
 

@@ -431,3 +431,41 @@ def test_saved_searches_are_the_accounts_own(province):
     with app.app_context():
         assert db.session.scalars(select(SavedSearch)).all() == []
         db.session.remove()
+
+
+def test_the_unit_picker_lists_the_top_units_and_finds_the_others_by_name(province):
+    """Not a province's 5,000 units on every page: the highest units of the scope and
+    those directly below them, the chosen one, and any other found by name or code within
+    the scope (SearchView.units)."""
+    app, world = province
+    units = {key: str(pk) for key, pk in world.units.items()}
+    with app.app_context():
+        sonoivu = actor(world, "sonoivu")
+        listed = dict(search.unit_choices(sonoivu))
+        assert {units["root"], units["A"], units["B"], units["N"]} <= set(listed)
+        assert units["A1"] not in listed, "two levels below the root: found by name"
+        # the unit a search names (a bookmark, a saved search) is listed with it
+        assert units["A1"] in dict(search.unit_choices(sonoivu, units["A1"]))
+        found, more = search.find_units(sonoivu, "THPT SO 1")
+        assert [unit["id"] for unit in found] == [units["A1"]] and not more
+        assert found[0] == {"id": units["A1"], "name": "Trường THPT số 1",
+                            "parent": "Sở Giáo dục"}
+        assert search.find_units(sonoivu, "t") == ([], False), "two letters at least"
+        # a head lists and finds his subtree only, whatever unit is named
+        head = actor(world, "thutruong")
+        listed = dict(search.unit_choices(head, units["B"]))
+        assert {units["A"], units["A1"]} <= set(listed)
+        assert not {units["root"], units["B"], units["N"]} & set(listed)
+        assert search.find_units(head, "Sở Y tế") == ([], False)
+        db.session.remove()
+    client = app.test_client()
+    login(client, "thutruong", w.PASSWORD)
+    answer = client.get("/reports/search/units?q=trường")
+    assert answer.status_code == 200
+    assert [unit["id"] for unit in answer.json["units"]] == [units["A1"]]
+    assert client.get("/reports/search/units?q=y tế").json == {"units": [], "more": False}
+    page = client.get("/reports/search/?unit=%s" % units["A1"]).get_data(as_text=True)
+    assert '<option value="%s" selected>' % units["A1"] in page
+    picker = page.split('id="unit" name="unit">', 1)[1].split("</select>", 1)[0]
+    # "—", A, and the units directly below it (A1, its section)
+    assert picker.count("<option") == 4

@@ -218,6 +218,8 @@ AUDIT.update({
     ("SearchView.export", "GET"): "reports.export",
     ("SearchView.save", "POST"): None,
     ("SearchView.forget", "POST"): None,
+    # the search form's unit picker: names of units of the scope, nothing personal
+    ("SearchView.units", "GET"): None,
 })
 # data quality (app/reports/quality.py): the page and the list of the people behind a
 # score (without criteria: those failing any, of the actor's unit) and Sở Nội vụ's
@@ -256,8 +258,29 @@ AUDIT.update({
     ("JobsView.history", "GET"): None,
     ("JobsView.run", "POST"): None,
 })
+# the national sync (app/sync): the board's read is audited (it names people); a requeue
+# without a message, and a reconciliation without the national accounts configured, are
+# refused with a message
+AUDIT.update({
+    ("SyncView.index", "GET"): "sync.board_read",
+    ("SyncView.requeue", "POST"): None,
+    ("SyncView.reconciliation", "GET"): "sync.reconciliation_read",
+    ("SyncView.reconcile_now", "POST"): None,
+})
+# the pull on transfer-in (app/sync/pull.py): the waiting data requests and a case's pull
+# screen are audited reads; with no form data fetching (no data request, no code), making
+# a draft and setting aside (no fetched record named) are refused with a message
+AUDIT.update({
+    ("SyncPullView.index", "GET"): "sync.pull_list",
+    ("SyncPullView.case", "GET"): "sync.pull_read",
+    ("SyncPullView.fetch", "POST"): None,
+    ("SyncPullView.draft", "POST"): None,
+    ("SyncPullView.dismiss", "POST"): None,
+})
 # endpoints whose pk is not the resource's usual object
-TARGETS_BY_ENDPOINT = {"RecordView.diff": w.version_targets,
+TARGETS_BY_ENDPOINT = {**{"SyncPullView." + name: lambda world, actor: world.pull_cases
+                          for name in ("case", "fetch", "draft", "dismiss")},
+                       "RecordView.diff": w.version_targets,
                        "ApprovalView.review": w.version_targets,
                        "ApprovalView.seals": w.unit_targets,
                        "ApprovalView.seal": w.unit_targets,
@@ -379,6 +402,30 @@ def _unit_version(app, pk):
 
 # bodies of JSON requests that need more than {}: a unit's PUT names the version it read
 BODIES = {"UnitApi.put": lambda app, pk: {"version": _unit_version(app, pk)}}
+
+
+def build_pull_cases(app, world):
+    """A case in from outside into A, A1 and B (world.pull_cases: target -> id): the
+    pull's scope is the receiving unit's; with no data request a fetch is refused."""
+    from app.core import clock
+    from app.transfers.models import IN_FROM_OUTSIDE, TransferCase
+
+    today = clock.today()
+    with app.app_context():
+        rows = {target: TransferCase(
+            kind=IN_FROM_OUTSIDE, employee_id=world.employees[who], from_unit_id=None,
+            to_unit_id=world.units[unit], outside_body="Sở Giáo dục tỉnh Nam Định",
+            decision_number="2/QĐ", decision_date=today, decided_by="UBND tỉnh",
+            scan_sha256="0" * 64, scan_content_type="application/pdf",
+            scan_filename="qd.pdf", effective_on=today, state="open",
+            created_at=clock.now())
+            for target, who, unit in (("same_unit", "giaovien", "A"),
+                                      ("subtree", "giaovien_truong", "A1"),
+                                      ("other_unit", "bacsi", "B"))}
+        db.session.add_all(rows.values())
+        db.session.commit()
+        world.pull_cases = {target: row.id for target, row in rows.items()}
+        db.session.remove()
 
 
 def build_notices(app, world):
@@ -531,6 +578,7 @@ def test_every_endpoint_for_every_role_and_scope(matrix_app, actor):
     build_notices(app, world)
     build_delegations(app, world)
     build_transfers(app, world)
+    build_pull_cases(app, world)
     build_statutory_reports(app, world)
     profile = load_profile(app.config["PROVINCE_PROFILE"])
     client = app.test_client()

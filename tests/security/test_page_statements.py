@@ -21,6 +21,7 @@ from app.org.services import create_unit
 from app.records.models import SUBMITTED, RecordVersion
 from app.records.services import empty_content
 from app.security import roles
+from app.sync.models import SyncMessage
 from tests.conftest import add_account, login
 from tests.records.conftest import people  # noqa: F401  (fixture)
 from tests.security import world as w
@@ -68,6 +69,10 @@ PAGES = {
     "statutory reports, unit officer": ("canbo", "/reports/statutory/", 6),
     "reports of the units, Sở Nội vụ": ("sonoivu", "/reports/statutory/province", 11),
     "staffing quotas, Sở Nội vụ": ("sonoivu", "/reports/statutory/quotas", 7),
+    # the national sync's board: its counts, one page of messages with their people and
+    # units, and what the ready ones wait for, one statement each
+    "national sync board, Sở Nội vụ": ("sonoivu", "/sync/", 9),
+    "national sync board, unit officer": ("canbo", "/sync/", 9),
 }
 SMALL, LARGE = 5, 60
 
@@ -103,9 +108,17 @@ def add_rows(app, province, start, count):
                               unit_id=team.id)
             db.session.add(person)
             db.session.flush()
-            db.session.add(RecordVersion(employee_id=person.id, number=1, status=SUBMITTED,
-                                         content=empty_content(), lock=0, completeness=0,
-                                         created_at=now, updated_at=now, submitted_at=now))
+            version = RecordVersion(employee_id=person.id, number=1, status=SUBMITTED,
+                                    content=empty_content(), lock=0, completeness=0,
+                                    created_at=now, updated_at=now, submitted_at=now)
+            db.session.add(version)
+            db.session.flush()
+            # a message waiting for the national database (the sync's board lists them)
+            db.session.add(SyncMessage(
+                employee_id=person.id, unit_id=team.id, version_id=version.id,
+                reason="approved", message="M0001", action="ADD", status="pending",
+                idempotency_key="page-%d" % i, attempts=0, timed_out=0,
+                next_attempt_at=now, created_at=now))
             province.units["team%d" % i] = team.id
         db.session.commit()
         last = person.id

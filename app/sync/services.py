@@ -1,0 +1,633 @@
+"""The national sync: the outbox written with each change, the sender, the dead letters.
+
+What is queued, and when (the profile's ``sync.trigger``):
+- ``after_approval`` (HP, ĐN): the unit's signature makes the version ready;
+- ``after_so_noi_vu_signature`` (VP) and every profile with Sở Nội vụ's second step (HN):
+  Sở Nội vụ's signature does (``approval.services.ready_for_sync``);
+- ``monthly_window`` (HN Điều 14.1): queued the same way, sent only in the last five days
+  of the month;
+- ``none`` (ĐNg, 2012): nothing.
+A person's move or status change (transfer, retirement, death …) queues the edit of a
+record the receiver already holds, in the transaction of that change (``register_hooks``).
+
+What a message carries is decided when it is written, against the last message written for
+the person (or what the receiver acknowledged): the whole record (M0001 ADD) the first time;
+then M0001 EDIT when the general part changed (a name, a unit, a status), else an EDIT of
+each part M0002–M0006 that changed, nothing when nothing the contract carries did. A
+message the receiver would refuse (app/sync/validate.py) is written blocked, with the
+reasons, and never sent. No DEL is ever written: a record is never deleted (a leaver's
+record says so through its status).
+"""
+import datetime
+import hashlib
+import logging
+import json
+from dataclasses import dataclass, field
+
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, event, exists, func, inspect, select
+from sqlalchemy.orm import aliased, joinedload
+
+from app.approval import services as approval
+from app.approval import window
+from app.audit import services as audit
+from app.core import clock, crypto
+from app.core.exceptions import DomainError
+from app.core.transactions import atomic
+from app.extensions import db
+from app.org.models import Employee
+from app.policy.profiles import rule
+from app.records import services as records
+from app.records.models import RecordVersion
+from app.security import roles, scope
+from app.sync import client as wire
+from app.sync import mapping, validate
+from app.sync.models import (
+    APPROVED_CHANGE, BLOCKED, FAILED, MOVED, PENDING, SENT, STATUS_CHANGED, SUPERSEDED,
+    SyncMessage, SyncRecord,
+)
+from app.sync.standin import content_digest
+
+log = logging.getLogger(__name__)
+FIRST_RETRY = datetime.timedelta(minutes=1)
+LONGEST_WAIT = datetime.timedelta(minutes=30)
+# tries before a message that never got an answer goes to the dead letters: with the waits
+# above, about a day of the receiver being down
+MAX_ATTEMPTS = 50
+ROUND_SIZE = 500
+
+STATE_LABELS = {PENDING: _l("Ready"), BLOCKED: _l("Blocked"), SENT: _l("Sent"),
+                FAILED: _l("Failed"), SUPERSEDED: _l("Replaced")}
+REASON_LABELS = {APPROVED_CHANGE: _l("Change approved"), MOVED: _l("Unit changed"),
+                 STATUS_CHANGED: _l("Status changed")}
+MESSAGE_LABELS = {
+    mapping.M0001: _l("Whole record (M0001)"),
+    mapping.M0002: _l("Recruitment and work history (M0002)"),
+    mapping.M0003: _l("Salary, allowances and positions (M0003)"),
+    mapping.M0004: _l("Training (M0004)"),
+    mapping.M0005: _l("Other information (M0005)"),
+    mapping.M0006: _l("Evaluation results (M0006)"),
+}
+ACTION_LABELS = {mapping.ADD: _l("add"), mapping.EDIT: _l("edit"), mapping.DEL: _l("delete")}
+
+
+class SyncRefused(DomainError):
+    pass
+
+
+def trigger():
+    return rule("sync.trigger") or "none"
+
+
+def enabled():
+    return trigger() != "none"
+
+
+def sending_today(today=None):
+    """Whether the sender sends today: always, but in the monthly window where the profile
+    syncs once a month (HN Điều 14.1: "trong vòng 05 ngày cuối mỗi tháng")."""
+    if trigger() != "monthly_window":
+        return True
+    return window.in_window(today or clock.today())
+
+
+# --- what a version's document is -------------------------------------------------------------
+
+def _digest(value):
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def whole_record(version, sender_code=None, units=None):
+    """The version's HOSO_CBCCVC as M0001 carries it whole."""
+    document = mapping.message_for(version, mapping.ADD, sender_code=sender_code, units=units)
+    return document
+
+
+def _body(document):
+    return document["Data"]["Body"]["HOSO_CBCCVC"]
+
+
+def section_digests(document):
+    return {name: _digest(value) for name, value in _body(document).items()}
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+def _basis(employee_id):
+    """What the person's next message is compared with: the last message written for them
+    that was or will be sent, else what the receiver acknowledged; None for a person the
+    receiver has never been sent. (org code, section digests)."""
+    last = db.session.scalar(
+        select(SyncMessage).where(SyncMessage.employee_id == employee_id,
+                                  SyncMessage.status.in_((PENDING, SENT)))
+        .order_by(SyncMessage.id.desc()).limit(1))
+    if last is not None:
+        return last.org_code, last.section_digests or {}
+    acknowledged = db.session.get(SyncRecord, employee_id)
+    if acknowledged is not None:
+        return acknowledged.org_code, acknowledged.section_digests
+    return None
+
+
+def _settle_earlier(employee):
+    """Before a person's new message: a blocked one and a dead letter are replaced by it
+    (it is compared with what the receiver acknowledged, so it carries what they would
+    have), and the unsent ones follow the person to their unit's board."""
+    for row in db.session.scalars(select(SyncMessage).where(
+            SyncMessage.employee_id == employee.id,
+            SyncMessage.status.in_((BLOCKED, FAILED, PENDING)))):
+        if row.status in (BLOCKED, FAILED):
+            row.status = SUPERSEDED
+        row.unit_id = employee.unit_id
+
+
+def _message(version, reason, message, action, org_code, digests, status=PENDING,
+             problems=None):
+    now = clock.now()
+    row = SyncMessage(
+        employee_id=version.employee_id, unit_id=version.employee.unit_id,
+        version_id=version.id, reason=reason, message=message, action=action,
+        org_code=org_code, section_digests=digests, status=status,
+        problems=problems, idempotency_key=wire.new_idempotency_key(), attempts=0,
+        timed_out=0, next_attempt_at=now if status == PENDING else None, created_at=now)
+    db.session.add(row)
+    return row
+
+
+def _checker():
+    """The receiver's checks for what this app context does (a head's batch of approvals,
+    each in its own transaction): each catalog is read once, not once per version."""
+    checker = g.get("_sync_checker")
+    if checker is None or checker.on != clock.today():
+        checker = g._sync_checker = validate.Checker(detached=True)
+    return checker
+
+
+def _blocked(version, reason, basis, problems):
+    row = _message(version, reason, mapping.M0001,
+                   mapping.ADD if basis is None else mapping.EDIT,
+                   basis[0] if basis else None, None, status=BLOCKED, problems=problems)
+    db.session.flush()
+    audit.record("sync.blocked", row, details={"employee_id": version.employee_id,
+                                               "problems": len(problems)})
+    return [row]
+
+
+def queue_version(version, reason=APPROVED_CHANGE):
+    """Write the messages ``version`` needs (in the caller's transaction); returns them.
+    Called by the approval's hook for a version that became ready, and by the lifecycle
+    for a person the receiver already holds."""
+    if not enabled():
+        return []
+    checker = _checker()
+    _settle_earlier(version.employee)
+    basis = _basis(version.employee_id)
+    found = validate.problems(version, checker)
+    if found:
+        return _blocked(version, reason, basis,
+                        [[problem.label_vi, problem.message_vi, problem.field]
+                         for problem in found])
+    try:
+        if basis is None:
+            document = whole_record(version, units=checker.units)
+            org_code = document["Data"]["Header"]["Sender_Code"]
+            rows = [_message(version, reason, mapping.M0001, mapping.ADD, org_code,
+                             section_digests(document))]
+        else:
+            org_code, before = basis
+            document = whole_record(version, sender_code=org_code, units=checker.units)
+            after = section_digests(document)
+            changed = [name for name in after if before.get(name) != after[name]]
+            if not changed:
+                return []
+            if mapping.THONGTINCHUNG.name in changed:
+                parts = [mapping.M0001]
+            else:
+                parts = [section.message for section in mapping.SECTIONS[1:]
+                         if section.name in changed]
+            rows = [_message(version, reason, part, mapping.EDIT, org_code, after)
+                    for part in parts]
+    except mapping.MappingError as error:
+        # what the checks above did not foresee: the record waits, blocked, with the reason
+        return _blocked(version, reason, basis,
+                        [[_("The record"), str(error), "Data"]])
+    for row in rows:
+        db.session.flush()
+        audit.record("sync.queued", row, details={
+            "employee_id": version.employee_id, "message": row.message, "action": row.action,
+            "reason": reason})
+    return rows
+
+
+def _on_ready(version):
+    queue_version(version, APPROVED_CHANGE)
+
+
+def queue_lifecycle(employee, reason):
+    """A move or status change of a person the receiver holds (or will): the edit of the
+    general part, built from the person's approved version as it stands now."""
+    if not enabled():
+        return []
+    for row in db.session.scalars(select(SyncMessage).where(
+            SyncMessage.employee_id == employee.id,
+            SyncMessage.status.in_((BLOCKED, FAILED, PENDING)))):
+        row.unit_id = employee.unit_id      # the person's unsent messages follow them
+    if _basis(employee.id) is None:
+        return []
+    version = records.approved_version(employee)
+    if version is None or not approval.ready_for_sync(version):
+        return []
+    return queue_version(version, reason)
+
+
+# --- the lifecycle's changes, seen at each flush --------------------------------------------
+
+_PENDING_KEY = "sync_lifecycle"
+
+
+def _after_flush(session, _context):
+    for obj in session.dirty:
+        if not isinstance(obj, Employee):
+            continue
+        state = inspect(obj)
+        reason = None
+        if state.attrs.status.history.has_changes():
+            reason = STATUS_CHANGED
+        elif state.attrs.unit_id.history.has_changes():
+            reason = MOVED
+        if reason:
+            session.info.setdefault(_PENDING_KEY, {}).setdefault(obj.id, reason)
+
+
+def _before_commit(session):
+    if session.in_nested_transaction():
+        return           # a savepoint's release: the outer commit writes the messages
+    # the commit's own flush comes after this hook: flush first, so the listener above has
+    # seen every change the commit holds
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    pending = session.info.pop(_PENDING_KEY, None)
+    if not pending or not enabled():
+        return
+    with session.no_autoflush:
+        for employee_id, reason in sorted(pending.items()):
+            employee = session.get(Employee, employee_id)
+            if employee is not None:
+                queue_lifecycle(employee, reason)
+
+
+def _after_rollback(session, previous_transaction):
+    # a savepoint rolled back keeps the outer transaction's changes, and their messages
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def register_hooks():
+    """The approval's ready hook and the session listeners for moves and status changes
+    (idempotent)."""
+    approval.on_ready_for_sync(_on_ready)
+    for name, listener in (("after_flush", _after_flush), ("before_commit", _before_commit),
+                           ("after_soft_rollback", _after_rollback)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)
+
+
+# --- the sender -------------------------------------------------------------------------------
+
+def backoff(attempts):
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+@dataclass
+class Round:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    waiting: bool = False       # outside the monthly window
+    stopped: str = ""           # why the round stopped early (the receiver is down)
+    ids: list = field(default_factory=list)
+
+
+def _due(now, limit):
+    """(id, person, account code) of the messages to try now, oldest first: pending and due, and the
+    person's oldest unsent one (a person's messages go in order; a dead letter holds the
+    ones after it)."""
+    earlier = aliased(SyncMessage)
+    blocking = exists().where(earlier.employee_id == SyncMessage.employee_id,
+                              earlier.id < SyncMessage.id,
+                              earlier.status.in_((PENDING, FAILED)))
+    return db.session.execute(
+        select(SyncMessage.id, SyncMessage.employee_id, SyncMessage.org_code).where(
+            SyncMessage.status == PENDING, SyncMessage.next_attempt_at <= now, ~blocking)
+        .order_by(SyncMessage.id).limit(limit)).all()
+
+
+def _acknowledge(row, version, answer, now):
+    document = whole_record(version, sender_code=row.org_code)
+    found = db.session.get(SyncRecord, row.employee_id)
+    if found is None:
+        found = SyncRecord(employee_id=row.employee_id)
+        db.session.add(found)
+    general = _body(document)[mapping.THONGTINCHUNG.name]
+    key = general.get("SoHieuCBCCVC_BNDP") or ""
+    found.org_code, found.version_id = row.org_code, version.id
+    found.record_key_hash, found.record_key_enc = crypto.keyed_hash(key), crypto.encrypt_text(key)
+    found.unit_code = general.get("MaDonviSuDung")
+    found.digest = content_digest(_body(document))
+    found.section_digests = section_digests(document)
+    found.transaction_id, found.acknowledged_at = answer.transaction_id, now
+
+
+def _departure_sent(employee_id, now):
+    """A transfer out's mark for the sync (app/transfers) is done once its change left."""
+    from app.transfers.models import SYNC_DEPARTURE, TransferSyncItem
+
+    for item in db.session.scalars(select(TransferSyncItem).where(
+            TransferSyncItem.employee_id == employee_id,
+            TransferSyncItem.kind == SYNC_DEPARTURE, TransferSyncItem.done_at.is_(None))):
+        item.done_at = now
+
+
+def _exists_there(client, row, version, refusal):
+    """Whether the receiver holds the record already (after an ADD whose answer was lost):
+    asked where the receiver answers reads (the stand-in does), else read from its refusal
+    ("Hồ sơ … đã tồn tại")."""
+    key = "%s_%s" % (row.org_code, mapping.record_key(version))
+    found = client.fetch(row.org_code, key)
+    if found.ok or found.outcome == wire.REFUSED:
+        return found.ok
+    return "đã tồn tại" in refusal.message
+
+
+def _locked_due(message_id, now):
+    """The message, locked for this sender, if it is still due and still the person's
+    next: a second sender working from an older list skips it."""
+    earlier = aliased(SyncMessage)
+    blocking = exists().where(earlier.employee_id == SyncMessage.employee_id,
+                              earlier.id < SyncMessage.id,
+                              earlier.status.in_((PENDING, FAILED)))
+    return db.session.scalar(select(SyncMessage).where(
+        SyncMessage.id == message_id, SyncMessage.status == PENDING,
+        SyncMessage.next_attempt_at <= now, ~blocking)
+        .with_for_update(skip_locked=True, of=SyncMessage))
+
+
+def _send_one(client, message_id, now):
+    """Try one message in its own transaction; returns the answer (None: skipped)."""
+    row = _locked_due(message_id, now)
+    if row is None:
+        db.session.rollback()
+        return None
+    if row.action == mapping.DEL:
+        # never written; refused here too, so no person who exists is ever deleted there
+        row.status, row.last_error = FAILED, _("A deletion is never sent.")
+        db.session.commit()
+        return wire.Answer(wire.REFUSED, row.last_error)
+    version = db.session.get(RecordVersion, row.version_id)
+    document = mapping.message_for(version, row.action, row.message,
+                                   sender_code=row.org_code)
+    row.attempts += 1
+    answer = client.send(row.message, row.org_code, document, row.idempotency_key)
+    if answer.outcome == wire.REFUSED and row.action == mapping.ADD and row.timed_out \
+            and _exists_there(client, row, version, answer):
+        # an ADD whose answer was lost was stored: the receiver now refuses the ADD (the
+        # key exists), so the same record goes as an EDIT, under a key of its own
+        refusal = answer
+        edit_key = wire.new_idempotency_key()
+        document = mapping.message_for(version, mapping.EDIT, row.message,
+                                       sender_code=row.org_code)
+        answer = client.send(row.message, row.org_code, document, edit_key)
+        if answer.ok:
+            row.action, row.idempotency_key = mapping.EDIT, edit_key
+        elif not answer.transient:
+            answer = refusal          # the first refusal is the one to read
+    if answer.ok:
+        row.status, row.sent_at, row.transaction_id = SENT, now, answer.transaction_id
+        row.last_error, row.next_attempt_at = None, None
+        _acknowledge(row, version, answer, now)
+        if row.reason == STATUS_CHANGED:
+            _departure_sent(row.employee_id, now)
+        audit.record("sync.sent", row, details={"employee_id": row.employee_id,
+                                                "message": row.message, "action": row.action,
+                                                "transaction_id": answer.transaction_id})
+    elif answer.transient and row.attempts < MAX_ATTEMPTS:
+        if answer.outcome == wire.TIMEOUT:
+            row.timed_out += 1
+        row.last_error = answer.message[:1000]
+        row.next_attempt_at = now + backoff(row.attempts)
+    else:
+        _dead(row, answer.message, answer.transaction_id)
+    db.session.commit()
+    return answer
+
+
+def _dead(row, message, transaction_id=None):
+    row.status, row.last_error, row.next_attempt_at = FAILED, message[:1000], None
+    row.transaction_id = transaction_id
+    audit.record("sync.failed", row, details={"employee_id": row.employee_id,
+                                              "message": row.message,
+                                              "transaction_id": transaction_id})
+
+
+def _fail_unexpectedly(message_id, error):
+    """A message whose sending raised (a bug, a record the mapping cannot read): a dead
+    letter with the error's kind, so the round goes on and the officer sees it."""
+    db.session.rollback()
+    row = db.session.get(SyncMessage, message_id)
+    if row is not None and row.status == PENDING:
+        row.attempts += 1
+        _dead(row, _("The message could not be sent (%(error)s).",
+                     error=type(error).__name__))
+        db.session.commit()
+    log.exception("national sync: message %s failed", message_id)
+
+
+def send_due(now=None, limit=ROUND_SIZE, client=None):
+    """The sender's round: every message due, in order; stops at the first sign that the
+    receiver is down (the rest wait for the next round), and holds the messages of an
+    account the receiver does not let in. Returns a Round."""
+    result = Round()
+    if not enabled():
+        return result
+    now = now or clock.now()
+    if not sending_today(clock.today()):
+        result.waiting = True
+        return result
+    own_client = client is None
+    client = client or wire.Client()
+    held, tried, held_accounts = set(), set(), set()
+    try:
+        # passes until nothing more is due: a person's next message is due once the one
+        # before it was sent, in the same round
+        while len(tried) < limit and not result.stopped:
+            due = [(message_id, employee_id, org_code) for message_id, employee_id, org_code
+                   in _due(now, limit) if message_id not in tried and employee_id not in held
+                   and org_code not in held_accounts]
+            db.session.rollback()
+            if not due:
+                break
+            for message_id, employee_id, org_code in due:
+                if employee_id in held or org_code in held_accounts:
+                    continue
+                tried.add(message_id)
+                try:
+                    answer = _send_one(client, message_id, now)
+                except Exception as error:      # noqa: BLE001 (one message, not the round)
+                    _fail_unexpectedly(message_id, error)
+                    result.failed += 1
+                    held.add(employee_id)
+                    continue
+                if answer is None:
+                    continue
+                result.ids.append(message_id)
+                if answer.ok:
+                    result.sent += 1
+                    continue
+                held.add(employee_id)
+                if not answer.transient:
+                    result.failed += 1
+                    continue
+                result.retried += 1
+                if answer.outcome in wire.ACCOUNT_TROUBLE:
+                    held_accounts.add(org_code)
+                elif answer.outcome == wire.UNAVAILABLE:
+                    result.stopped = answer.message
+                    break
+    finally:
+        if own_client:
+            client.close()
+        db.session.rollback()
+    return result
+
+
+# --- the dead letters ---------------------------------------------------------------------------
+
+def may_requeue(actor):
+    return bool(scope.user_scopes(actor, "requeue", roles.SYNC))
+
+
+@atomic
+def requeue(actor, message_id, seen_version):
+    """Send a dead letter again (an officer of its unit, Sở Nội vụ): from the next round,
+    with its tries counted afresh and its idempotency key kept."""
+    row = scope.get_in_scope(SyncMessage, message_id, actor, "requeue")
+    if row is None:
+        raise SyncRefused(_("This message does not exist or is not yours to send again."))
+    if str(row.row_version) != str(seen_version):
+        raise SyncRefused(_("Someone changed this message meanwhile; open the board again."))
+    if row.status != FAILED:
+        raise SyncRefused(_("Only a failed message can be sent again."))
+    row.status, row.attempts, row.next_attempt_at = PENDING, 0, clock.now()
+    row.requeued_by, row.requeued_at = actor.id, clock.now()
+    audit.record("sync.requeue", row, actor=actor,
+                 details={"employee_id": row.employee_id, "message": row.message})
+    return row
+
+
+# --- the board ------------------------------------------------------------------------------------
+
+BOARD_STATES = (PENDING, BLOCKED, SENT, FAILED)
+
+
+def board_counts(actor):
+    """{state: messages in the actor's scope}."""
+    query = scope.restrict(select(SyncMessage.status, func.count()).where(
+        SyncMessage.status.in_(BOARD_STATES)).group_by(SyncMessage.status), actor, "read",
+        model=SyncMessage)
+    counts = dict.fromkeys(BOARD_STATES, 0)
+    counts.update(dict(db.session.execute(query).all()))
+    return counts
+
+
+@dataclass
+class BoardPage:
+    counts: dict
+    rows: list
+    more: bool
+    behind: dict            # {message id: earlier message id it waits for}
+    waiting_window: bool    # HN: outside the monthly window, nothing leaves
+    enabled: bool
+
+
+def board_page(actor, state=PENDING, page=1):
+    """What the board shows: the counts, one page of one state, and why a ready message
+    waits (another of the person's before it, or the monthly window)."""
+    rows, more = board(actor, state, page)
+    return BoardPage(counts=board_counts(actor), rows=rows, more=more,
+                     behind=waiting_behind(rows), waiting_window=not sending_today(),
+                     enabled=enabled())
+
+
+def board(actor, state=PENDING, page=1, per_page=50):
+    """The messages of one state in the actor's scope, newest first (the pending ones
+    oldest first, the order they go in)."""
+    query = scope.restrict(select(SyncMessage).where(SyncMessage.status == state)
+                           .options(joinedload(SyncMessage.employee).joinedload(Employee.unit)),
+                           actor, "read", model=SyncMessage)
+    order = SyncMessage.id.asc() if state == PENDING else SyncMessage.id.desc()
+    page = max(int(page or 1), 1)
+    rows = list(db.session.scalars(query.order_by(order).offset((page - 1) * per_page)
+                                   .limit(per_page + 1)))
+    audit.record("sync.board_read", object_type="SyncMessage", actor=actor,
+                 details={"state": state, "page": page, "rows": min(len(rows), per_page)})
+    return rows[:per_page], len(rows) > per_page
+
+
+def waiting_behind(rows):
+    """{message id: id of the person's earlier message still unsent} for pending rows."""
+    pending = [row for row in rows if row.status == PENDING]
+    if not pending:
+        return {}
+    earlier = aliased(SyncMessage)
+    found = db.session.execute(
+        select(SyncMessage.id, func.min(earlier.id)).join(
+            earlier, and_(earlier.employee_id == SyncMessage.employee_id,
+                          earlier.id < SyncMessage.id,
+                          earlier.status.in_((PENDING, FAILED))))
+        .where(SyncMessage.id.in_([row.id for row in pending])).group_by(SyncMessage.id))
+    return dict(found.all())
+
+
+def province_counts():
+    """{state: messages} over the whole province (the command line's board)."""
+    counts = dict.fromkeys(BOARD_STATES, 0)
+    counts.update(dict(db.session.execute(
+        select(SyncMessage.status, func.count()).where(SyncMessage.status.in_(BOARD_STATES))
+        .group_by(SyncMessage.status)).all()))
+    return counts
+
+
+BATCH = 100
+
+
+def never_queued():
+    """The people with no message and nothing acknowledged (ids, in order)."""
+    queued = exists().where(SyncMessage.employee_id == Employee.id)
+    acknowledged = exists().where(SyncRecord.employee_id == Employee.id)
+    return list(db.session.scalars(select(Employee.id).where(~queued, ~acknowledged)
+                                   .order_by(Employee.id)))
+
+
+def queue_ready():
+    """Queue the approved records that are ready and were never queued: what a province
+    going live (or a profile switching the sync on) sends first. A transaction per hundred
+    people (the audit log's lock is not held for the whole province). Returns the count."""
+    if not enabled():
+        return 0
+    ids = never_queued()
+    db.session.rollback()
+    count = 0
+    for start in range(0, len(ids), BATCH):
+        try:
+            for employee_id in ids[start:start + BATCH]:
+                version = records.approved_version(db.session.get(Employee, employee_id))
+                if version is not None and approval.ready_for_sync(version):
+                    count += len(queue_version(version))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return count
