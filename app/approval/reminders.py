@@ -79,19 +79,17 @@ def remind_approvers(today=None):
 
 def _officers_of(unit_ids):
     """The active officers whose unit is one of ``unit_ids`` or above one of them (their
-    scope covers the person), as accounts."""
+    scope covers the person), as accounts: the units above are read from the materialized
+    paths (``/1/5/23/``), and only their officers are loaded."""
     if not unit_ids:
         return []
-    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
-    found = {}
-    for account in db.session.scalars(select(Account).where(
-            Account.active.is_(True), Account.roles.any(name=roles.ROLE_OFFICER))
-            .order_by(Account.id)):
-        if account.unit is None:
-            continue
-        if any(unit.path.startswith(account.unit.path) for unit in units):
-            found[account.id] = account
-    return list(found.values())
+    paths = db.session.scalars(select(Unit.path).where(Unit.id.in_(unit_ids)))
+    above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    if not above:
+        return []
+    return list(db.session.scalars(select(Account).where(
+        Account.active.is_(True), Account.roles.any(name=roles.ROLE_OFFICER),
+        Account.unit_id.in_(sorted(above))).order_by(Account.id)))
 
 
 def remind_on_last_day(today=None):

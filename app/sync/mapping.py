@@ -714,7 +714,9 @@ def _reverse_rows(listing, rows, where, maps, tables, unmapped):
             unmapped.append(Unmapped(at, entry, BAD_SHAPE))
             continue
         if listing.kind:
-            table = by_kind.get(entry.get(listing.kind))
+            kind = entry.get(listing.kind)
+            # a list or an object where a kind is expected names no table (never a crash)
+            table = by_kind.get(kind) if isinstance(kind, (str, int)) else None
             if table is None:
                 unmapped.append(Unmapped("%s.%s" % (at, listing.kind), entry.get(listing.kind),
                                          NO_TABLE))

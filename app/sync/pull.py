@@ -47,6 +47,16 @@ UNIT_CODE = re.compile(r"[A-Za-z0-9]{1,16}(\.[A-Za-z0-9]{1,16}){0,7}")
 # the fields that describe the previous agency, not the person: shown, never copied
 NOT_CARRIED = ("co_quan_quan_ly", "co_quan_su_dung", "so_hieu", "ngay_vao_co_quan")
 RECENT = 50
+CODE_LENGTH = 64          # SyncPull.org_code
+# a run of digits as long as a số định danh or a CCCD: never kept or shown from an answer
+_NUMBER = re.compile(r"\d{9,}")
+
+
+def _masked(text, record_key):
+    """The receiver's words without the record's key or any long number in them (its
+    "Không tìm thấy hồ sơ <org>_<số định danh>" repeats the number)."""
+    text = (text or "").replace(record_key, "…")
+    return _NUMBER.sub("…", text)
 
 STATE_LABELS = {PULL_FETCHED: _l("Fetched, to check"), PULL_NOT_FOUND: _l("Not found"),
                 PULL_FAILED: _l("Fetch failed"), PULL_APPLIED: _l("Draft made"),
@@ -93,9 +103,14 @@ def case_for_pull(actor, case_id):
     case_id = scope.as_id(case_id)
     if case_id is None:
         return None
-    return db.session.scalar(_restricted_cases(
+    case = db.session.scalar(_restricted_cases(
         select(TransferCase).where(TransferCase.id == case_id)
         .options(joinedload(TransferCase.employee), joinedload(TransferCase.to_unit)), actor))
+    # the screen shows the person's record beside the national one: only to who may read it
+    # (a person since moved out of the receiving unit is no longer its to read)
+    if case is not None and not scope.allows(actor, "read", case.employee):
+        return None
+    return case
 
 
 # --- the key -----------------------------------------------------------------------------
@@ -160,7 +175,7 @@ def fetch(actor, item_or_case, org_code, key=None, client=None):
     org_code = (org_code or "").strip()
     if not org_code:
         raise PullRefused(_("Enter the unit code of the agency the person comes from."))
-    if not UNIT_CODE.fullmatch(org_code):
+    if len(org_code) > CODE_LENGTH or not UNIT_CODE.fullmatch(org_code):
         raise PullRefused(_("%(code)s is not a unit code (such as H45 or H45.02.01).",
                             code=org_code[:64]))
     if not number:
@@ -184,12 +199,14 @@ def fetch(actor, item_or_case, org_code, key=None, client=None):
         status = PULL_FETCHED if isinstance(hoso, dict) and hoso else PULL_FAILED
         message = answer.message if status == PULL_FETCHED else _(
             "The national database's answer holds no record.")
-    elif answer.outcome == wire.REFUSED:
+    elif answer.outcome == wire.REFUSED and str((answer.data or {}).get("err_code")) == "1":
         hoso, status, message = None, PULL_NOT_FOUND, answer.message or _(
             "The national database holds no record under this key.")
     else:
-        raise PullRefused(answer.message)
-    return _keep(actor, case.id, org_code, record_key, status, hoso, message)
+        raise PullRefused(_masked(answer.message, record_key) or _(
+            "The national database's answer is not one it gives (no err_code)."))
+    return _keep(actor, case.id, org_code, record_key, status, hoso,
+                 _masked(message, record_key))
 
 
 @atomic
@@ -263,6 +280,7 @@ class PullPage:
     unmapped: list = field(default_factory=list)    # (where, value, reason in words)
     plan: Plan = None
     history: list = field(default_factory=list)
+    may_draft: bool = False  # Sở Nội vụ fetches and reads; the unit writes the record
 
 
 def _typed(form_field, canonical):
@@ -380,7 +398,8 @@ def page(actor, case):
                     org_code=latest.org_code if latest is not None else "",
                     pending=item is not None and item.done_at is None,
                     requested=item is not None, receivable=case.kind == IN_FROM_OUTSIDE,
-                    history=history)
+                    history=history,
+                    may_draft=scope.allows(actor, "write", case.employee))
     if latest is not None and latest.content and latest.status in (PULL_FETCHED,
                                                                    PULL_APPLIED):
         view.fields, view.tables, view.unmapped, view.plan = compare(
@@ -423,6 +442,10 @@ def waiting(actor):
 
 def _pull_to_decide(actor, case, pull_id, seen, states):
     pull = scope.get_in_scope(SyncPull, pull_id, actor, ACTION)
+    if pull is not None:
+        # locked until the decision commits: of two clicks, the second reads the first's
+        pull = db.session.scalar(select(SyncPull).where(SyncPull.id == pull.id)
+                                 .with_for_update().execution_options(populate_existing=True))
     if pull is None or pull.case_id != case.id:
         raise PullRefused(_("Fetch the record from the national database first."))
     if str(pull.row_version) != str(seen):
@@ -453,6 +476,10 @@ def make_draft(actor, case, pull_id, seen):
     check, submit and have approved; nothing is approved here. Returns (pull, version,
     plan)."""
     pull = _pull_to_decide(actor, case, pull_id, seen, (PULL_FETCHED, PULL_APPLIED))
+    latest = _latest(case.id)
+    if latest is not None and latest.id != pull.id:
+        # an older tab: the officer checked another fetch than the newest
+        raise PullRefused(_("A newer record was fetched since; open the page again."))
     employee = pull.employee
     version = records.open_draft_in_transaction(actor, employee)
     hoso = crypto.decrypt_json(pull.content)

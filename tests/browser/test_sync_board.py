@@ -8,15 +8,13 @@ from sqlalchemy import select
 
 from app.core import clock
 from app.extensions import db
-from app.records import services as records
-from app.records.models import RecordVersion
 from app.sync import services
 from app.sync.models import SENT, SyncMessage
 from tests.browser.conftest import sign_in, visible_english_words
 from tests.security import world as w
 from tests.sync.outbox.conftest import (  # noqa: F401 (fixtures)
     IN_WINDOW, app, approve, approvers, complete_submission, key_files, people, prepare,
-    receiver, standin, test_ca,
+    receiver, rewrite, standin, test_ca,
 )
 
 
@@ -33,13 +31,7 @@ def test_the_officer_sees_why_and_sends_again_and_so_noi_vu_reconciles(
     # canhan's record is refused by the receiver once; giaovien's has an unknown ethnicity
     approve(app, province, approvers, complete_submission(app, province, people, "canhan"))
     blocked = complete_submission(app, province, people, "giaovien")
-    with app.app_context():
-        version = db.session.get(RecordVersion, blocked)
-        content = records.read_content(version)
-        content["fields"]["dan_toc"] = "99"
-        records.store(version, content)
-        db.session.commit()
-        db.session.remove()
+    rewrite(app, blocked, dan_toc="99")
     approve(app, province, approvers, blocked)
     standin.set(err_code_1="Mã đơn vị đang được cập nhật danh mục")
     with clock.freeze(IN_WINDOW + dt.timedelta(minutes=5)):

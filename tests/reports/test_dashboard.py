@@ -1,6 +1,5 @@
 """The dashboard (issue 18.3): each panel's numbers are the counts of the people in
 scope, drawn as bars with their table beside, in a fixed number of statements."""
-import datetime
 
 import pytest
 

@@ -5,7 +5,6 @@ import datetime
 import random
 
 import pytest
-from sqlalchemy import select
 
 from app.catalogs import services as catalogs
 from app.core import clock

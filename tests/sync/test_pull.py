@@ -153,6 +153,15 @@ def _item(case_id):
         TransferSyncItem.case_id == case_id))
 
 
+def test_an_odd_shape_where_a_kind_is_expected_is_listed_not_a_crash(province):
+    app, _world = province
+    with app.app_context():
+        odd = {"THONGTIN_KHAC": {"DS_QUANHE_GIADINH": [{"Ben": ["BAN_THAN"]},
+                                                       {"Ben": {"x": 1}}]}}
+        back = mapping.reverse_document(odd)
+        assert [u.reason for u in back["unmapped"]] == [mapping.NO_TABLE, mapping.NO_TABLE]
+
+
 def test_the_national_document_maps_back_to_our_form_without_guessing(province):
     app, _world = province
     with app.app_context():
@@ -267,10 +276,12 @@ def test_a_record_the_receiver_does_not_hold_is_told_in_its_words(province, stan
     response = client.post("/sync/pull/case/%d/fetch" % case_id, data={"org_code": "H46"},
                            follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Không tìm thấy hồ sơ H46_" in page
+    # the receiver's words, without the số định danh it repeats (nor in the cookie's flash)
+    assert "Không tìm thấy hồ sơ" in page and NUMBER not in page
     with app.app_context():
         found = db.session.scalar(select(SyncPull))
         assert (found.status, found.content) == (PULL_NOT_FOUND, None)
+        assert NUMBER not in (found.message or "")
         assert _item(case_id).done_at is None, "the data request still waits"
         assert [status for _n, status, _c, _s in _versions(employee_id)] == [APPROVED]
         pull_id, seen = found.id, found.row_version
@@ -293,7 +304,7 @@ def test_a_receiver_down_or_a_bad_code_writes_nothing(province, standin):
     assert response.status_code == 200
     assert "503" in response.get_data(as_text=True)
     ctl.set(fail=False)
-    for code in ("", "H45 02; DROP", "x" * 80):
+    for code in ("", "H45 02; DROP", "x" * 80, ".".join(["ABCDEFGH"] * 8)):
         response = client.post("/sync/pull/case/%d/fetch" % case_id, data={"org_code": code})
         assert response.status_code == 302
     with app.app_context():

@@ -84,6 +84,17 @@ def complete_submission(app, province, people, username):
     return version_id
 
 
+def rewrite(app, version_id, **fields):
+    """A submitted version's ``fields`` changed in place (before its approval)."""
+    with app.app_context():
+        version = db.session.get(RecordVersion, version_id)
+        content = records.read_content(version)
+        content["fields"].update(fields)
+        records.store(version, content)
+        db.session.commit()
+        db.session.remove()
+
+
 def change(app, province, people, username, fields=None, tables=None):
     """A new version of ``username``'s record with ``fields`` / ``tables`` changed,
     submitted; its id."""
@@ -110,4 +121,5 @@ def approve(app, province, approvers, version_id, username="thutruong", moment=I
         db.session.remove()
 
 
-__all__ = ["CODES", "IN_WINDOW", "approve", "change", "complete_submission", "prepare"]
+__all__ = ["CODES", "IN_WINDOW", "approve", "change", "complete_submission", "prepare",
+           "rewrite"]

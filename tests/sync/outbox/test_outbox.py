@@ -12,7 +12,9 @@ from app.extensions import db
 from app.org.models import STATUS_RETIRED, Employee
 from app.sync import reconcile, services
 from app.sync.models import BLOCKED, FAILED, PENDING, SENT, SUPERSEDED, SyncMessage, SyncRecord
-from tests.sync.outbox.conftest import IN_WINDOW, approve, change, complete_submission, prepare
+from tests.sync.outbox.conftest import (
+    IN_WINDOW, approve, change, complete_submission, prepare, rewrite,
+)
 
 AFTER = IN_WINDOW + dt.timedelta(minutes=5)
 
@@ -183,16 +185,7 @@ def test_a_code_outside_its_catalog_blocks_the_record_with_the_reason_and_sends_
         app, province, people, approvers, standin, client):
     prepare(app, province)
     version_id = complete_submission(app, province, people, "canhan")
-    with app.app_context():
-        from app.records import services as records
-        from app.records.models import RecordVersion
-
-        version = db.session.get(RecordVersion, version_id)
-        content = records.read_content(version)
-        content["fields"]["dan_toc"] = "99"
-        records.store(version, content)
-        db.session.commit()
-        db.session.remove()
+    rewrite(app, version_id, dan_toc="99")
     approve(app, province, approvers, version_id)
     [(_e, message, _a, status, _i)] = _messages(app)
     assert status == BLOCKED
