@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy import case, delete, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
@@ -135,8 +135,15 @@ def _catalog_entries(names):
     return [entry for name in names for entry in every.get(name, [])]
 
 
+# flask.g key: options() of the request (the criteria's check and the form read it)
+_OPTIONS = "_reports_search_options"
+
+
 def options():
-    """What the search form offers: {parameter: [(value, label)]}."""
+    """What the search form offers: {parameter: [(value, label)]}, made once per
+    request."""
+    if has_app_context() and _OPTIONS in g:
+        return g.get(_OPTIONS)
     offered = {key: _catalog_entries(names) for key, (names, _column) in
                CATALOG_CRITERIA.items()}
     offered["ethnicity"].insert(0, (MINORITY, _("Ethnic minorities (not Kinh)")))
@@ -146,14 +153,18 @@ def options():
         (code, str(label)) for code, label in STATUS_LABELS.items()]
     offered["sex"] = list(SEX_LABELS.items())
     offered["party"] = [("yes", _("Party members")), ("no", _("Not Party members"))]
+    if has_app_context():
+        setattr(g, _OPTIONS, offered)
     return offered
 
 
 class Words:
-    """Codes of the facts as words, each catalog read once."""
+    """Codes of the facts as words, each catalog read once and each word translated
+    once (not once per row)."""
 
     def __init__(self):
         self._names = {}
+        self._words = {}
 
     def catalog(self, key, code):
         if code in (None, ""):
@@ -162,13 +173,17 @@ class Words:
             self._names[key] = dict(_catalog_entries(CATALOG_CRITERIA[key][0]))
         return self._names[key].get(code, code)
 
-    @staticmethod
-    def category(code):
-        return str(CATEGORY_LABELS.get(code, code or ""))
+    def _word(self, labels, code):
+        key = (id(labels), code)
+        if key not in self._words:
+            self._words[key] = str(labels.get(code, code or ""))
+        return self._words[key]
 
-    @staticmethod
-    def status(code):
-        return str(STATUS_LABELS.get(code, code or ""))
+    def category(self, code):
+        return self._word(CATEGORY_LABELS, code)
+
+    def status(self, code):
+        return self._word(STATUS_LABELS, code)
 
     @staticmethod
     def sex(code):
@@ -407,17 +422,18 @@ def _few(actor, criteria):
 
 def _few_or_count(actor, criteria, cap):
     """(ids, number): the ids of every match when there are at most SORTED_BELOW (and
-    ``cap``) of them (else None), and their number up to ``cap + 1``, in one pass over the facts
-    that stops at the first ``cap + 1`` matches (not one pass for the ids and another
-    for the count)."""
+    ``cap``) of them (else None), and their number up to ``cap + 1``, in one pass over
+    the facts that stops at the first ``cap + 1`` matches (not one pass for the ids and
+    another for the count)."""
     first = _matching(actor, criteria, ReportFact.employee_id,
                       employee="name" in criteria.values).limit(cap + 1).subquery("first")
-    found = db.session.execute(select(first.c.employee_id, func.count().over()).limit(
-        SORTED_BELOW + 1)).all()
-    total = found[0][1] if found else 0
-    # the ids are every match's only when the pass did not stop at the cap
-    return ([employee_id for employee_id, _total in found]
-            if total <= min(SORTED_BELOW, cap) else None), total
+    # one row: the number, and the ids only when they are few (not thousands of rows
+    # sent to be thrown away); they are every match's only when the pass did not stop
+    # at the cap
+    below = min(SORTED_BELOW, cap)
+    total, ids = db.session.execute(select(func.count(), case(
+        (func.count() <= below, func.array_agg(first.c.employee_id))))).one()
+    return (ids or [] if total <= below else None), total
 
 
 def _rows_of(actor, criteria, ids, offset, limit):
