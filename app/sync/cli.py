@@ -33,7 +33,7 @@ def sync_board_command():
     """How many messages are ready, blocked, sent and failed (the whole province)."""
     from app.sync import services
 
-    for state, count in services.province_counts().items():
+    for state, count in services.board_counts().items():
         click.echo("%-10s %d" % (services.STATE_LABELS[state], count))
 
 

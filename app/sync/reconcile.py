@@ -101,6 +101,11 @@ def _never_queued():
         .distinct().order_by(RecordVersion.employee_id)))
 
 
+def _using_code(units, employee):
+    using = units.of(employee)[0]
+    return using.code if using is not None and using.code else ""
+
+
 def compare(client):
     """The comparison (no write): what differs, and the counts per code."""
     theirs = _theirs(client)
@@ -135,15 +140,13 @@ def compare(client):
         people = {employee.id: employee for employee in db.session.scalars(
             select(Employee).where(Employee.id.in_(list(behind))))}
         for employee_id in sorted(behind):
-            using = units.of(people[employee_id])[0]
-            count(using.code if using is not None and using.code else "")["waiting"] += 1
+            count(_using_code(units, people[employee_id]))["waiting"] += 1
             result.rows.append({"kind": BEHIND, "key": None, "employee_id": employee_id})
     never = _never_queued()
     if never:
         units = mapping.Units()
         for employee in db.session.scalars(select(Employee).where(Employee.id.in_(never))):
-            using = units.of(employee)[0]
-            count(using.code if using is not None and using.code else "")["waiting"] += 1
+            count(_using_code(units, employee))["waiting"] += 1
             result.rows.append({"kind": NEVER_QUEUED, "key": None,
                                 "employee_id": employee.id})
     result.counts = sorted(counts.values(), key=lambda row: row["code"])

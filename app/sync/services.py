@@ -19,9 +19,7 @@ reasons, and never sent. No DEL is ever written: a record is never deleted (a le
 record says so through its status).
 """
 import datetime
-import hashlib
 import logging
-import json
 from dataclasses import dataclass, field
 
 from flask import g
@@ -95,15 +93,9 @@ def sending_today(today=None):
 
 # --- what a version's document is -------------------------------------------------------------
 
-def _digest(value):
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def whole_record(version, sender_code=None, units=None):
     """The version's HOSO_CBCCVC as M0001 carries it whole."""
-    document = mapping.message_for(version, mapping.ADD, sender_code=sender_code, units=units)
-    return document
+    return mapping.message_for(version, mapping.ADD, sender_code=sender_code, units=units)
 
 
 def _body(document):
@@ -111,7 +103,8 @@ def _body(document):
 
 
 def section_digests(document):
-    return {name: _digest(value) for name, value in _body(document).items()}
+    # the same canonical JSON digest the receiver computes over a whole record
+    return {name: content_digest(value) for name, value in _body(document).items()}
 
 
 # --- the outbox --------------------------------------------------------------------------------
@@ -132,16 +125,23 @@ def _basis(employee_id):
     return None
 
 
+def _unsent(employee):
+    """The person's messages not sent, which follow them to their unit's board."""
+    rows = list(db.session.scalars(select(SyncMessage).where(
+        SyncMessage.employee_id == employee.id,
+        SyncMessage.status.in_((BLOCKED, FAILED, PENDING)))))
+    for row in rows:
+        row.unit_id = employee.unit_id
+    return rows
+
+
 def _settle_earlier(employee):
     """Before a person's new message: a blocked one and a dead letter are replaced by it
     (it is compared with what the receiver acknowledged, so it carries what they would
-    have), and the unsent ones follow the person to their unit's board."""
-    for row in db.session.scalars(select(SyncMessage).where(
-            SyncMessage.employee_id == employee.id,
-            SyncMessage.status.in_((BLOCKED, FAILED, PENDING)))):
+    have)."""
+    for row in _unsent(employee):
         if row.status in (BLOCKED, FAILED):
             row.status = SUPERSEDED
-        row.unit_id = employee.unit_id
 
 
 def _message(version, reason, message, action, org_code, digests, status=PENDING,
@@ -231,10 +231,7 @@ def queue_lifecycle(employee, reason):
     general part, built from the person's approved version as it stands now."""
     if not enabled():
         return []
-    for row in db.session.scalars(select(SyncMessage).where(
-            SyncMessage.employee_id == employee.id,
-            SyncMessage.status.in_((BLOCKED, FAILED, PENDING)))):
-        row.unit_id = employee.unit_id      # the person's unsent messages follow them
+    _unsent(employee)
     if _basis(employee.id) is None:
         return []
     version = records.approved_version(employee)
@@ -311,17 +308,21 @@ class Round:
     ids: list = field(default_factory=list)
 
 
+def _earlier_unsent():
+    """"The person has an earlier message not yet sent" (pending, or a dead letter)."""
+    earlier = aliased(SyncMessage)
+    return exists().where(earlier.employee_id == SyncMessage.employee_id,
+                          earlier.id < SyncMessage.id, earlier.status.in_((PENDING, FAILED)))
+
+
 def _due(now, limit):
     """(id, person, account code) of the messages to try now, oldest first: pending and due, and the
     person's oldest unsent one (a person's messages go in order; a dead letter holds the
     ones after it)."""
-    earlier = aliased(SyncMessage)
-    blocking = exists().where(earlier.employee_id == SyncMessage.employee_id,
-                              earlier.id < SyncMessage.id,
-                              earlier.status.in_((PENDING, FAILED)))
     return db.session.execute(
         select(SyncMessage.id, SyncMessage.employee_id, SyncMessage.org_code).where(
-            SyncMessage.status == PENDING, SyncMessage.next_attempt_at <= now, ~blocking)
+            SyncMessage.status == PENDING, SyncMessage.next_attempt_at <= now,
+            ~_earlier_unsent())
         .order_by(SyncMessage.id).limit(limit)).all()
 
 
@@ -365,13 +366,9 @@ def _exists_there(client, row, version, refusal):
 def _locked_due(message_id, now):
     """The message, locked for this sender, if it is still due and still the person's
     next: a second sender working from an older list skips it."""
-    earlier = aliased(SyncMessage)
-    blocking = exists().where(earlier.employee_id == SyncMessage.employee_id,
-                              earlier.id < SyncMessage.id,
-                              earlier.status.in_((PENDING, FAILED)))
     return db.session.scalar(select(SyncMessage).where(
         SyncMessage.id == message_id, SyncMessage.status == PENDING,
-        SyncMessage.next_attempt_at <= now, ~blocking)
+        SyncMessage.next_attempt_at <= now, ~_earlier_unsent())
         .with_for_update(skip_locked=True, of=SyncMessage))
 
 
@@ -532,11 +529,13 @@ def requeue(actor, message_id, seen_version):
 BOARD_STATES = (PENDING, BLOCKED, SENT, FAILED)
 
 
-def board_counts(actor):
-    """{state: messages in the actor's scope}."""
-    query = scope.restrict(select(SyncMessage.status, func.count()).where(
-        SyncMessage.status.in_(BOARD_STATES)).group_by(SyncMessage.status), actor, "read",
-        model=SyncMessage)
+def board_counts(actor=None):
+    """{state: messages in the actor's scope} (the whole province without an actor: the
+    command line's board)."""
+    query = select(SyncMessage.status, func.count()).where(
+        SyncMessage.status.in_(BOARD_STATES)).group_by(SyncMessage.status)
+    if actor is not None:
+        query = scope.restrict(query, actor, "read", model=SyncMessage)
     counts = dict.fromkeys(BOARD_STATES, 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts
@@ -544,6 +543,7 @@ def board_counts(actor):
 
 @dataclass
 class BoardPage:
+    state: str              # the state shown (an unknown one is the ready ones)
     counts: dict
     rows: list
     more: bool
@@ -555,8 +555,9 @@ class BoardPage:
 def board_page(actor, state=PENDING, page=1):
     """What the board shows: the counts, one page of one state, and why a ready message
     waits (another of the person's before it, or the monthly window)."""
+    state = state if state in BOARD_STATES else PENDING
     rows, more = board(actor, state, page)
-    return BoardPage(counts=board_counts(actor), rows=rows, more=more,
+    return BoardPage(state=state, counts=board_counts(actor), rows=rows, more=more,
                      behind=waiting_behind(rows), waiting_window=not sending_today(),
                      enabled=enabled())
 
@@ -589,15 +590,6 @@ def waiting_behind(rows):
                           earlier.status.in_((PENDING, FAILED))))
         .where(SyncMessage.id.in_([row.id for row in pending])).group_by(SyncMessage.id))
     return dict(found.all())
-
-
-def province_counts():
-    """{state: messages} over the whole province (the command line's board)."""
-    counts = dict.fromkeys(BOARD_STATES, 0)
-    counts.update(dict(db.session.execute(
-        select(SyncMessage.status, func.count()).where(SyncMessage.status.in_(BOARD_STATES))
-        .group_by(SyncMessage.status)).all()))
-    return counts
 
 
 BATCH = 100

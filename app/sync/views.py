@@ -25,14 +25,11 @@ class SyncView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        state = request.args.get("state") or PENDING
-        if state not in services.BOARD_STATES:
-            state = PENDING
         page = as_id(request.args.get("page")) or 1
-        view = services.board_page(g.user, state, page)
+        view = services.board_page(g.user, request.args.get("state") or PENDING, page)
         commit_read()
         return self.render_template(
-            "sync/board.html", view=view, state=state, page=page, csrf=generate_csrf(),
+            "sync/board.html", view=view, state=view.state, page=page, csrf=generate_csrf(),
             states=services.STATE_LABELS, reasons=services.REASON_LABELS,
             messages=services.MESSAGE_LABELS, actions=services.ACTION_LABELS,
             may_requeue=services.may_requeue(g.user), title=_("National sync"))
