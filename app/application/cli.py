@@ -21,12 +21,15 @@ def deploy_command():
     Idempotent; one deploy (or starting process) at a time."""
     from flask_migrate import upgrade
 
+    from app.backup.services import owner_url
     from app.catalogs.services import load_shipped
 
     appbuilder = current_app.appbuilder
     db.session.remove()
     with startup_lock():
+        before = _schema_revision()
         upgrade()
+        migrated = _schema_revision() != before
         click.echo(_("The database is at the newest migration."))
         sync_security_if_needed(appbuilder, lock=False)
         click.echo(_("Roles and permissions are in sync."))
@@ -34,14 +37,26 @@ def deploy_command():
         db.session.remove()
         from app.reports import services as reports
 
-        if reports.needs_rebuild():
+        rebuilt = reports.needs_rebuild()
+        if rebuilt:
             # a database migrated to the reporting piece: its facts from the records
             click.echo(_("Reporting data rebuilt: %(n)d people.", n=reports.rebuild()))
         db.session.remove()
+        # a migration may have rewritten the facts (CLUSTER, a new column filled)
+        if (migrated or rebuilt) and reports.refresh_statistics(owner_url()):
+            click.echo(_("Reporting data's statistics refreshed."))
     for name, count in added.items():
         if count:
             click.echo("  %-24s +%d" % (name, count))
     click.echo(_("Catalogs loaded: %(n)d entries added.", n=sum(added.values())))
+
+
+def _schema_revision():
+    """The schema's alembic revision, None before the first migration."""
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 @click.command("sync-roles")

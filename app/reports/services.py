@@ -12,10 +12,11 @@ lifecycle and compares).
 The listener reads through the flush's own connection (Core statements: no autoflush,
 no ORM objects), so it sees the rows the flush just wrote.
 """
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from app.audit import services as audit
 from app.core import clock
@@ -113,6 +114,26 @@ def rebuild(actor=None):
                  details={"rows": written})
     db.session.commit()
     return written
+
+
+def refresh_statistics(owner_url):
+    """VACUUM ANALYZE the facts' two tables (PostgreSQL; nothing elsewhere), as their
+    owner (``owner_url``: the app's role owns nothing, and VACUUM skips a table its
+    caller does not own): after a migration rewrote them or a rebuild replaced every row,
+    the planner's statistics and the visibility map (which lets a count answer from an
+    index alone) are those of the old rows until autovacuum comes, which it does only
+    once enough rows change."""
+    db.session.remove()
+    if db.engine.dialect.name != "postgresql":
+        return False
+    engine = create_engine(owner_url, poolclass=NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in (ReportFact.__table__, ReportFactQuality.__table__):
+                connection.execute(text("VACUUM ANALYZE %s" % table.name))
+    finally:
+        engine.dispose()
+    return True
 
 
 def needs_rebuild():

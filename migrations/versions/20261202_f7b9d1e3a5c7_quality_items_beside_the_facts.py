@@ -8,9 +8,9 @@ search over the facts reads the whole row, and these were half of it. The counts
 duplicate flags stay on report_fact (the scores count them). The values are copied, not
 recomputed; report_fact is then rewritten (CLUSTER on its key, the mark removed
 afterwards) so that its rows lose the dropped columns' bytes now rather than as each is
-next written. The rewrite leaves the visibility map empty: run
-``VACUUM ANALYZE report_fact, report_fact_quality`` after the deploy (autovacuum would only
-once enough rows change), so that the counts answered from an index alone do so again.
+next written. The rewrite leaves the visibility map empty: `flask deploy` runs
+``VACUUM ANALYZE`` on both tables after any migration (autovacuum would only once enough
+rows change), so that the counts answered from an index alone do so again.
 
 Revision ID: f7b9d1e3a5c7
 Revises: e6a8c0d2f4b6

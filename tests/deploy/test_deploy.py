@@ -31,6 +31,18 @@ def _snapshot(database_url):
     return counts, revision, last_entry
 
 
+def _vacuumed(database_url):
+    """The reporting tables a VACUUM ANALYZE has run on."""
+    engine = create_engine(config.normalize_database_url(database_url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(text(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname LIKE 'report_fact%' "
+                "AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")))
+    finally:
+        engine.dispose()
+
+
 def _actions(app):
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -51,6 +63,8 @@ def test_deploy_migrates_syncs_and_loads_then_a_second_run_changes_nothing(fresh
         assert counts["catalog_entry"] > 1000          # the communes among them
         assert _actions(app).count("role.sync") == 1
         assert _actions(app).count("catalog.load") == 1
+        # the migrations rewrote the facts' tables: their statistics refreshed after them
+        assert _vacuumed(url) == {"report_fact", "report_fact_quality"}, first.output
         with app.app_context():
             assert security_in_sync(app.appbuilder)
             db.session.remove()
