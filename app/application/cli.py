@@ -21,15 +21,17 @@ def deploy_command():
     Idempotent; one deploy (or starting process) at a time."""
     from flask_migrate import upgrade
 
-    from app.backup.services import owner_url
+    from app.backup.services import alembic_revision, owner_url
     from app.catalogs.services import load_shipped
 
     appbuilder = current_app.appbuilder
     db.session.remove()
     with startup_lock():
-        before = _schema_revision()
+        with db.engine.connect() as connection:
+            before = alembic_revision(connection)
         upgrade()
-        migrated = _schema_revision() != before
+        with db.engine.connect() as connection:
+            migrated = alembic_revision(connection) != before
         click.echo(_("The database is at the newest migration."))
         sync_security_if_needed(appbuilder, lock=False)
         click.echo(_("Roles and permissions are in sync."))
@@ -49,14 +51,6 @@ def deploy_command():
         if count:
             click.echo("  %-24s +%d" % (name, count))
     click.echo(_("Catalogs loaded: %(n)d entries added.", n=sum(added.values())))
-
-
-def _schema_revision():
-    """The schema's alembic revision, None before the first migration."""
-    from alembic.migration import MigrationContext
-
-    with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 @click.command("sync-roles")

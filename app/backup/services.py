@@ -387,7 +387,8 @@ def row_counts(connection):
         connection, table))).scalar() for table in _tables(connection)}
 
 
-def _alembic_revision(connection):
+def alembic_revision(connection):
+    """The schema's alembic revision, None before the first migration."""
     if "alembic_version" not in _tables(connection):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -398,7 +399,7 @@ def database_state(url):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return row_counts(connection), _alembic_revision(connection)
+            return row_counts(connection), alembic_revision(connection)
     finally:
         engine.dispose()
 
@@ -428,7 +429,7 @@ def _dump_postgresql(url, target):
                 major = _server_major(connection)
                 version = connection.execute(text("SHOW server_version")).scalar()
                 counts = row_counts(connection)
-                revision = _alembic_revision(connection)
+                revision = alembic_revision(connection)
                 uri, env = _libpq(url)
                 result = subprocess.run(
                     [pg_binary("pg_dump", major), "--format=custom", "--snapshot=" + snapshot,

@@ -3,6 +3,7 @@ that never races: on a deployed database it only reads; otherwise it syncs under
 start-up lock, one process at a time."""
 import threading
 import time
+from contextlib import contextmanager
 
 from flask_appbuilder import Model
 from sqlalchemy import create_engine, func, select, text
@@ -17,30 +18,33 @@ from tests.conftest import environ_for
 from tests.deploy.conftest import ADVISORY_LOCK, dispose, migrate_only, statements, writes
 
 
-def _snapshot(database_url):
-    """Every table's row count, the schema's revision and the audit log's last id."""
+@contextmanager
+def _connection(database_url):
+    """A connection of its own (no pool), closed with its engine."""
     engine = create_engine(config.normalize_database_url(database_url), poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            counts = {table.name: connection.scalar(select(func.count()).select_from(table))
-                      for table in Model.metadata.sorted_tables}
-            revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
-            last_entry = connection.scalar(select(func.max(AuditEntry.id)))
+            yield connection
     finally:
         engine.dispose()
+
+
+def _snapshot(database_url):
+    """Every table's row count, the schema's revision and the audit log's last id."""
+    with _connection(database_url) as connection:
+        counts = {table.name: connection.scalar(select(func.count()).select_from(table))
+                  for table in Model.metadata.sorted_tables}
+        revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+        last_entry = connection.scalar(select(func.max(AuditEntry.id)))
     return counts, revision, last_entry
 
 
 def _vacuumed(database_url):
     """The reporting tables a VACUUM ANALYZE has run on."""
-    engine = create_engine(config.normalize_database_url(database_url), poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return set(connection.scalars(text(
-                "SELECT relname FROM pg_stat_user_tables WHERE relname LIKE 'report_fact%' "
-                "AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")))
-    finally:
-        engine.dispose()
+    with _connection(database_url) as connection:
+        return set(connection.scalars(text(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname LIKE 'report_fact%' "
+            "AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")))
 
 
 def _actions(app):
