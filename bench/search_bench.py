@@ -151,7 +151,8 @@ GRADES = ["01.003", "01.002", "01.001", "01.004", "V.07.03.29", "V.08.05.13", "0
 # --- timing ---------------------------------------------------------------------------------
 
 class Recorder:
-    """The statements sent while ``on`` (the reads, for the bare replay)."""
+    """The statements sent while ``on`` (the reads and the settings they run under, for
+    the bare replay)."""
 
     def __init__(self, engine):
         self.sent, self.on = [], False
@@ -168,7 +169,7 @@ class Recorder:
         finally:
             self.on = False
         reads = [(sql, params) for sql, params in self.sent
-                 if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+                 if sql.lstrip().upper().startswith(("SELECT", "WITH", "SET LOCAL"))
                  and "pg_advisory" not in sql]
         return result, len(self.sent), reads
 

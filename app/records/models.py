@@ -82,9 +82,6 @@ class RecordVersion(Model):
               postgresql_where=text("status IN ('draft', 'submitted')"),
               sqlite_where=text("status IN ('draft', 'submitted')")),
         Index("ix_record_version_status", "status", "employee_id"),
-        # the overview's completeness panel joins the facts' versions: this answers it
-        # without reading the versions' content (app/reports/dashboard.py)
-        Index("ix_record_version_completeness", "id", "completeness"),
     )
 
     # UPDATE … SET lock = :seen + 1 WHERE id = :id AND lock = :seen; StaleDataError if none

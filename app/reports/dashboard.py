@@ -3,9 +3,9 @@ pyramid by sex, trình độ, ngạch groups, the retirements of the coming twel
 the records' completeness, each a small table that the page also draws as bars (inline
 SVG, rendered here: no script, no CDN, it works offline and prints).
 
-The panels are four GROUP BYs over the reporting facts in the actor's scope, whatever
-the number of people: one for the category, pyramid, education and ngạch panels
-together, one each for the units, the retirements and the completeness."""
+The panels are three GROUP BYs over the reporting facts in the actor's scope, whatever
+the number of people: one for the category, pyramid, education, ngạch and completeness
+panels together, one each for the units and the retirements."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,6 @@ from app.core import clock
 from app.core.dates import add_months, years_before
 from app.extensions import db
 from app.hiring.services import CATEGORY_LABELS
-from app.records.models import RecordVersion
 from app.reports import statistics
 from app.reports.models import ReportFact
 from app.security import scope
@@ -88,18 +87,26 @@ def _grade_group(on):
     return case((ReportFact.category.in_(CIVIL_SERVANTS), group_of), else_=None)
 
 
+def _completeness_band():
+    """A CASE giving the approved record's band start (COMPLETENESS_BANDS), NULL when
+    nothing is approved."""
+    return case(*[((ReportFact.completeness >= low) & (ReportFact.completeness <= high),
+                   literal(low)) for low, high in COMPLETENESS_BANDS], else_=None)
+
+
 # the positions in a key of _counts
-CATEGORY, SEX, BAND, EDUCATION, GRADE = range(5)
+CATEGORY, SEX, BAND, EDUCATION, GRADE, COMPLETE = range(6)
 
 
 def _counts(actor, unit, on):
-    """{(category, sex, age band, education, ngạch group): (people, of whom with an
-    approved record)} of the scope: the category, pyramid, education and ngạch panels
-    and the people without a record come out of this one GROUP BY (two thousand groups
-    at most), which reads the facts once where a statement per panel read them five
-    times (the overview of 200,000 people: bench/search_bench.py)."""
+    """{(category, sex, age band, education, ngạch group, completeness band): (people,
+    of whom with an approved record)} of the scope: the category, pyramid, education,
+    ngạch and completeness panels come out of this one GROUP BY (a few thousand groups),
+    which reads the facts once where a statement per panel read them five times, and
+    the completeness joined every approved version (the overview of 200,000 people:
+    bench/search_bench.py)."""
     keys = (ReportFact.category, ReportFact.sex, _age_band(on), ReportFact.education,
-            _grade_group(on))
+            _grade_group(on), _completeness_band())
     return {tuple(row[:-2]): (row[-2], row[-1]) for row in db.session.execute(
         _in_scope(actor, unit, *keys, func.count(), func.count(ReportFact.version_id))
         .group_by(*keys))}
@@ -121,27 +128,18 @@ def _by_category(counts):
         if rows.get(code)])
 
 
-def _child_key(unit, children):
-    """Each person's row of the unit panel: the id of the child whose subtree holds them;
-    on PostgreSQL the path's next id as text (one function per row, where a CASE tries
-    every child's prefix in turn), elsewhere the child's id (else the unit's own)."""
-    if not children:
-        return literal(unit.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.split_part(func.substr(ReportFact.unit_path, len(unit.path) + 1), "/", 1)
-    return case(*[(ReportFact.unit_path.startswith(child.path), literal(child.id))
-                  for child in children], else_=literal(unit.id))
-
-
 def _by_unit(actor, unit):
+    """People by child unit: counted per unit path (one group per unit, a cheap key where
+    cutting each person's path to the child's id costs a function per row), then each
+    path given to the child whose subtree holds it; a path below no current child (a
+    closed one) counts as the unit's own."""
     children = statistics.children_of(unit)
-    key = _child_key(unit, children)
-    rows = {}
     ids = {str(child.id): child.id for child in children}
-    for value, people in db.session.execute(_in_scope(actor, unit, key, func.count())
-                                            .group_by(key)):
-        # a unit below that is no longer a child (closed) counts as the unit's own
-        row = ids.get(str(value), unit.id)
+    rows = {}
+    for path, people in db.session.execute(_in_scope(actor, unit, ReportFact.unit_path,
+                                                     func.count())
+                                           .group_by(ReportFact.unit_path)):
+        row = ids.get(path[len(unit.path):].split("/", 1)[0], unit.id)
         rows[row] = rows.get(row, 0) + people
     bars = [Bar(child.name, rows.get(child.id, 0)) for child in children]
     if rows.get(unit.id):
@@ -192,12 +190,8 @@ def _retirements(actor, unit, on):
                  bars)
 
 
-def _completeness(actor, unit, counts):
-    # the versions' (id, completeness) index answers without their content
-    band = case(*[((RecordVersion.completeness >= low) & (RecordVersion.completeness <= high),
-                   literal(low)) for low, high in COMPLETENESS_BANDS], else_=literal(-1))
-    rows = dict(db.session.execute(_in_scope(actor, unit, band, func.count()).join(
-        RecordVersion, RecordVersion.id == ReportFact.version_id).group_by(band)).all())
+def _completeness(counts):
+    rows = _summed(counts, COMPLETE)
     without = sum(people - recorded for people, recorded in counts.values())
     bars = [Bar("%d%%" % low if low == high else "%d–%d%%" % (low, high), rows.get(low, 0))
             for low, high in COMPLETENESS_BANDS]
@@ -211,7 +205,7 @@ def dashboard(actor, unit):
     counts = _counts(actor, unit, on)
     panels = [_by_category(counts), _by_unit(actor, unit), _pyramid(counts),
               _by_education(counts), _by_grade_group(counts),
-              _retirements(actor, unit, on), _completeness(actor, unit, counts)]
+              _retirements(actor, unit, on), _completeness(counts)]
     audit.record("reports.dashboard", object_type="ReportFact", actor=actor, unit_id=unit.id,
                  details={"unit_id": unit.id})
     return on, panels

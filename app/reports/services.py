@@ -41,7 +41,8 @@ def _facts_query(employee_ids):
     return select(Employee.id, Employee.unit_id, func.coalesce(Employee.unit_path, Unit.path),
                   Employee.category, Employee.status, RecordVersion.id,
                   RecordVersion.content, RecordVersion.sensitive, RecordVersion.decided_at,
-                  Employee.full_name, Employee.national_id_hash).select_from(Employee).join(
+                  Employee.full_name, Employee.national_id_hash,
+                  RecordVersion.completeness).select_from(Employee).join(
         Unit, Unit.id == Employee.unit_id).outerjoin(
         latest, latest.c.employee_id == Employee.id).outerjoin(
         RecordVersion, (RecordVersion.employee_id == latest.c.employee_id)
@@ -54,11 +55,12 @@ def rows_for(connection, employee_ids):
     now = clock.now()
     rows, checked = [], []
     for employee_id, unit_id, path, category, status, version_id, content, sensitive, \
-            decided_at, name, id_hash in connection.execute(_facts_query(list(employee_ids))):
+            decided_at, name, id_hash, completeness in connection.execute(
+                _facts_query(list(employee_ids))):
         row = dict(facts.record_facts(content) if version_id else facts.EMPTY)
         row.update(employee_id=employee_id, version_id=version_id, unit_id=unit_id,
                    unit_path=path or "", category=category, status=status,
-                   refreshed_at=now)
+                   completeness=completeness, refreshed_at=now)
         rows.append(row)
         checked.append((row, content if version_id else None, sensitive, decided_at, name,
                         id_hash))

@@ -2,9 +2,11 @@
 scope, drawn as bars with their table beside, in a fixed number of statements."""
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.org.models import Employee, Unit
+from app.records.models import APPROVED, RecordVersion
 from app.reports import dashboard
 from tests.reports.test_search import PEOPLE, TODAY, province  # noqa: F401 (the fixture)
 from tests.security import world as w
@@ -23,6 +25,20 @@ def _pyramid():
         start = dashboard.AGE_FIRST + (age - dashboard.AGE_FIRST) // 5 * 5
         found[start, person["sex"]] = found.get((start, person["sex"]), 0) + 1
     return found
+
+
+def _completeness_bands():
+    """People in service per COMPLETENESS_BANDS of their latest approved version, then
+    those with none, from the versions themselves."""
+    bands = [0] * (len(dashboard.COMPLETENESS_BANDS) + 1)
+    for person in db.session.scalars(select(Employee).where(
+            Employee.status.in_(("dang_cong_tac", "biet_phai")))):
+        approved = db.session.scalar(select(RecordVersion.completeness).where(
+            RecordVersion.employee_id == person.id, RecordVersion.status == APPROVED)
+            .order_by(RecordVersion.number.desc()).limit(1))
+        bands[next(index for index, (low, high) in enumerate(dashboard.COMPLETENESS_BANDS)
+                   if low <= approved <= high) if approved is not None else -1] += 1
+    return bands
 
 
 def _panel(panels, key):
@@ -49,6 +65,10 @@ def test_the_panels_count_the_people_of_the_scope(province):  # noqa: F811
                                     expected.get((start, "nu"), 0)), label
         # the twelve months ahead, whatever is in them
         assert len(_panel(panels, "retirements").bars) == 12
+        # the completeness of each one's latest approved record, by band, and the rest
+        bands = _completeness_bands()
+        assert sum(bands[:-1]) and bands[-1], "the fixture has records approved and not"
+        assert [bar.value for bar in _panel(panels, "completeness").bars] == bands
         # a head: only A's subtree
         a = db.session.get(Unit, world.units["A"])
         _on, mine = dashboard.dashboard(actor(world, "thutruong"), root)
