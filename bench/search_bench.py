@@ -179,7 +179,8 @@ def _bare_ms(connection, reads):
     started = time.perf_counter()
     for statement, parameters in reads:
         cursor.execute(statement, parameters)
-        cursor.fetchall()
+        if cursor.description is not None:     # a SET LOCAL returns nothing
+            cursor.fetchall()
     elapsed = (time.perf_counter() - started) * 1000
     cursor.close()
     connection.rollback()

@@ -18,8 +18,9 @@ status and revokes the access. ``StatusChange.applied_on`` says when a change to
 effect in the system (None while it waits).
 
 A reinstatement (a re-hire) brings the same person, the same record, back to work from
-a decision: status working, access granted again, audited. A departure still waiting
-for its day cannot be reinstated (there is nothing to bring back yet). Every refusal
+a decision: status working, access granted again, audited, from the day it is recorded,
+so one dated later is refused until its day. A departure still waiting for its day
+cannot be reinstated (there is nothing to bring back yet). Every refusal
 names the field and changes nothing.
 """
 import logging
@@ -295,6 +296,12 @@ def reinstate(actor, employee, data, scan):
             errors["effective_date"] = _("The reinstatement takes effect after the "
                                          "departure (%(day)s).", day=departure.effective_date
                                          .strftime("%d/%m/%Y"))
+        elif cleaned["effective_date"] and cleaned["effective_date"] > clock.today():
+            # applied as it is recorded (access granted, the person working): a decision
+            # of a later day is recorded on that day, not before
+            errors["effective_date"] = _("The reinstatement takes effect on %(day)s: record "
+                                         "it on that day or later.",
+                                         day=cleaned["effective_date"].strftime("%d/%m/%Y"))
         if errors:
             raise LeaverInvalid(errors)
         change = StatusChange(

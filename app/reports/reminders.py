@@ -160,17 +160,32 @@ def waiting_units(period):
     return [unit for unit in statutory.reporting_units() if unit.id not in done]
 
 
+def _compiled_by_people(period):
+    """The units whose report on ``period`` someone compiled (not the drafts job)."""
+    return set(db.session.scalars(select(StatutoryReport.unit_id).where(
+        StatutoryReport.level == LEVEL_UNIT, StatutoryReport.period == period.key,
+        StatutoryReport.compiled_by.is_not(None))))
+
+
 def work(today, key):
     """Remind the officers and heads of every unit that has not submitted the period's
     report: ahead of its date ("ahead") or once it has passed ("overdue", and then Sở Nội
-    vụ's staff get the list of the late units). Returns what it did, in words."""
+    vụ's staff get the list of the late units). Returns what it did, in words.
+
+    Ahead of the date only the units that compiled a report themselves are reminded: the
+    others hear of it from the draft the job compiles for them on the same days
+    (compile_drafts), one mail and not two, whichever job runs first."""
     period, stage = _parse(key)
     units = waiting_units(period)
-    staff = _staff_by_unit([unit.id for unit in units], today)
+    reminded_units = units
+    if stage == AHEAD:
+        own = _compiled_by_people(period)
+        reminded_units = [unit for unit in units if unit.id in own]
+    staff = _staff_by_unit([unit.id for unit in reminded_units], today)
     reminded = summaries = 0
     template = "report_due" if stage == AHEAD else "report_overdue"
     with force_locale("vi"):
-        for unit in units:
+        for unit in reminded_units:
             for account in staff.get(unit.id, ()):
                 reminded += _send(account, template, UNIT_LINK, today=format_date(today),
                                   **_values(period, unit))

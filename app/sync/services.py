@@ -233,6 +233,9 @@ def queue_lifecycle(employee, reason):
         return []
     _unsent(employee)
     if _basis(employee.id) is None:
+        if reason == STATUS_CHANGED:
+            # the receiver never held the person: their departure has nothing to tell it
+            _departure_done(employee.id, clock.now())
         return []
     version = records.approved_version(employee)
     if version is None or not approval.ready_for_sync(version):
@@ -342,8 +345,9 @@ def _acknowledge(row, version, answer, now):
     found.transaction_id, found.acknowledged_at = answer.transaction_id, now
 
 
-def _departure_sent(employee_id, now):
-    """A transfer out's mark for the sync (app/transfers) is done once its change left."""
+def _departure_done(employee_id, now):
+    """A transfer out's mark for the sync (app/transfers) is done once its change left,
+    or at once for a person the receiver never held."""
     from app.transfers.models import SYNC_DEPARTURE, TransferSyncItem
 
     for item in db.session.scalars(select(TransferSyncItem).where(
@@ -406,7 +410,7 @@ def _send_one(client, message_id, now):
         row.last_error, row.next_attempt_at = None, None
         _acknowledge(row, version, answer, now)
         if row.reason == STATUS_CHANGED:
-            _departure_sent(row.employee_id, now)
+            _departure_done(row.employee_id, now)
         audit.record("sync.sent", row, details={"employee_id": row.employee_id,
                                                 "message": row.message, "action": row.action,
                                                 "transaction_id": answer.transaction_id})

@@ -168,8 +168,10 @@ def test_vinh_phuc_reminds_the_units_ten_working_days_ahead_of_15_january_and_af
         assert reminders.reminder_periods(D(2027, 1, 18)) == ["2026:overdue"]
         assert reminders.reminder_periods(D(2027, 3, 1)) == []
 
-        # Sở Y tế (B) submitted already: its officer is not reminded
+        # Sở Y tế (B) submitted already: its officer is not reminded; Sở Giáo dục (A)
+        # compiled its own and has not submitted it
         _submitted(built, "B", "2026")
+        _compiled_own(built, "canbo", "A", period)
         server.clear()
         result = _run(reminders.work, D(2026, 12, 31), "2026:ahead")
         assert result == "2026: 2 units not submitted, 2 people reminded"
@@ -209,6 +211,38 @@ def test_vinh_phuc_reminds_the_units_ten_working_days_ahead_of_15_january_and_af
         assert "/reports/statutory/province?period=2026" in _body(to_so_noi_vu)
 
 
+def _compiled_own(built, username, unit_key, period):
+    """``unit_key``'s report on the period compiled by ``username`` (not submitted)."""
+    with at(reminders.compilation_day(period) - datetime.timedelta(days=1)):
+        statutory.compile_unit_report(db.session.get(Account, built.accounts[username]),
+                                      db.session.get(Unit, built.units[unit_key]), period)
+
+
+@pytest.mark.parametrize("drafts_first", [False, True])
+def test_on_the_compilation_day_each_person_gets_one_mail(jobs_app, drafts_first):
+    """The reminder ahead of the date and the draft start on the same day: a unit with a
+    report of its own is reminded, one without gets its draft's notice, never both,
+    whichever job runs first."""
+    app, built, server = jobs_app
+    with app.app_context():
+        period = statutory.period_of("2026")
+        day = reminders.compilation_day(period)
+        _compiled_own(built, "canbo", "A", period)
+        server.clear()
+        runs = [(reminders.work, "2026:ahead"), (reminders.compile_drafts, "2026")]
+        for work, key in (runs[::-1] if drafts_first else runs):
+            _run(work, day, key)
+        mails = server.wait_for(3)
+        assert sorted(m["To"] for m in mails) == [
+            "canbo@example.vn", "canbo_b@example.vn", "thutruong@example.vn"]
+        [to_b] = _notices(built, "canbo_b", KIND_REPORTS)
+        assert to_b.subject.startswith("Dự thảo ")
+        for username in ("canbo", "thutruong"):
+            [notice] = _notices(built, username, KIND_REPORTS)
+            assert notice.subject.startswith("Nhắc nộp báo cáo"), notice.subject
+        db.session.remove()
+
+
 @pytest.mark.parametrize("jobs_app", ["da_nang"], indirect=True)
 def test_da_nang_reminds_ahead_of_25_may_and_15_december(jobs_app):
     """ĐNg Điều 14: reports by 25/05 and 15/12."""
@@ -225,6 +259,8 @@ def test_da_nang_reminds_ahead_of_25_may_and_15_december(jobs_app):
         assert reminders.reminder_periods(D(2026, 11, 30)) == []
         assert reminders.reminder_periods(D(2026, 12, 1)) == ["2026-12:ahead"]
         assert reminders.reminder_periods(D(2026, 12, 16)) == ["2026-12:overdue"]
+        _compiled_own(built, "canbo", "A", december)
+        _compiled_own(built, "canbo_b", "B", december)
         server.clear()
         _run(reminders.work, D(2026, 12, 1), "2026-12:ahead")
         [notice] = _notices(built, "canbo_b")

@@ -202,9 +202,17 @@ def test_a_reinstatement_keeps_the_one_record(leavers_app):
             services.reinstate(officer, person(world, "giaovien"),
                                decision(effective_date="01/11/2026"), SCAN)
         assert "effective_date" in refused.value.errors
+        # a decision of a later day: applied as recorded, so recorded on that day
+        with pytest.raises(services.LeaverInvalid) as refused:
+            services.reinstate(officer, person(world, "giaovien"),
+                               decision(effective_date="01/03/2027"), SCAN)
+        assert refused.value.errors == {"effective_date": "Việc cho làm việc trở lại có hiệu "
+                                        "lực từ ngày 01/03/2027: hãy ghi nhận từ ngày đó."}
+        assert _actions_after(before) == []
+        assert person(world, "giaovien").status == "thoi_viec"
         services.reinstate(officer, person(world, "giaovien"),
                            decision(decision_number="60/QĐ-SGDĐT",
-                                    effective_date="01/03/2027"), SCAN)
+                                    effective_date="10/11/2026"), SCAN)
         teacher = person(world, "giaovien")
         assert teacher.status == "dang_cong_tac" and teacher.id == teacher_id
         assert db.session.get(Account, teacher.account_id).status == STATUS_ACTIVE

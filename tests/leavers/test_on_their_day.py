@@ -175,7 +175,7 @@ def test_a_pending_departure_is_not_reinstated_until_it_applies(leavers_app):
         assert services.apply_due() == 1
         services.reinstate(actor(world, "canbo"), person(world, "giaovien"),
                            decision(decision_number="60/QĐ-SGDĐT",
-                                    effective_date="01/02/2027"), SCAN)
+                                    effective_date=DAY.strftime("%d/%m/%Y")), SCAN)
         assert person(world, "giaovien").status == "dang_cong_tac"
         assert _account("giaovien", world).status == STATUS_ACTIVE
         history = services.history(person(world, "giaovien"))

@@ -222,8 +222,9 @@ def assert_a_move_out_of_the_province_ends_access_and_marks_the_sync(app, provin
         assert db.session.get(Account, province.accounts["giaovien"]).status == "revoked"
         marks = db.session.scalars(select(TransferSyncItem).where(
             TransferSyncItem.case_id == case_id)).all()
-        assert [(m.kind, m.employee_id, m.done_at) for m in marks] == [
-            ("departure", colleague.id, None)]
+        # marked, and done: the national database never held the person (nothing sent)
+        assert [(m.kind, m.employee_id, m.done_at is not None) for m in marks] == [
+            ("departure", colleague.id, True)]
         rows, _more = leaver_queries.archive_page(account(province, "canbo"), None)
         assert [(row.employee.id, row.change.status_to, row.change.due_on) for row in rows] \
             == [(colleague.id, "chuyen_cong_tac", None)]

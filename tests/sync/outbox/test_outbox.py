@@ -375,38 +375,66 @@ def test_a_retirement_sends_the_status_as_an_edit_and_never_a_deletion(
     assert len(_messages(app)) == 2
 
 
-def test_a_transfer_out_of_the_province_sends_the_departure_as_an_edit(
-        app, province, people, approvers, standin):
+def _transfer_out(app, province, people, username):
+    """``username``'s person moved out of the province (the case's one step acted);
+    returns the departure's TransferSyncItem's done_at."""
     from app.accounts.models import Account
     from app.transfers import services as transfers
     from app.transfers.models import OUT_OF_PROVINCE, TransferCase, TransferSyncItem
     from tests.transfers.conftest import MONDAY, SCAN, at, decision
 
-    prepare(app, province)
-    _approved_first(app, province, people, approvers)
-    _send(app)
     with app.app_context(), at(MONDAY):
         officer = db.session.get(Account, province.accounts["canbo"])
         case = transfers.open_case(officer, decision(
-            kind=OUT_OF_PROVINCE, employee_id=str(people.ids["canhan"]),
+            kind=OUT_OF_PROVINCE, employee_id=str(people.ids[username]),
             outside_body="Sở Giáo dục và Đào tạo tỉnh Bắc Ninh"), SCAN).case
         case = db.session.get(TransferCase, case.id)
         transfers.act(officer, case, case.next_step.id, case.version, {})
+        done_at = db.session.scalar(select(TransferSyncItem.done_at).where(
+            TransferSyncItem.employee_id == people.ids[username]))
         db.session.remove()
+    return done_at
+
+
+def _departure_done(app, people, username):
+    from app.transfers.models import TransferSyncItem
+
+    with app.app_context():
+        done_at = db.session.scalar(select(TransferSyncItem.done_at).where(
+            TransferSyncItem.employee_id == people.ids[username]))
+        db.session.remove()
+    return done_at
+
+
+def test_a_transfer_out_of_the_province_sends_the_departure_as_an_edit(
+        app, province, people, approvers, standin):
+    from tests.transfers.conftest import MONDAY
+
+    prepare(app, province)
+    _approved_first(app, province, people, approvers)
+    _send(app)
+    assert _transfer_out(app, province, people, "canhan") is None
     queued = [row for row in _messages(app) if row[3] == PENDING]
     assert [(m, a) for _e, m, a, _s, _i in queued] == [("M0001", "EDIT")]
-    with app.app_context():
-        assert db.session.scalar(select(TransferSyncItem.done_at)) is None
-        db.session.remove()
     moment = dt.datetime.combine(MONDAY, dt.time(10))
     assert _send(app, moment).sent == 1
     key = _key(app, people, "canhan")
     assert standin.record(key)["content"]["THONGTINCHUNG"]["TinhTrangCongTac"] == \
         "chuyen_cong_tac"
     assert [a["action"] for a in standin.accepted] == ["ADD", "EDIT"]
-    with app.app_context():
-        assert db.session.scalar(select(TransferSyncItem.done_at)) is not None
-        db.session.remove()
+    assert _departure_done(app, people, "canhan") is not None
+
+
+def test_the_departure_of_a_person_the_receiver_never_held_is_done_at_once(
+        app, province, people, approvers, standin):
+    """Nothing to tell the national database of someone it never had: the departure's
+    mark is done in the move's own transaction, not left open for ever."""
+    prepare(app, province)
+    _approved_first(app, province, people, approvers)
+    _send(app)
+    before = len(_messages(app))
+    assert _transfer_out(app, province, people, "giaovien") is not None
+    assert len(_messages(app)) == before
 
 
 def test_reconciliation_finds_nothing_when_all_is_sent_and_names_each_difference(
