@@ -55,6 +55,9 @@ LONGEST_WAIT = datetime.timedelta(minutes=30)
 # above, about a day of the receiver being down
 MAX_ATTEMPTS = 50
 ROUND_SIZE = 500
+# how long a message taken by a sender is its own (app/sync/client.py's timeout is seconds):
+# a sender that died mid-try leaves it due again after this
+CLAIM = datetime.timedelta(minutes=5)
 
 STATE_LABELS = {PENDING: _l("Ready"), BLOCKED: _l("Blocked"), SENT: _l("Sent"),
                 FAILED: _l("Failed"), SUPERSEDED: _l("Replaced")}
@@ -356,17 +359,6 @@ def _departure_done(employee_id, now):
         item.done_at = now
 
 
-def _exists_there(client, row, version, refusal):
-    """Whether the receiver holds the record already (after an ADD whose answer was lost):
-    asked where the receiver answers reads (the stand-in does), else read from its refusal
-    ("Hồ sơ … đã tồn tại")."""
-    key = "%s_%s" % (row.org_code, mapping.record_key(version))
-    found = client.fetch(row.org_code, key)
-    if found.ok or found.outcome == wire.REFUSED:
-        return found.ok
-    return "đã tồn tại" in refusal.message
-
-
 def _locked_due(message_id, now):
     """The message, locked for this sender, if it is still due and still the person's
     next: a second sender working from an older list skips it."""
@@ -376,8 +368,27 @@ def _locked_due(message_id, now):
         .with_for_update(skip_locked=True, of=SyncMessage))
 
 
-def _send_one(client, message_id, now):
-    """Try one message in its own transaction; returns the answer (None: skipped)."""
+@dataclass
+class _Claim:
+    """What one try needs, read under the message's lock before it was let go."""
+    message_id: int
+    attempts: int
+    action: str
+    message: str
+    org_code: str
+    idempotency_key: str
+    document: dict
+    # an ADD whose answer was lost: the record's key there and the same record as an EDIT
+    key_there: str = None
+    as_edit: dict = None
+
+
+def _claim(message_id, now):
+    """Take the message for this sender and commit: the try counted and the next one put
+    past CLAIM, so that a second sender leaves it alone and a sender that dies mid-try
+    leaves it due again. No row lock is held while the receiver answers: a head's approval
+    or a move that writes the person's messages does not wait for the national database.
+    Returns a _Claim, an Answer (a DEL, refused here), or None (no longer due)."""
     row = _locked_due(message_id, now)
     if row is None:
         db.session.rollback()
@@ -388,27 +399,64 @@ def _send_one(client, message_id, now):
         db.session.commit()
         return wire.Answer(wire.REFUSED, row.last_error)
     version = db.session.get(RecordVersion, row.version_id)
-    document = mapping.message_for(version, row.action, row.message,
-                                   sender_code=row.org_code)
-    row.attempts += 1
-    answer = client.send(row.message, row.org_code, document, row.idempotency_key)
-    if answer.outcome == wire.REFUSED and row.action == mapping.ADD and row.timed_out \
-            and _exists_there(client, row, version, answer):
+    claim = _Claim(row.id, row.attempts + 1, row.action, row.message, row.org_code,
+                   row.idempotency_key, mapping.message_for(version, row.action, row.message,
+                                                            sender_code=row.org_code))
+    if row.action == mapping.ADD and row.timed_out:
+        claim.key_there = "%s_%s" % (row.org_code, mapping.record_key(version))
+        claim.as_edit = mapping.message_for(version, mapping.EDIT, row.message,
+                                            sender_code=row.org_code)
+    row.attempts = claim.attempts
+    row.next_attempt_at = now + CLAIM
+    db.session.commit()
+    return claim
+
+
+def _exists_there(client, claim, refusal):
+    """Whether the receiver holds the record already (after an ADD whose answer was lost):
+    asked where the receiver answers reads (the stand-in does), else read from its refusal
+    ("Hồ sơ … đã tồn tại")."""
+    found = client.fetch(claim.org_code, claim.key_there)
+    if found.ok or found.outcome == wire.REFUSED:
+        return found.ok
+    return "đã tồn tại" in refusal.message
+
+
+def _try(client, claim):
+    """Send the claimed message (no transaction open); returns (answer, the action and
+    idempotency key it was stored under)."""
+    answer = client.send(claim.message, claim.org_code, claim.document, claim.idempotency_key)
+    if answer.outcome == wire.REFUSED and claim.as_edit is not None \
+            and _exists_there(client, claim, answer):
         # an ADD whose answer was lost was stored: the receiver now refuses the ADD (the
         # key exists), so the same record goes as an EDIT, under a key of its own
-        refusal = answer
         edit_key = wire.new_idempotency_key()
-        document = mapping.message_for(version, mapping.EDIT, row.message,
-                                       sender_code=row.org_code)
-        answer = client.send(row.message, row.org_code, document, edit_key)
-        if answer.ok:
-            row.action, row.idempotency_key = mapping.EDIT, edit_key
-        elif not answer.transient:
-            answer = refusal          # the first refusal is the one to read
+        edited = client.send(claim.message, claim.org_code, claim.as_edit, edit_key)
+        if edited.ok:
+            return edited, mapping.EDIT, edit_key
+        if edited.transient:
+            return edited, claim.action, claim.idempotency_key
+    return answer, claim.action, claim.idempotency_key
+
+
+def _send_one(client, message_id, now):
+    """Try one message: claimed in a transaction of its own, sent with none open, its
+    answer written in a third; returns the answer (None: skipped)."""
+    claim = _claim(message_id, now)
+    if not isinstance(claim, _Claim):
+        return claim
+    answer, action, idempotency_key = _try(client, claim)
+    row = db.session.get(SyncMessage, message_id, with_for_update=True,
+                         populate_existing=True)
+    if row is None or row.status != PENDING or row.attempts != claim.attempts:
+        # our claim ran out and another sender tried it since: its answer is the one kept
+        db.session.rollback()
+        return answer
     if answer.ok:
+        row.action, row.idempotency_key = action, idempotency_key
         row.status, row.sent_at, row.transaction_id = SENT, now, answer.transaction_id
         row.last_error, row.next_attempt_at = None, None
-        _acknowledge(row, version, answer, now)
+        _acknowledge(row, db.session.get(RecordVersion, row.version_id), answer, now)
         if row.reason == STATUS_CHANGED:
             _departure_done(row.employee_id, now)
         audit.record("sync.sent", row, details={"employee_id": row.employee_id,
@@ -439,7 +487,7 @@ def _fail_unexpectedly(message_id, error):
     db.session.rollback()
     row = db.session.get(SyncMessage, message_id)
     if row is not None and row.status == PENDING:
-        row.attempts += 1
+        # the try was counted when it was claimed
         _dead(row, _("The message could not be sent (%(error)s).",
                      error=type(error).__name__))
         db.session.commit()

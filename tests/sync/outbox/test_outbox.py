@@ -349,6 +349,44 @@ def test_two_senders_at_once_send_each_message_once_and_in_order(
     assert sum(r.sent for r in results) >= 1
 
 
+def test_the_sender_holds_no_lock_while_the_receiver_answers(
+        app, province, people, approvers, standin):
+    """An approval or a move writes the person's messages: it must not wait for the
+    national database. While the receiver handles the message, another connection
+    writes the message's row (giving up after a second) and gets through."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.pool import NullPool
+
+    prepare(app, province)
+    _approved_first(app, province, people, approvers)
+    [(_employee, _message, _action, _status, message_id)] = _messages(app)
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    receiver, seen = standin.receiver, []
+    receive = receiver.receive
+
+    def receive_while_written(*args, **kwargs):
+        with engine.connect() as connection:
+            connection.execute(text("SET lock_timeout = '1s'"))
+            try:
+                connection.execute(text("UPDATE sync_message SET unit_id = unit_id "
+                                        "WHERE id = :id"), {"id": message_id})
+                seen.append("written")
+            except OperationalError as error:
+                seen.append(type(error.orig).__name__)
+            connection.rollback()
+        return receive(*args, **kwargs)
+
+    receiver.receive = receive_while_written
+    try:
+        assert _send(app).sent == 1
+    finally:
+        del receiver.receive
+        engine.dispose()
+    assert seen == ["written"]
+    assert {row[3] for row in _messages(app)} == {SENT}
+
+
 def test_a_retirement_sends_the_status_as_an_edit_and_never_a_deletion(
         app, province, people, approvers, standin):
     prepare(app, province)
