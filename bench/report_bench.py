@@ -134,7 +134,7 @@ def rebuild_facts(keep=False):
     written = reports.rebuild()
     rebuild_s = time.perf_counter() - started
     # the bench connects as the schema's owner: the facts' statistics as the deploy
-    # refreshes them, and the versions' too (their completeness index serves the quality)
+    # refreshes them, and the versions' as autovacuum would after the bulk load
     reports.refresh_statistics(db.engine.url.render_as_string(hide_password=False))
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE record_version"))

@@ -23,13 +23,17 @@ def last_days():
     return rule("approval.window_last_days_of_month")
 
 
-def window_of(year, month):
-    """The window of a month, or None when the profile has none."""
-    days = last_days()
+def last_days_of(year, month, days):
+    """The last ``days`` days of a month as a Window, or None for no days."""
     if not days:
         return None
     end = date(year, month, calendar.monthrange(year, month)[1])
     return Window(end - timedelta(days=days - 1), end)
+
+
+def window_of(year, month):
+    """The window of a month, or None when the profile has none."""
+    return last_days_of(year, month, last_days())
 
 
 def current(today=None):

@@ -42,6 +42,8 @@ RULE_LABELS = {
     "leavers.dismissal_days": _l("Status changed after a dismissal within (days)"),
     "leavers.death_days": _l("Status changed after a death within (days)"),
     "sync.trigger": _l("When data goes to the national database"),
+    "sync.window_last_days_of_month": _l("Sent to the national database in the last days of "
+                                         "each month"),
     "reports.unit_report_dates": _l("Unit reports to Sở Nội vụ by"),
     "reports.unit_report_quarterly_day": _l("Quarterly unit report on day"),
     "reports.so_noi_vu_report_date": _l("Sở Nội vụ reports to Bộ Nội vụ by"),

@@ -129,6 +129,9 @@ RULES = {
     },
     "sync": {
         "trigger": _enum("after_approval", "after_so_noi_vu_signature", "monthly_window", "none"),
+        # the days at the month's end in which a ``monthly_window`` profile sends
+        "window_last_days_of_month": _rule({"type": ["integer", "null"], "minimum": 1,
+                                            "maximum": 28}),
     },
     "reports": {
         "unit_report_dates": _rule({"type": "array", "items": DAY_MONTH}),
@@ -191,6 +194,11 @@ PROFILE_SCHEMA = {
                   "properties": {name: {"type": "boolean"} for name in OVERLAYS}},
         **_sections(required=True),
     ),
+    # a profile that syncs once a month says in which of its last days
+    "if": {"properties": {"sync": {"properties": {"trigger": {"properties": {
+        "value": {"const": "monthly_window"}}}}}}},
+    "then": {"properties": {"sync": {"properties": {"window_last_days_of_month": {
+        "properties": {"value": {"type": "integer"}}}}}}},
 }
 
 # an overlay changes some rules of a profile; each of its rules cites the overlay's text

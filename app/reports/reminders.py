@@ -121,6 +121,19 @@ def already_notified(account, subject, kind, since=None):
     return db.session.scalar(query.limit(1)) is not None
 
 
+# ahead of a period's date a unit's staff hear of it once: by the reminder or by their
+# draft's notice, whichever job came first on the compilation day
+AHEAD_TEMPLATES = ("report_due", "report_draft")
+
+
+def told_ahead(account, period, unit):
+    """Whether ``account`` has the reminder or the draft's notice of ``unit``'s report on
+    ``period`` (their subjects name the period and the unit only)."""
+    return any(already_notified(account, notify.render_mail(
+        template, link="", today="", on="", **_values(period, unit))[0],
+        notify.KIND_REPORTS) for template in AHEAD_TEMPLATES)
+
+
 def _send(account, template, link, kind=notify.KIND_REPORTS, **values):
     """One notice (and its mail) from ``template``, unless the account has it already:
     the run's guard makes it once per period, this makes a "run now" harmless too."""
@@ -160,33 +173,23 @@ def waiting_units(period):
     return [unit for unit in statutory.reporting_units() if unit.id not in done]
 
 
-def _compiled_by_people(period):
-    """The units whose report on ``period`` someone compiled (not the drafts job)."""
-    return set(db.session.scalars(select(StatutoryReport.unit_id).where(
-        StatutoryReport.level == LEVEL_UNIT, StatutoryReport.period == period.key,
-        StatutoryReport.compiled_by.is_not(None))))
-
-
 def work(today, key):
     """Remind the officers and heads of every unit that has not submitted the period's
     report: ahead of its date ("ahead") or once it has passed ("overdue", and then Sở Nội
     vụ's staff get the list of the late units). Returns what it did, in words.
 
-    Ahead of the date only the units that compiled a report themselves are reminded: the
-    others hear of it from the draft the job compiles for them on the same days
-    (compile_drafts), one mail and not two, whichever job runs first."""
+    Ahead of the date a person told already of the period's draft (compile_drafts, the
+    same days) is not reminded too: one mail, not two, whichever job runs first."""
     period, stage = _parse(key)
     units = waiting_units(period)
-    reminded_units = units
-    if stage == AHEAD:
-        own = _compiled_by_people(period)
-        reminded_units = [unit for unit in units if unit.id in own]
-    staff = _staff_by_unit([unit.id for unit in reminded_units], today)
+    staff = _staff_by_unit([unit.id for unit in units], today)
     reminded = summaries = 0
     template = "report_due" if stage == AHEAD else "report_overdue"
     with force_locale("vi"):
-        for unit in reminded_units:
+        for unit in units:
             for account in staff.get(unit.id, ()):
+                if stage == AHEAD and told_ahead(account, period, unit):
+                    continue
                 reminded += _send(account, template, UNIT_LINK, today=format_date(today),
                                   **_values(period, unit))
         if stage == OVERDUE and units:
@@ -225,6 +228,8 @@ def compile_drafts(today, key):
         for unit in units:
             report = statutory.compile_draft(unit, period, on=today)
             for account in staff.get(unit.id, ()):
+                if told_ahead(account, period, unit):
+                    continue
                 told += _send(account, "report_draft", REPORT_LINK % report.id,
                               on=format_date(today), **_values(period, unit))
     return _l("%(period)s: %(drafts)d drafts compiled, %(people)d people told",

@@ -87,11 +87,15 @@ def enabled():
 
 
 def sending_today(today=None):
-    """Whether the sender sends today: always, but in the monthly window where the profile
-    syncs once a month (HN Điều 14.1: "trong vòng 05 ngày cuối mỗi tháng")."""
+    """Whether the sender sends today: always, but in the last days of the month where the
+    profile syncs once a month (HN Điều 14.1: "trong vòng 05 ngày cuối mỗi tháng"; its own
+    rule, ``sync.window_last_days_of_month``, though the approval window has the same five
+    days under Điều 7)."""
     if trigger() != "monthly_window":
         return True
-    return window.in_window(today or clock.today())
+    today = today or clock.today()
+    days = window.last_days_of(today.year, today.month, rule("sync.window_last_days_of_month"))
+    return days is not None and days.holds(today)
 
 
 # --- what a version's document is -------------------------------------------------------------
@@ -234,10 +238,12 @@ def queue_lifecycle(employee, reason):
     general part, built from the person's approved version as it stands now."""
     if not enabled():
         return []
-    _unsent(employee)
+    unsent = _unsent(employee)
     if _basis(employee.id) is None:
-        if reason == STATUS_CHANGED:
+        if reason == STATUS_CHANGED and not any(row.status == FAILED for row in unsent):
             # the receiver never held the person: their departure has nothing to tell it
+            # (a dead letter may have been stored there, its answer lost: the departure
+            # waits for the whole record that goes when it is sent again)
             _departure_done(employee.id, clock.now())
         return []
     version = records.approved_version(employee)
@@ -349,13 +355,15 @@ def _acknowledge(row, version, answer, now):
 
 
 def _departure_done(employee_id, now):
-    """A transfer out's mark for the sync (app/transfers) is done once its change left,
-    or at once for a person the receiver never held."""
+    """A transfer out's mark for the sync (app/transfers) is done once the general part,
+    which carries the status as it was when the message was built, left after it; or at
+    once for a person the receiver never held."""
     from app.transfers.models import SYNC_DEPARTURE, TransferSyncItem
 
     for item in db.session.scalars(select(TransferSyncItem).where(
             TransferSyncItem.employee_id == employee_id,
-            TransferSyncItem.kind == SYNC_DEPARTURE, TransferSyncItem.done_at.is_(None))):
+            TransferSyncItem.kind == SYNC_DEPARTURE, TransferSyncItem.done_at.is_(None),
+            TransferSyncItem.created_at <= now)):
         item.done_at = now
 
 
@@ -381,6 +389,7 @@ class _Claim:
     # an ADD whose answer was lost: the record's key there and the same record as an EDIT
     key_there: str = None
     as_edit: dict = None
+    claimed_at: datetime.datetime = None   # the moment its document was built
 
 
 def _claim(message_id, now):
@@ -401,7 +410,8 @@ def _claim(message_id, now):
     version = db.session.get(RecordVersion, row.version_id)
     claim = _Claim(row.id, row.attempts + 1, row.action, row.message, row.org_code,
                    row.idempotency_key, mapping.message_for(version, row.action, row.message,
-                                                            sender_code=row.org_code))
+                                                            sender_code=row.org_code),
+                   claimed_at=clock.now())
     if row.action == mapping.ADD and row.timed_out:
         claim.key_there = "%s_%s" % (row.org_code, mapping.record_key(version))
         claim.as_edit = mapping.message_for(version, mapping.EDIT, row.message,
@@ -457,8 +467,8 @@ def _send_one(client, message_id, now):
         row.status, row.sent_at, row.transaction_id = SENT, now, answer.transaction_id
         row.last_error, row.next_attempt_at = None, None
         _acknowledge(row, db.session.get(RecordVersion, row.version_id), answer, now)
-        if row.reason == STATUS_CHANGED:
-            _departure_done(row.employee_id, now)
+        if row.message == mapping.M0001:
+            _departure_done(row.employee_id, claim.claimed_at)
         audit.record("sync.sent", row, details={"employee_id": row.employee_id,
                                                 "message": row.message, "action": row.action,
                                                 "transaction_id": answer.transaction_id})

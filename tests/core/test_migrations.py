@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_appbuilder import Model
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 import app.models  # noqa: F401
 import config
@@ -79,3 +79,35 @@ def test_the_app_starts_on_an_unmigrated_database(empty_database):
     flask_app = create_app(environ=environ_for(empty_database))
     assert flask_app.appbuilder is not None
     assert _tables(empty_database) == set()
+
+
+def test_the_facts_take_each_approved_versions_completeness(empty_database):
+    """c0e2a4b6d8f1 copies the completeness of each fact's version into the fact (and
+    leaves it empty for a person with nothing approved), on both databases."""
+    flask_app = create_app(environ=environ_for(empty_database))
+    engine = create_engine(config.normalize_database_url(empty_database))
+    try:
+        with flask_app.app_context():
+            upgrade(directory=MIGRATIONS_DIR, revision="b9d1f3a5c7e9")
+            with engine.begin() as connection:
+                for statement in (
+                        "INSERT INTO org_unit (id, name, path, is_employing, unit_type, "
+                        "search_name, version) VALUES (1, 'Sở', '/1/', TRUE, 'so', 'so', 1)",
+                        "INSERT INTO employee (id, full_name, category, unit_id, status) "
+                        "VALUES (1, 'An', 'cong_chuc', 1, 'dang_cong_tac'), "
+                        "(2, 'Bình', 'cong_chuc', 1, 'dang_cong_tac')",
+                        "INSERT INTO record_version (id, employee_id, number, status, content, "
+                        "lock, completeness, created_at, updated_at) VALUES (1, 1, 1, "
+                        "'approved', '{}', 0, 85, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                        "INSERT INTO report_fact (employee_id, version_id, unit_id, unit_path, "
+                        "category, status, party_member, refreshed_at) VALUES "
+                        "(1, 1, 1, '/1/', 'cong_chuc', 'dang_cong_tac', FALSE, "
+                        "CURRENT_TIMESTAMP), (2, NULL, 1, '/1/', 'cong_chuc', "
+                        "'dang_cong_tac', FALSE, CURRENT_TIMESTAMP)"):
+                    connection.execute(text(statement))
+            upgrade(directory=MIGRATIONS_DIR)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT employee_id, completeness FROM report_fact"))
+            assert {row[0]: row[1] for row in rows} == {1: 85, 2: None}
+    finally:
+        engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.org.models import Employee, Unit
 from app.records.models import APPROVED, RecordVersion
-from app.reports import dashboard
+from app.reports import dashboard, statistics
 from tests.reports.test_search import PEOPLE, TODAY, province  # noqa: F401 (the fixture)
 from tests.security import world as w
 from tests.transfers.conftest import actor, at, transfer_app  # noqa: F401 (the fixture)
@@ -41,6 +41,26 @@ def _completeness_bands():
     return bands
 
 
+def _in_service(*conditions):
+    return db.session.query(Employee).filter(
+        Employee.status.in_(("dang_cong_tac", "biet_phai")), *conditions).count()
+
+
+def _staff_by_child(unit):
+    """{bar label: people} the unit panel should show: each child with its whole subtree,
+    then the unit's own staff (when it has any), from the people themselves."""
+    expected = {child.name: _in_service(Employee.unit_path.startswith(child.path))
+                for child in statistics.children_of(unit)}
+    own = _in_service(Employee.unit_id == unit.id)
+    if own:
+        expected["%s (nhân sự trực tiếp)" % unit.name] = own
+    return expected
+
+
+def _by_unit(panel):
+    return {bar.label: bar.value for bar in panel.bars}
+
+
 def _panel(panels, key):
     return next(panel for panel in panels if panel.key == key)
 
@@ -55,6 +75,7 @@ def test_the_panels_count_the_people_of_the_scope(province):  # noqa: F811
             Employee.status.in_(("dang_cong_tac", "biet_phai"))).count()
         assert _panel(panels, "category").total == everyone
         assert _panel(panels, "unit").total == everyone
+        assert _by_unit(_panel(panels, "unit")) == _staff_by_child(root)
         # the pyramid: each band's men and women, as the records say
         bars = {bar.label: (bar.value, bar.second) for bar in _panel(panels, "pyramid").bars}
         expected = _pyramid()
@@ -76,6 +97,8 @@ def test_the_panels_count_the_people_of_the_scope(province):  # noqa: F811
             Employee.unit_path.startswith(a.path),
             Employee.status.in_(("dang_cong_tac", "biet_phai"))).count()
         assert _panel(mine, "category").total == in_a < everyone
+        _on, a_panels = dashboard.dashboard(actor(world, "thutruong"), a)
+        assert _by_unit(_panel(a_panels, "unit")) == _staff_by_child(a)
         db.session.remove()
 
 

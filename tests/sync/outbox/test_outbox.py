@@ -475,6 +475,31 @@ def test_the_departure_of_a_person_the_receiver_never_held_is_done_at_once(
     assert len(_messages(app)) == before
 
 
+def test_the_departure_of_a_person_whose_record_is_a_dead_letter_waits_for_it(
+        app, province, people, approvers, standin):
+    """A dead letter may have been stored there with its answer lost: the departure's
+    mark stays open, and is done once the record, sent again, carries the new status."""
+    from app.accounts.models import Account
+    from tests.transfers.conftest import MONDAY
+
+    prepare(app, province)
+    _approved_first(app, province, people, approvers)
+    standin.set(err_code_1="Hệ thống đang bảo trì dữ liệu danh mục")
+    assert _send(app).failed == 1
+    standin.set(err_code_1=False)
+    assert _transfer_out(app, province, people, "canhan") is None
+    with app.app_context():
+        dead = db.session.scalar(select(SyncMessage).where(SyncMessage.status == FAILED))
+        services.requeue(db.session.get(Account, province.accounts["canbo"]), dead.id,
+                         dead.row_version)
+        db.session.remove()
+    assert _send(app, dt.datetime.combine(MONDAY, dt.time(10))).sent == 1
+    key = _key(app, people, "canhan")
+    assert standin.record(key)["content"]["THONGTINCHUNG"]["TinhTrangCongTac"] == \
+        "chuyen_cong_tac"
+    assert _departure_done(app, people, "canhan") is not None
+
+
 def test_reconciliation_finds_nothing_when_all_is_sent_and_names_each_difference(
         app, province, people, approvers, standin):
     prepare(app, province)
@@ -518,6 +543,11 @@ def test_under_ha_noi_messages_wait_for_the_monthly_window(app, province, people
     assert [row[3] for row in _messages(app)] == [PENDING]
     outside = _send(app, dt.datetime(2026, 12, 10, 9, 0))
     assert outside.waiting and outside.sent == 0
+    # the sync's own five days (Điều 14.1), not the approval window's (Điều 7): with the
+    # approvals in the last three days, the 28th still sends
+    profile = app.extensions["hoso_profile"]
+    assert profile["sync"]["window_last_days_of_month"]["value"] == 5
+    profile["approval"]["window_last_days_of_month"]["value"] = 3
     inside = _send(app, dt.datetime(2026, 12, 28, 9, 0))
     with app.app_context():
         assert [m.last_error for m in db.session.scalars(select(SyncMessage))] == [None]
