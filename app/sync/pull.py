@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
@@ -141,6 +141,16 @@ def _latest(case_id):
                              .order_by(SyncPull.id.desc()).limit(1))
 
 
+def _latest_of(case_ids):
+    """{case id: its latest pull} of these cases, in one statement."""
+    if not case_ids:
+        return {}
+    newest = select(func.max(SyncPull.id)).where(SyncPull.case_id.in_(case_ids)).group_by(
+        SyncPull.case_id)
+    return {pull.case_id: pull for pull in db.session.scalars(
+        select(SyncPull).where(SyncPull.id.in_(newest)))}
+
+
 def _item(case_id):
     return db.session.scalar(select(TransferSyncItem).where(
         TransferSyncItem.case_id == case_id, TransferSyncItem.kind == SYNC_DATA_REQUEST))
@@ -159,7 +169,8 @@ def fetch(actor, item_or_case, org_code, key=None, client=None):
     agency's ``org_code`` (or the whole ``key``, ``<org_Code>_<SoHieuCBCCVC_BNDP>``) and
     keep what came back; returns the ``SyncPull``. A found record marks the case's data
     request done. Refused with a Vietnamese message, writing nothing, when the input is
-    wrong or the receiver cannot be asked (down, too slow, no account)."""
+    wrong; when the receiver cannot be asked (down, too slow, no account), writing only
+    the attempt's audit entry."""
     case = _case_of(item_or_case)
     if case is None or case_for_pull(actor, case.id) is None:
         raise PullRefused(_("This transfer case does not exist or is not yours to act on."))
@@ -203,10 +214,22 @@ def fetch(actor, item_or_case, org_code, key=None, client=None):
         hoso, status, message = None, PULL_NOT_FOUND, answer.message or _(
             "The national database holds no record under this key.")
     else:
+        _failed(actor, case.id, org_code, answer.outcome)
         raise PullRefused(_masked(answer.message, record_key) or _(
             "The national database's answer is not one it gives (no err_code)."))
     return _keep(actor, case.id, org_code, record_key, status, hoso,
                  _masked(message, record_key))
+
+
+@atomic
+def _failed(actor, case_id, org_code, outcome):
+    """The audit entry of a read of a person's record that the receiver did not answer
+    (down, too slow, no account): who tried, for whom, under which code; nothing else."""
+    case = db.session.get(TransferCase, case_id)
+    audit.record("sync.pull_fetch_failed", object_type="TransferCase", object_id=case.id,
+                 unit_id=case.to_unit_id, actor=actor, details={
+                     "case_id": case.id, "employee_id": case.employee_id,
+                     "org_code": org_code, "outcome": outcome})
 
 
 @atomic
@@ -428,8 +451,9 @@ def waiting(actor):
         .where(TransferSyncItem.kind == SYNC_DATA_REQUEST, TransferSyncItem.done_at.is_(None))
         .options(joinedload(TransferCase.employee), joinedload(TransferCase.to_unit))
         .order_by(TransferSyncItem.created_at, TransferSyncItem.id), actor)
-    rows = [Waiting(case, item.created_at, _latest(case.id))
-            for item, case in db.session.execute(query.limit(RECENT)).all()]
+    found = db.session.execute(query.limit(RECENT)).all()
+    latest = _latest_of([case.id for _item, case in found])
+    rows = [Waiting(case, item.created_at, latest.get(case.id)) for item, case in found]
     pulls = list(db.session.scalars(scope.restrict(
         select(SyncPull).order_by(SyncPull.id.desc()).limit(RECENT), actor, ACTION,
         model=SyncPull)))

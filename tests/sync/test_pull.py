@@ -2,10 +2,13 @@
 record fetched from the national database (the stand-in receiver), shown to the receiving
 unit beside the province's field by field, and a draft made of it only when the officer
 asks; nothing is approved, nothing applied silently."""
+import json
+
 import requests
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEntry
 from app.catalogs.services import load_shipped
 from app.core import crypto
 from app.extensions import db
@@ -283,6 +286,9 @@ def test_a_record_the_receiver_does_not_hold_is_told_in_its_words(province, stan
         assert (found.status, found.content) == (PULL_NOT_FOUND, None)
         assert NUMBER not in (found.message or "")
         assert _item(case_id).done_at is None, "the data request still waits"
+        # and is listed as waiting, with its latest pull beside it
+        rows, _pulls = pull.waiting(actor(world, "canbo"))
+        assert [(row.case.id, row.latest.id) for row in rows] == [(case_id, found.id)]
         assert [status for _n, status, _c, _s in _versions(employee_id)] == [APPROVED]
         pull_id, seen = found.id, found.row_version
     # "Bỏ qua"
@@ -304,6 +310,14 @@ def test_a_receiver_down_or_a_bad_code_writes_nothing(province, standin):
     assert response.status_code == 200
     assert "503" in response.get_data(as_text=True)
     ctl.set(fail=False)
+    with app.app_context():
+        # the attempt to read the person's record is audited, with nothing of it
+        [entry] = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "sync.pull_fetch_failed")).all()
+        details = json.loads(entry.details)
+        assert (entry.object_id, details["employee_id"], details["org_code"],
+                details["outcome"]) == (str(case_id), employee_id, PREVIOUS, "unavailable")
+        db.session.remove()
     for code in ("", "H45 02; DROP", "x" * 80, ".".join(["ABCDEFGH"] * 8)):
         response = client.post("/sync/pull/case/%d/fetch" % case_id, data={"org_code": code})
         assert response.status_code == 302
