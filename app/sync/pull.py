@@ -304,6 +304,7 @@ class PullPage:
     plan: Plan = None
     history: list = field(default_factory=list)
     may_draft: bool = False  # Sở Nội vụ fetches and reads; the unit writes the record
+    record_state: str = ""   # record_state() of the version compared
 
 
 def _typed(form_field, canonical):
@@ -405,9 +406,16 @@ def compare(actor, employee, hoso, current):
     return rows, tables, unmapped, plan
 
 
-def _current(employee):
-    return records.read_content(records.open_version(employee)
-                                or records.approved_version(employee))
+def _basis(employee):
+    """The version the national record is compared with: the open one, else the
+    approved one (None: neither)."""
+    return records.open_version(employee) or records.approved_version(employee)
+
+
+def record_state(version):
+    """The compared version as the page saw it ("<id>:<lock>"): a draft made later is
+    refused if the record was written since (what the officer checked is no longer it)."""
+    return "" if version is None else "%d:%d" % (version.id, version.lock)
 
 
 def page(actor, case):
@@ -425,9 +433,11 @@ def page(actor, case):
                     may_draft=scope.allows(actor, "write", case.employee))
     if latest is not None and latest.content and latest.status in (PULL_FETCHED,
                                                                    PULL_APPLIED):
+        basis = _basis(case.employee)
+        view.record_state = record_state(basis)
         view.fields, view.tables, view.unmapped, view.plan = compare(
             actor, case.employee, crypto.decrypt_json(latest.content),
-            _current(case.employee))
+            records.read_content(basis))
     audit.record("sync.pull_read", object_type="TransferCase", object_id=case.id,
                  unit_id=case.to_unit_id, actor=actor,
                  details={"employee_id": case.employee_id,
@@ -493,18 +503,24 @@ def _invalid_text(errors):
 
 
 @atomic
-def make_draft(actor, case, pull_id, seen):
+def make_draft(actor, case, pull_id, seen, record_seen):
     """A draft of the person's record from a fetched national record: the open draft, or a
     new one from the approved version, with the national values the actor may change
     (the rows the record lacks added after its own). It stays a draft for the unit to
-    check, submit and have approved; nothing is approved here. Returns (pull, version,
-    plan)."""
+    check, submit and have approved; nothing is approved here. ``record_seen``: the
+    page's record_state(), refused if the record was written since. Returns (pull,
+    version, plan)."""
     pull = _pull_to_decide(actor, case, pull_id, seen, (PULL_FETCHED, PULL_APPLIED))
     latest = _latest(case.id)
     if latest is not None and latest.id != pull.id:
         # an older tab: the officer checked another fetch than the newest
         raise PullRefused(_("A newer record was fetched since; open the page again."))
     employee = pull.employee
+    if record_state(_basis(employee)) != str(record_seen or ""):
+        # the comparison the officer checked was against another state of the record: a
+        # value written since would be overwritten unseen
+        raise PullRefused(_("The record was changed since the page was opened; open it "
+                            "again to check the national values against it."))
     version = records.open_draft_in_transaction(actor, employee)
     hoso = crypto.decrypt_json(pull.content)
     _rows, _tables, _unmapped, plan = compare(actor, employee, hoso,

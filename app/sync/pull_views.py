@@ -72,7 +72,8 @@ class SyncPullView(BaseView):
         case = self._case(pk)
         try:
             _found, version, plan = pull.make_draft(g.user, case, request.form.get("pull"),
-                                                    request.form.get("seen"))
+                                                    request.form.get("seen"),
+                                                    request.form.get("record_seen"))
         except DomainError as refusal:
             flash(str(refusal), "danger")
             return redirect(url_for("SyncPullView.case", pk=pk))

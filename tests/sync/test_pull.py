@@ -3,6 +3,7 @@ record fetched from the national database (the stand-in receiver), shown to the 
 unit beside the province's field by field, and a draft made of it only when the officer
 asks; nothing is approved, nothing applied silently."""
 import json
+import re
 
 import requests
 import pytest
@@ -235,10 +236,26 @@ def test_a_received_person_is_pulled_shown_and_made_a_draft_never_approved(provi
     assert "Trường THPT Hải Hậu A" in page and 'data-new="1"' in page
     assert "TUYENDUNG_QT_CONGTAC.ViTriTuyenDung" in page     # listed, not guessed
     assert 'id="sync-pull-draft"' in page and 'id="sync-pull-dismiss"' in page
+    record_seen = re.search(r'name="record_seen" value="([^"]*)"', page).group(1)
+    # the record written after the page was opened: the draft is refused, nothing saved
+    with app.app_context():
+        version = db.session.scalar(select(RecordVersion).where(
+            RecordVersion.employee_id == employee_id))
+        assert record_seen == pull.record_state(version)
+        written = "%d:%d" % (version.id, version.lock + 1)
+    with at(MONDAY):
+        response = client.post("/sync/pull/case/%d/draft" % case_id,
+                               data={"pull": pull_id, "seen": seen, "record_seen": written},
+                               follow_redirects=True)
+    assert "Hồ sơ đã được thay đổi" in response.get_data(as_text=True), _alerts(response)
+    with app.app_context():
+        assert _versions(employee_id) == approved_before
+        assert db.session.get(SyncPull, pull_id).status == PULL_FETCHED
     # the hiring's own dates run from the decision's effective day: the draft is made then
     with at(MONDAY):
         response = client.post("/sync/pull/case/%d/draft" % case_id,
-                               data={"pull": pull_id, "seen": seen}, follow_redirects=True)
+                               data={"pull": pull_id, "seen": seen,
+                                     "record_seen": record_seen}, follow_redirects=True)
     assert "alert-success" in response.get_data(as_text=True), _alerts(response)
     with app.app_context():
         versions = _versions(employee_id)
