@@ -58,6 +58,8 @@ ROUND_SIZE = 500
 # how long a message taken by a sender is its own (app/sync/client.py's timeout is seconds):
 # a sender that died mid-try leaves it due again after this
 CLAIM = datetime.timedelta(minutes=5)
+# how long the receiver's checks keep the catalogs they read (_checker)
+CHECKER_KEPT = datetime.timedelta(minutes=1)
 
 STATE_LABELS = {PENDING: _l("Ready"), BLOCKED: _l("Blocked"), SENT: _l("Sent"),
                 FAILED: _l("Failed"), SUPERSEDED: _l("Replaced")}
@@ -166,10 +168,15 @@ def _message(version, reason, message, action, org_code, digests, status=PENDING
 
 def _checker():
     """The receiver's checks for what this app context does (a head's batch of approvals,
-    each in its own transaction): each catalog is read once, not once per version."""
+    each in its own transaction): each catalog is read once, not once per version. Read
+    again after CHECKER_KEPT, so that a long context (a job, a command over the province)
+    sees a catalog changed meanwhile."""
     checker = g.get("_sync_checker")
-    if checker is None or checker.on != clock.today():
+    now = clock.now()
+    if checker is None or checker.on != clock.today() or now - g._sync_checker_at > \
+            CHECKER_KEPT:
         checker = g._sync_checker = validate.Checker(detached=True)
+        g._sync_checker_at = now
     return checker
 
 

@@ -579,3 +579,25 @@ def test_going_live_queues_what_was_approved_before_and_the_commands_say_so(
         assert after.exit_code == 0 and reconcile.NEVER_QUEUED not in after.output
         assert "0 " in after.output.splitlines()[-1]
     assert len(standin.accepted) == 1
+
+
+def test_the_receivers_checks_read_a_changed_catalog_after_a_minute(app, province):
+    """A long context (a job, a command over the province) keeps the checks' catalogs a
+    minute at most: an entry added meanwhile is known after it."""
+    from app.catalogs.models import Catalog, CatalogEntry
+
+    prepare(app, province)
+    start = dt.datetime(2026, 11, 27, 9, 30)
+    with app.app_context():
+        with clock.freeze(start):
+            checker = services._checker()
+            before = set(checker.catalog("dan_toc"))
+            dan_toc = db.session.scalar(select(Catalog).where(Catalog.name == "dan_toc"))
+            db.session.add(CatalogEntry(catalog_id=dan_toc.id, code="99", name="Thử"))
+            db.session.commit()
+            assert services._checker() is checker and "99" not in checker.catalog("dan_toc")
+        with clock.freeze(start + services.CHECKER_KEPT + dt.timedelta(seconds=1)):
+            again = services._checker()
+            assert again is not checker
+            assert set(again.catalog("dan_toc")) == before | {"99"}
+        db.session.remove()
