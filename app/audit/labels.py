@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "hiring.unlink_account": _l("Account unlinked from a person"),
     "leavers.depart": _l("Departure recorded: retirement, resignation, dismissal or death"),
     "leavers.reinstate": _l("Person reinstated on the same record"),
+    "leavers.cancel": _l("Departure cancelled before it took effect"),
     "leavers.apply": _l("Departure took effect on its day"),
     "reports.rebuild": _l("Reporting data rebuilt from the records"),
     "reports.search": _l("People searched"),

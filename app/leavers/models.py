@@ -20,8 +20,9 @@ from app.security import roles
 from app.security.scope import scoped
 
 DEPARTURE, REINSTATEMENT = "departure", "reinstatement"
-# an open departure: no reinstatement has closed it (the archive, one per person)
-OPEN_DEPARTURE = "kind = 'departure' AND reinstated_by_id IS NULL"
+# an open departure: no reinstatement has closed it and it was not cancelled before its
+# day (the archive, one per person)
+OPEN_DEPARTURE = "kind = 'departure' AND reinstated_by_id IS NULL AND cancelled_at IS NULL"
 # an open departure recorded ahead of its effective date, not applied yet (apply_due)
 PENDING_DEPARTURE = OPEN_DEPARTURE + " AND applied_on IS NULL"
 
@@ -69,6 +70,11 @@ class StatusChange(Model):
     # granted): the day it was recorded, or for a departure recorded ahead of its
     # effective date, the day services.apply_due applied it; None while it waits
     applied_on = Column(Date, nullable=True)
+    # a departure withdrawn before it took effect (its decision revoked or postponed): it
+    # stays in the history, with who cancelled it, when and why
+    cancelled_at = Column(DateTime(timezone=True), nullable=True)
+    cancelled_by = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    cancel_reason = Column(Text, nullable=True)
 
     employee = relationship("Employee")
     unit = relationship("Unit")
@@ -87,7 +93,14 @@ class StatusChange(Model):
 
     @property
     def is_open_departure(self):
-        return self.kind == DEPARTURE and self.reinstated_by_id is None
+        return self.kind == DEPARTURE and self.reinstated_by_id is None and \
+            self.cancelled_at is None
+
+    @classmethod
+    def open_departure(cls):
+        """The SQL condition of is_open_departure (OPEN_DEPARTURE)."""
+        return (cls.kind == DEPARTURE) & cls.reinstated_by_id.is_(None) & \
+            cls.cancelled_at.is_(None)
 
     @property
     def is_pending(self):

@@ -12,7 +12,7 @@ from app.core import clock
 from app.core.dates import add_months
 from app.extensions import db
 from app.leavers import retirement, services
-from app.leavers.models import DEPARTURE, StatusChange
+from app.leavers.models import StatusChange
 from app.org.models import Employee, Unit
 from app.records import queries as record_queries
 from app.records import services as records
@@ -82,7 +82,7 @@ def archive_page(actor, unit, page=0):
     audited. Returns (rows, more). A departure recorded ahead of its effective date is
     listed too (``row.pending``: the screen says when it takes effect)."""
     query = scope.restrict(select(StatusChange), actor, "read", model=StatusChange).where(
-        StatusChange.kind == DEPARTURE, StatusChange.reinstated_by_id.is_(None))
+        StatusChange.open_departure())
     if unit is not None:
         query = query.join(Employee, Employee.id == StatusChange.employee_id).where(
             Employee.unit_path.startswith(unit.path))
@@ -151,8 +151,7 @@ def retiring(actor, unit, horizon, limit=RETIRING_LIMIT, with_pending=False):
         .join(RecordVersion, (RecordVersion.employee_id == latest.c.employee_id)
               & (RecordVersion.number == latest.c.n)) \
         .outerjoin(StatusChange, (StatusChange.employee_id == Employee.id)
-                   & (StatusChange.kind == DEPARTURE)
-                   & StatusChange.reinstated_by_id.is_(None)) \
+                   & StatusChange.open_departure()) \
         .where(Employee.status.in_(IN_SERVICE), born <= youngest, born >= oldest) \
         .add_columns(born, RecordVersion.content[("fields", "gioi_tinh")].as_string(),
                      StatusChange)

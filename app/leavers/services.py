@@ -17,6 +17,9 @@ until that day: ``apply_due``, run each morning (``flask leavers apply``), then 
 status and revokes the access. ``StatusChange.applied_on`` says when a change took
 effect in the system (None while it waits).
 
+Until its day such a departure can be cancelled (``cancel_departure``: the decision
+revoked or put off); it stays in the history, marked cancelled, and is no longer open.
+
 A reinstatement (a re-hire) brings the same person, the same record, back to work from
 a decision: status working, access granted again, audited, from the day it is recorded,
 so one dated later is refused until its day. A departure still waiting for its day
@@ -85,8 +88,7 @@ def may_write_for(actor, employee):
 def open_departure(employee):
     """The person's departure that no reinstatement has closed, or None."""
     return db.session.scalar(select(StatusChange).where(
-        StatusChange.employee_id == employee.id, StatusChange.kind == DEPARTURE,
-        StatusChange.reinstated_by_id.is_(None)))
+        StatusChange.employee_id == employee.id, StatusChange.open_departure()))
 
 
 def history(employee):
@@ -270,6 +272,47 @@ def depart(actor, employee, data, scan):
                             cleaned["decided_by"], checked, note=cleaned["note"])
 
 
+def cancel_departure(actor, employee, change_id, reason):
+    """Withdraw a departure recorded ahead of its effective date, before that day (its
+    decision revoked or put off: a retirement deferred, a resignation withdrawn): the
+    person never left, nothing of their status or access changes. The departure stays in
+    the history, marked cancelled with who, when and why; audited. A move out of the
+    province is withdrawn with its transfer case, a departure in effect by a
+    reinstatement."""
+    try:
+        errors = {}
+        _require_person(actor, employee, errors)
+        departure = open_departure(employee)
+        if departure is None or str(departure.id) != str(change_id or "") or \
+                not departure.is_pending:
+            raise LeaverInvalid({"status": _(
+                "Only a departure that has not taken effect yet can be cancelled; a person "
+                "who has left is reinstated instead.")})
+        if departure.status_to not in LEAVER_STATUSES:
+            raise LeaverInvalid({"status": _(
+                "This departure comes from a transfer case: cancel the case instead.")})
+        reason = (reason or "").strip()
+        if not reason:
+            errors["reason"] = _("Say why the departure is cancelled (the decision that "
+                                 "revoked or put it off).")
+        elif len(reason) > NOTE_LIMIT:
+            errors["reason"] = _("At most %(n)d characters.", n=NOTE_LIMIT)
+        if errors:
+            raise LeaverInvalid(errors)
+        departure.cancelled_at, departure.cancelled_by = clock.now(), actor.id
+        departure.cancel_reason = reason
+        db.session.flush()
+        audit.record("leavers.cancel", employee, unit_id=employee.unit_id, actor=actor,
+                     details={"status_change_id": departure.id,
+                              "status": departure.status_to,
+                              "effective_date": departure.effective_date.isoformat()})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return departure
+
+
 # ------------------------------------------------------------------ reinstatement
 
 def reinstate(actor, employee, data, scan):
@@ -338,8 +381,8 @@ def pending_due(on):
     """The departures recorded ahead of their effective date whose day has come by
     ``on``, oldest first."""
     return list(db.session.scalars(select(StatusChange).where(
-        StatusChange.kind == DEPARTURE, StatusChange.reinstated_by_id.is_(None),
-        StatusChange.applied_on.is_(None), StatusChange.effective_date <= on)
+        StatusChange.open_departure(), StatusChange.applied_on.is_(None),
+        StatusChange.effective_date <= on)
         .order_by(StatusChange.effective_date, StatusChange.id)))
 
 

@@ -33,7 +33,7 @@ class LeaversView(BaseView):
     class_permission_name = roles.LEAVERS
     method_permission_name = {"archive": "read", "retiring": "read", "depart_form": "write",
                               "depart": "write", "reinstate_form": "write",
-                              "reinstate": "write"}
+                              "reinstate": "write", "cancel": "write"}
     base_permissions = roles.base_permissions(roles.LEAVERS)
     default_view = "archive"
 
@@ -127,4 +127,21 @@ class LeaversView(BaseView):
             return self._form("leavers/reinstate.html", queries.person(g.user, pk) or employee,
                               values, exc.errors, 400)
         flash(_("%(name)s is working again, on the same record.", name=name), "success")
+        return self._back(employee_id)
+
+    @expose("/person/<int:pk>/cancel", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        employee = self._person(pk)
+        employee_id, name = employee.id, employee.full_name
+        try:
+            services.cancel_departure(g.user, employee, request.form.get("change"),
+                                      request.form.get("reason"))
+        except services.LeaverInvalid as exc:
+            flash(_("Nothing was changed: %(reason)s",
+                    reason="; ".join(str(message) for message in exc.errors.values())),
+                  "danger")
+        else:
+            flash(_("%(name)s's departure was cancelled; the person keeps working.",
+                    name=name), "success")
         return self._back(employee_id)

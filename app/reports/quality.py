@@ -46,7 +46,7 @@ from app.core import clock, crypto
 from app.core.exceptions import DomainError
 from app.extensions import db
 from app.leavers import services as leaver_services
-from app.leavers.models import DEPARTURE, StatusChange
+from app.leavers.models import StatusChange
 from app.org import services as org_services
 from app.org.models import STATUS_RETIRED, Employee, Unit
 from app.policy.profiles import rule_entry
@@ -417,7 +417,7 @@ def _song_parts(terms):
     # a departure on record (applied or waiting for its day): nothing left to record; one
     # hashed list of the few departures, not a probe per person
     recorded = f.employee_id.in_(select(StatusChange.employee_id).where(
-        StatusChange.kind == DEPARTURE, StatusChange.reinstated_by_id.is_(None)))
+        StatusChange.open_departure()))
     return {
         "no_record": f.version_id.is_(None),
         "late_approval": f.submitted_on <= terms.approval if terms.approval else false(),

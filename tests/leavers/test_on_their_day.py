@@ -281,3 +281,63 @@ def test_the_command_line_applies_what_is_due(leavers_app):
     with app.app_context():
         assert person(world, "giaovien").status == "nghi_huu"
         assert _account("giaovien", world).status == STATUS_REVOKED
+
+
+def test_a_waiting_departure_is_cancelled_before_its_day_and_the_person_stays(leavers_app):
+    """The retirement put off (the working time extended): the officer cancels the
+    waiting departure from the person's page with the reason; on the day nothing
+    applies, the history keeps it marked cancelled, and a new departure may be recorded."""
+    from tests.conftest import csrf_token
+
+    app, world = leavers_app
+    client = app.test_client()
+    with app.app_context(), clock.freeze(TODAY):
+        change = services.depart(actor(world, "canbo"), person(world, "giaovien"), AHEAD,
+                                 SCAN)
+        change_id = change.id
+        teacher_id = world.employees["giaovien"]
+        # refused, and nothing changes: no reason; another's departure; not this officer's
+        with pytest.raises(services.LeaverInvalid) as refused:
+            services.cancel_departure(actor(world, "canbo"), person(world, "giaovien"),
+                                      change_id, "  ")
+        assert "reason" in refused.value.errors
+        with pytest.raises(services.LeaverInvalid):
+            services.cancel_departure(actor(world, "canbo"), person(world, "giaovien"),
+                                      change_id + 1, "QĐ 12/QĐ-SGDĐT")
+        with pytest.raises(services.LeaverInvalid):
+            services.cancel_departure(actor(world, "canhan"), person(world, "giaovien"),
+                                      change_id, "QĐ 12/QĐ-SGDĐT")
+        assert db.session.get(StatusChange, change_id).cancelled_at is None
+        db.session.remove()
+    with clock.freeze(TODAY):
+        login(client, "canbo", w.PASSWORD)
+        page = client.get("/records/person/%d" % teacher_id).get_data(as_text=True)
+        assert 'id="cancel-departure"' in page
+        before = None
+        with app.app_context():
+            before = _last_entry()
+        answer = client.post("/leavers/person/%d/cancel" % teacher_id, data={
+            "change": change_id, "reason": "QĐ 12/QĐ-SGDĐT kéo dài thời gian công tác",
+            "csrf_token": csrf_token(page)}, follow_redirects=True)
+        assert "đã được hủy" in answer.get_data(as_text=True)
+    with app.app_context():
+        cancelled = db.session.get(StatusChange, change_id)
+        assert cancelled.cancelled_at is not None and not cancelled.is_open_departure
+        assert cancelled.cancel_reason == "QĐ 12/QĐ-SGDĐT kéo dài thời gian công tác"
+        assert [e.action for e in _entries_after(before)
+                if e.action.startswith("leavers.")] == ["leavers.cancel"]
+        assert services.open_departure(person(world, "giaovien")) is None
+    # on the day: nothing applies, the person works and signs in
+    with app.app_context(), _at(DAY):
+        assert services.apply_due() == 0
+        assert person(world, "giaovien").status == "dang_cong_tac"
+        assert _account("giaovien", world).status == STATUS_ACTIVE
+        rows, _more = queries.archive_page(actor(world, "canbo"), None)
+        assert rows == []
+        # a later decision is recorded as any other
+        services.depart(actor(world, "canbo"), person(world, "giaovien"),
+                        decision(effective_date=DAY.strftime("%d/%m/%Y")), SCAN)
+        history = services.history(person(world, "giaovien"))
+        assert [(c.kind, c.cancelled_at is not None) for c in history] == [
+            ("departure", True), ("departure", False)]
+        assert person(world, "giaovien").status == "nghi_huu"

@@ -194,6 +194,7 @@ AUDIT.update({
     ("LeaversView.depart", "POST"): None,
     ("LeaversView.reinstate_form", "GET"): None,
     ("LeaversView.reinstate", "POST"): None,
+    ("LeaversView.cancel", "POST"): None,
 })
 # transfers (app/transfers): the board and a case are audited reads; with no form data
 # entering a case, a step or a cancellation is refused with a message and changes
