@@ -23,7 +23,7 @@ def deadlines(actor, limit=LIMIT):
         joinedload(TransferCase.to_unit),
         selectinload(TransferCase.steps).joinedload(TransferStep.acting_unit)).order_by(
         TransferCase.effective_on, TransferCase.id).limit(limit)
-    found = []
+    found, labels = [], services.step_labels()
     for case in db.session.scalars(query).unique():
         step = case.next_step
         if step is None or not services.may_act(actor, step):
@@ -32,7 +32,7 @@ def deadlines(actor, limit=LIMIT):
         acting = step.acting_unit.name if step.acting_unit is not None else \
             services.who_acts(step)
         found.append(Deadline(
-            "transfers." + step.code, str(services.STEP_LABELS[step.code]), case.employee_id,
+            "transfers." + step.code, str(labels[step.code]), case.employee_id,
             case.employee.full_name, acting,
             step.due_on, case.effective_on, step.cite or "", "TransferView.case",
             {"pk": case.id}))

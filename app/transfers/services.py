@@ -64,6 +64,17 @@ STEP_LABELS = {
     DATA_REQUEST: _l("Ask Sở Nội vụ for the national data"),
     RETURN: _l("Record the end of the secondment"),
 }
+# the 2012 model (records.who_enters: unit_officer, ĐNg) has no personal accounts
+RECEIVE_WITHOUT_ACCOUNT = _l("Accept the record")
+
+
+def step_labels():
+    """{step code: its words} under the active profile."""
+    if rule("records.who_enters") == "unit_officer":
+        return dict(STEP_LABELS, **{RECEIVE: RECEIVE_WITHOUT_ACCOUNT})
+    return STEP_LABELS
+
+
 SIDE_LABELS = {SENDING: _l("The sending unit"), RECEIVING: _l("The receiving unit"),
                SUPERIOR: _l("The managing body above both units"), SO_NOI_VU: "Sở Nội vụ"}
 STATE_LABELS = {OPEN: _l("Open"), DONE: _l("Done"), CANCELLED: _l("Cancelled")}

@@ -36,7 +36,7 @@ class TransferView(BaseView):
     def _render(self, template, **context):
         return self.render_template(
             template, csrf=generate_csrf(), kind_labels=services.KIND_LABELS,
-            step_labels=services.STEP_LABELS, state_labels=services.STATE_LABELS,
+            step_labels=services.step_labels(), state_labels=services.STATE_LABELS,
             may_write=services.may_write(g.user), **context)
 
     @expose("/")

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.accounts.models import Account
@@ -147,7 +148,11 @@ def test_da_nang_superior_moves_the_record_and_the_new_unit_forwards_it(transfer
             ("handover", "superior", world.units["root"], D(2026, 12, 22)),
             ("receive", "receiving_unit", world.units["B"], None),
             ("forward", "receiving_unit", world.units["B"], D(2027, 1, 6))]
-        # the 2012 model has no personal accounts: the new unit's officer enters the record
+        # the 2012 model has no personal accounts: the new unit's officer enters the record,
+        # and its step says so
+        with force_locale("vi"):
+            assert str(services.step_labels()["receive"]) == "Tiếp nhận hồ sơ"
+            assert "tài khoản" not in str(services.step_labels()["handover"])
         _act(world, "sonoivu", case)
         _act(world, "canbo_b", case, account_mode="none")
         _act(world, "canbo_b", case)
