@@ -71,7 +71,7 @@ class Rule:
     convert: str = TEXT
     code_list: str = None     # the contract's code list, as NATIONAL-SYNC.md names it
     catalog: str = None       # ours: a catalog name ("a+b": either), "choice:<key>",
-    #                           "org:categories", "builtin:<name>", "steps:<grade key>"
+    #                           "org:categories", "steps:<grade key>"
     documented: bool = False  # the public sources show this name
     required: bool = False
 
@@ -195,14 +195,6 @@ LUONG_PHUCAP_CHUCVU = Section("LUONG_PHUCAP_CHUCVU", M0003, rules=(
     ), documented=True),
 ))
 
-# NĐ 90/2020/NĐ-CP: the four levels of the yearly quality rating [M: from memory, no
-# catalog file yet]; matched on the folded words of item 35.1's "Xếp loại chuyên môn"
-EVALUATION_RESULTS = (("HTXSNV", "Hoàn thành xuất sắc nhiệm vụ"),
-                      ("HTTNV", "Hoàn thành tốt nhiệm vụ"),
-                      ("KHTNV", "Không hoàn thành nhiệm vụ"),
-                      ("HTNV", "Hoàn thành nhiệm vụ"))
-BUILTIN = {"ket_qua_danh_gia": EVALUATION_RESULTS}
-
 DAOTAO_BOIDUONG = Section("DAOTAO_BOIDUONG", M0004, rules=(
     R("GiaoDucPhoThong", "giao_duc_pho_thong", CODE, "giáo dục phổ thông",
       "giao_duc_pho_thong"),
@@ -274,7 +266,7 @@ THONGTIN_KHAC = Section("THONGTIN_KHAC", M0005, rules=(
 DS_KETQUA_DANHGIA_PHANLOAI = Section("DS_KETQUA_DANHGIA_PHANLOAI", M0006, rows=ListOf(
     "DS_KETQUA_DANHGIA_PHANLOAI", ("danh_gia_khen_thuong",), (
         R("Nam", "nam", DATE),
-        R("KetQuaDanhGia", ROW_EVALUATION, CODE, "kết quả đánh giá", "builtin:ket_qua_danh_gia"),
+        R("KetQuaDanhGia", ROW_EVALUATION, CODE, "kết quả đánh giá", "ket_qua_danh_gia"),
         R("XepLoaiChuyenMon", "xep_loai_chuyen_mon"),
         R("XepLoaiThiDua", "xep_loai_thi_dua"),
         R("HinhThucKhenThuong", "hinh_thuc_khen_thuong")), documented=True))
@@ -298,6 +290,8 @@ DERIVED = {
 }
 IT_LEVELS = (("TCTL", ("trung cap", "cao dang", "dai hoc", "ky su", "cu nhan", "thac si")),
              ("CNTT_NC", ("nang cao",)), ("CNTT_CB", ("co ban",)))
+# the levels of the ket_qua_danh_gia catalog (NĐ 90/2020/NĐ-CP), matched on the folded words
+# of item 35.1's "Xếp loại chuyên môn" (the longer phrases first)
 EVALUATION_WORDS = (("HTXSNV", ("hoan thanh xuat sac",)), ("HTTNV", ("hoan thanh tot",)),
                     ("KHTNV", ("khong hoan thanh",)), ("HTNV", ("hoan thanh",)))
 DEGREE_WORDS = ("dai hoc", "cu nhan", "thac si", "tien si")

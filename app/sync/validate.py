@@ -153,8 +153,6 @@ def _code_problem(checker, rule, code, context):
         known = code in _choices(catalog)
     elif catalog == "org:categories":
         known = code in CATEGORIES
-    elif catalog.startswith("builtin:"):
-        known = code in {c for c, _name in m.BUILTIN[catalog.split(":", 1)[1]]}
     elif catalog.startswith("steps:"):
         known = code in checker.steps(context.get(catalog.split(":", 1)[1]))
     else:

@@ -21,7 +21,7 @@ SHARED = Path("/work/shared/data-standards.md")
 CATALOGS = {
     "ngach", "loai_luong", "luong_co_so", "chuc_danh_nghe_nghiep", "dan_toc", "ton_giao",
     "trinh_do_chuyen_mon", "giao_duc_pho_thong", "ly_luan_chinh_tri", "quan_ly_nha_nuoc",
-    "tin_hoc", "ngoai_ngu", "loai_phu_cap", "chuc_vu", "chuc_vu_dang",
+    "tin_hoc", "ngoai_ngu", "loai_phu_cap", "chuc_vu", "chuc_vu_dang", "ket_qua_danh_gia",
 }
 TOP_REQUIRED = {"catalog", "title", "source", "confidence", "entries"}
 TOP_ALLOWED = TOP_REQUIRED | {"note"}
@@ -40,6 +40,7 @@ OWN_CODE = r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*"   # the 5.5 catalogues: the project's 
 # The legal texts the document names for each list: (what the file's `source` must cite, the
 # words of the document that name it), so no citation is made up from memory.
 REQUIRED_CITATIONS = {
+    "ket_qua_danh_gia": [("Xếp loại chuyên môn", "Xếp loại chuyên môn")],
     "ngach": [("QĐ 78/2004/QĐ-BNV", "QĐ 78/2004/QĐ-BNV"), ("TT 2/2021/TT-BNV", "TT 2/2021/TT-BNV")],
     "loai_luong": [("NĐ 204/2004/NĐ-CP", "NĐ 204/2004/NĐ-CP"), ("Bảng 2", "Bảng 2 (công chức)"),
                    ("Bảng 3", "Bảng 3 (viên chức)")],

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.catalogs.services import load_shipped, shipped_names
+from app.catalogs.services import load_shipped, shipped_catalog, shipped_names
 from app.extensions import db
 from app.org.models import Unit
 from app.records import services as records
@@ -19,7 +19,8 @@ from tests.records.conftest import FORM_CATALOGS, mark_approved, people  # noqa:
 CONTRACT = os.path.join(os.path.dirname(__file__), "NATIONAL-SYNC.md")
 # the catalogs the complete record's coded values use, beyond the form's required ones
 MORE_CATALOGS = ["ngach", "chuc_danh_nghe_nghiep", "loai_luong", "chuc_vu_dang",
-                 "ly_luan_chinh_tri", "quan_ly_nha_nuoc", "tin_hoc", "ngoai_ngu"]
+                 "ly_luan_chinh_tri", "quan_ly_nha_nuoc", "tin_hoc", "ngoai_ngu",
+                 "ket_qua_danh_gia"]
 # Phú Thọ is H44 (QĐ 20/2020 level 1); its units below it, left to right
 CODES = {"root": "H44", "A": "H44.02", "A1": "H44.02.01", "B": "H44.03", "N": "H44.01"}
 
@@ -280,10 +281,22 @@ def test_every_code_list_the_receiver_checks_is_in_the_table_with_our_catalog():
             # not held as codes by our form: every field of that list is sent empty
             assert all(rule.source is None for _s, _l, rule in mapping.all_rules()
                        if rule.code_list == name), name
-        elif catalog.startswith(("choice:", "org:", "builtin:", "steps:")):
+        elif catalog.startswith(("choice:", "org:", "steps:")):
             continue
         else:
             assert set(catalog.split("+")) <= set(shipped_names()), (name, catalog)
+
+
+def test_the_evaluation_levels_read_from_the_record_are_the_catalogs_codes():
+    """Item 35.1's words give a code of the shipped ket_qua_danh_gia catalog, each level
+    told apart from the ones its words contain ("hoàn thành" in "không hoàn thành")."""
+    shipped = {entry["code"] for entry in shipped_catalog("ket_qua_danh_gia")["entries"]}
+    assert {code for code, _words in mapping.EVALUATION_WORDS} == shipped
+    for words, code in (("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV"),
+                        ("Hoàn thành tốt nhiệm vụ", "HTTNV"),
+                        ("Hoàn thành nhiệm vụ", "HTNV"),
+                        ("Không hoàn thành nhiệm vụ", "KHTNV")):
+        assert mapping.evaluation_result({"xep_loai_chuyen_mon": words}) == code, words
 
 
 # --- validation -------------------------------------------------------------------------
