@@ -198,6 +198,7 @@ def person_panel(actor, employee, approved, open_version):
     return {"leavers_panel": {
         "status": employee.status, "status_label": services.status_label(employee.status),
         "history": list(reversed(changes)), "departure": departure, "pending": pending,
+        "cancellable": services.may_cancel(pending),
         "forecast": forecast,
         "may_write": services.may_write_for(actor, employee),
         "labels": services.status_label}}

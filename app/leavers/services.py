@@ -272,6 +272,12 @@ def depart(actor, employee, data, scan):
                             cleaned["decided_by"], checked, note=cleaned["note"])
 
 
+def may_cancel(departure):
+    """Whether a departure can still be cancelled: recorded ahead, and its day to come."""
+    return departure is not None and departure.is_pending and \
+        departure.effective_date > clock.today()
+
+
 def cancel_departure(actor, employee, change_id, reason):
     """Withdraw a departure recorded ahead of its effective date, before that day (its
     decision revoked or put off: a retirement deferred, a resignation withdrawn): the
@@ -283,8 +289,7 @@ def cancel_departure(actor, employee, change_id, reason):
         errors = {}
         _require_person(actor, employee, errors)
         departure = open_departure(employee)
-        if departure is None or str(departure.id) != str(change_id or "") or \
-                not departure.is_pending:
+        if not may_cancel(departure) or str(departure.id) != str(change_id or ""):
             raise LeaverInvalid({"status": _(
                 "Only a departure that has not taken effect yet can be cancelled; a person "
                 "who has left is reinstated instead.")})

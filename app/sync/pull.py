@@ -522,11 +522,16 @@ def make_draft(actor, case, pull_id, seen, record_seen):
         raise PullRefused(_("The record was changed since the page was opened; open it "
                             "again to check the national values against it."))
     version = records.open_draft_in_transaction(actor, employee)
+    seen_id, _sep, seen_lock = str(record_seen).partition(":")
+    # the open draft the page compared: saved only if still at the lock the page saw (a
+    # write between the check above and here is refused too); a draft opened just now
+    # from the approved version holds that version's values
+    lock = int(seen_lock) if seen_id == str(version.id) else version.lock
     hoso = crypto.decrypt_json(pull.content)
     _rows, _tables, _unmapped, plan = compare(actor, employee, hoso,
                                               records.read_content(version))
     try:
-        changed = records.save_in_transaction(actor, version, plan.fields, {}, version.lock,
+        changed = records.save_in_transaction(actor, version, plan.fields, {}, lock,
                                               append=plan.append)
     except records.RecordInvalid as exc:
         raise PullRefused(_("Nothing was saved: the national values do not pass the "

@@ -53,6 +53,13 @@ def upgrade():
 
 
 def downgrade():
+    # without the column a cancelled departure would be open again (and applied on its
+    # day): refused rather than lose or revive them
+    cancelled = op.get_bind().execute(sa.text(
+        "SELECT count(*) FROM leaver_status_change WHERE cancelled_at IS NOT NULL")).scalar()
+    if cancelled:
+        raise RuntimeError("%d cancelled departures would become open again: this revision "
+                           "cannot be downgraded while they exist" % cancelled)
     _drop_indexes()
     with op.batch_alter_table('leaver_status_change') as batch:
         batch.drop_constraint('fk_leaver_status_change_cancelled_by', type_='foreignkey')

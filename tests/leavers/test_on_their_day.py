@@ -341,3 +341,22 @@ def test_a_waiting_departure_is_cancelled_before_its_day_and_the_person_stays(le
         assert [(c.kind, c.cancelled_at is not None) for c in history] == [
             ("departure", True), ("departure", False)]
         assert person(world, "giaovien").status == "nghi_huu"
+
+
+def test_a_departure_is_no_longer_cancelled_once_its_day_has_come(leavers_app):
+    """On its day the departure is in force, even before the morning's apply_due: the
+    person has left, and is reinstated if the decision is withdrawn."""
+    app, world = leavers_app
+    with app.app_context(), clock.freeze(TODAY):
+        change_id = services.depart(actor(world, "canbo"), person(world, "giaovien"), AHEAD,
+                                    SCAN).id
+        db.session.remove()
+    with app.app_context(), _at(DAY, hour=5):
+        employee = person(world, "giaovien")
+        panel = queries.person_panel(actor(world, "canbo"), employee, None, None)
+        assert panel["leavers_panel"]["pending"] is not None
+        assert not panel["leavers_panel"]["cancellable"]
+        with pytest.raises(services.LeaverInvalid):
+            services.cancel_departure(actor(world, "canbo"), employee, change_id,
+                                      "QĐ 12/QĐ-SGDĐT")
+        assert db.session.get(StatusChange, change_id).cancelled_at is None
