@@ -125,7 +125,7 @@ ACTION_LABELS = {
     "sync.reconcile": _l("Compared with the national database"),
     "sync.reconciliation_read": _l("Reconciliation with the national database viewed"),
     "sync.pull_fetch": _l("Record fetched from the national database (transfer in)"),
-    "sync.pull_fetch_failed": _l("Record not fetched: the national database did not answer"),
+    "sync.pull_fetch_failed": _l("Record not fetched from the national database (the outcome says why)"),
     "sync.pull_read": _l("Record fetched from the national database viewed"),
     "sync.pull_list": _l("Data requests to the national database viewed"),
     "sync.pull_apply": _l("Draft made from the national database's record"),

@@ -223,8 +223,9 @@ def fetch(actor, item_or_case, org_code, key=None, client=None):
 
 @atomic
 def _failed(actor, case_id, org_code, outcome):
-    """The audit entry of a read of a person's record that the receiver did not answer
-    (down, too slow, no account): who tried, for whom, under which code; nothing else."""
+    """The audit entry of a read of a person's record that brought nothing back (the
+    receiver down, too slow, no account, or an answer it does not give): who tried, for
+    whom, under which code, the outcome; nothing else."""
     case = db.session.get(TransferCase, case_id)
     audit.record("sync.pull_fetch_failed", object_type="TransferCase", object_id=case.id,
                  unit_id=case.to_unit_id, actor=actor, details={
