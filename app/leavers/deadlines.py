@@ -3,7 +3,8 @@ within HORIZON_DAYS, whose status change the unit must record within the profile
 from the day it takes effect (ĐNg Điều 11.3.b: 15 days; the other profiles set none, so
 they hold no such deadline). For app/deadlines' board: ``deadlines(actor)``. Once the
 retirement's decision is recorded (applied, or waiting for its effective date) it is no
-longer a deadline: queries.retiring leaves the person out.
+longer a deadline: queries.retiring leaves the person out; nor once a retirement decision
+was cancelled before its day (the working time extended), until a new one is recorded.
 
 Resignations, dismissals and deaths are known only from their decision, which is the
 status change itself: their term is shown on the archive (recorded on time or late).
@@ -30,8 +31,10 @@ def deadlines(actor, limit=LIMIT):
         return []
     horizon = clock.today() + datetime.timedelta(days=HORIZON_DAYS)
     found = []
-    for row in queries.retiring(actor, None, horizon, limit=limit):
-        if not services.may_write_for(actor, row.employee):
+    rows = queries.retiring(actor, None, horizon, limit=limit)
+    put_off = services.retirements_put_off([row.employee.id for row in rows])
+    for row in rows:
+        if row.employee.id in put_off or not services.may_write_for(actor, row.employee):
             continue
         found.append(Deadline(
             kind="leavers.retirement", what=_("Record the retirement from the decision"),

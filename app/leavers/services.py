@@ -272,6 +272,17 @@ def depart(actor, employee, data, scan):
                             cleaned["decided_by"], checked, note=cleaned["note"])
 
 
+def retirements_put_off(employee_ids):
+    """The people among these whose retirement decision was cancelled before its day (the
+    working time extended, NĐ 135/2020 Điều 4): the forecast's date no longer calls for
+    one, until a new decision is recorded."""
+    if not employee_ids:
+        return set()
+    return set(db.session.scalars(select(StatusChange.employee_id).where(
+        StatusChange.employee_id.in_(list(employee_ids)), StatusChange.kind == DEPARTURE,
+        StatusChange.status_to == STATUS_RETIRED, StatusChange.cancelled_at.is_not(None))))
+
+
 def may_cancel(departure):
     """Whether a departure can still be cancelled: recorded ahead, and its day to come."""
     return departure is not None and departure.is_pending and \

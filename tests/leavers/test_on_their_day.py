@@ -360,3 +360,21 @@ def test_a_departure_is_no_longer_cancelled_once_its_day_has_come(leavers_app):
             services.cancel_departure(actor(world, "canbo"), employee, change_id,
                                       "QĐ 12/QĐ-SGDĐT")
         assert db.session.get(StatusChange, change_id).cancelled_at is None
+
+
+@pytest.mark.parametrize("leavers_app", ["da_nang"], indirect=True)
+def test_a_retirement_put_off_is_not_a_deadline_again(leavers_app):
+    """The retirement decision cancelled before its day (the working time extended): the
+    forecast's date does not call for a decision again, past it either."""
+    app, world = leavers_app
+    with app.app_context(), clock.freeze(TODAY):
+        set_birth(world, "giaovien", "1965-05-20", "nam")     # retires end of 30/11/2026
+        officer = actor(world, "canbo")
+        change = services.depart(officer, person(world, "giaovien"),
+                                 decision(effective_date="01/12/2026"), SCAN)
+        services.cancel_departure(actor(world, "canbo"), person(world, "giaovien"),
+                                  change.id, "QĐ 30/QĐ-UBND kéo dài thời gian công tác")
+        assert deadlines.deadlines(actor(world, "canbo")) == []
+    with app.app_context(), _at(datetime.date(2026, 12, 20)):
+        assert deadlines.deadlines(actor(world, "canbo")) == []
+        assert person(world, "giaovien").status == "dang_cong_tac"
