@@ -293,9 +293,9 @@ def cancel_departure(actor, employee, change_id, reason):
     """Withdraw a departure recorded ahead of its effective date, before that day (its
     decision revoked or put off: a retirement deferred, a resignation withdrawn): the
     person never left, nothing of their status or access changes. The departure stays in
-    the history, marked cancelled with who, when and why; audited. A move out of the
-    province is withdrawn with its transfer case, a departure in effect by a
-    reinstatement."""
+    the history, marked cancelled with who, when and why; audited. A departure in effect
+    is undone by a reinstatement. (A move out of the province is never waiting: its
+    transfer step is done from the effective day.)"""
     try:
         errors = {}
         _require_person(actor, employee, errors)
@@ -304,9 +304,6 @@ def cancel_departure(actor, employee, change_id, reason):
             raise LeaverInvalid({"status": _(
                 "Only a departure that has not taken effect yet can be cancelled; a person "
                 "who has left is reinstated instead.")})
-        if departure.status_to not in LEAVER_STATUSES:
-            raise LeaverInvalid({"status": _(
-                "This departure comes from a transfer case: cancel the case instead.")})
         reason = (reason or "").strip()
         if not reason:
             errors["reason"] = _("Say why the departure is cancelled (the decision that "

@@ -126,12 +126,17 @@ def already_notified(account, subject, kind, since=None):
 AHEAD_TEMPLATES = ("report_due", "report_draft")
 
 
-def told_ahead(account, period, unit):
-    """Whether ``account`` has the reminder or the draft's notice of ``unit``'s report on
-    ``period`` (their subjects name the period and the unit only)."""
-    return any(already_notified(account, notify.render_mail(
-        template, link="", today="", on="", **_values(period, unit))[0],
-        notify.KIND_REPORTS) for template in AHEAD_TEMPLATES)
+def ahead_subjects(period, unit):
+    """The subjects of the reminder and the draft's notice of ``unit``'s report on
+    ``period`` (they name the period and the unit only)."""
+    return [notify.render_mail(template, link="", today="", on="", **_values(period, unit))[0]
+            for template in AHEAD_TEMPLATES]
+
+
+def told_ahead(account, subjects):
+    """Whether ``account`` has either notice (``ahead_subjects``)."""
+    return any(already_notified(account, subject, notify.KIND_REPORTS)
+               for subject in subjects)
 
 
 def _send(account, template, link, kind=notify.KIND_REPORTS, **values):
@@ -187,8 +192,9 @@ def work(today, key):
     template = "report_due" if stage == AHEAD else "report_overdue"
     with force_locale("vi"):
         for unit in units:
+            subjects = ahead_subjects(period, unit) if stage == AHEAD else None
             for account in staff.get(unit.id, ()):
-                if stage == AHEAD and told_ahead(account, period, unit):
+                if subjects and told_ahead(account, subjects):
                     continue
                 reminded += _send(account, template, UNIT_LINK, today=format_date(today),
                                   **_values(period, unit))
@@ -227,8 +233,9 @@ def compile_drafts(today, key):
     with force_locale("vi"):
         for unit in units:
             report = statutory.compile_draft(unit, period, on=today)
+            subjects = ahead_subjects(period, unit)
             for account in staff.get(unit.id, ()):
-                if told_ahead(account, period, unit):
+                if told_ahead(account, subjects):
                     continue
                 told += _send(account, "report_draft", REPORT_LINK % report.id,
                               on=format_date(today), **_values(period, unit))

@@ -361,16 +361,17 @@ def _acknowledge(row, version, answer, now):
     found.transaction_id, found.acknowledged_at = answer.transaction_id, now
 
 
-def _departure_done(employee_id, now):
-    """A transfer out's mark for the sync (app/transfers) is done once the general part,
-    which carries the status as it was when the message was built, left after it; or at
-    once for a person the receiver never held."""
+def _departure_done(employee_id, now, marked_by=None):
+    """A transfer out's mark for the sync (app/transfers) is done (at ``now``) once the
+    general part, which carries the status as it was when the message was built, left:
+    the marks made by then (``marked_by``, the moment it was built); or at once for a
+    person the receiver never held."""
     from app.transfers.models import SYNC_DEPARTURE, TransferSyncItem
 
     for item in db.session.scalars(select(TransferSyncItem).where(
             TransferSyncItem.employee_id == employee_id,
             TransferSyncItem.kind == SYNC_DEPARTURE, TransferSyncItem.done_at.is_(None),
-            TransferSyncItem.created_at <= now)):
+            TransferSyncItem.created_at <= (marked_by or now))):
         item.done_at = now
 
 
@@ -386,17 +387,16 @@ def _locked_due(message_id, now):
 @dataclass
 class _Claim:
     """What one try needs, read under the message's lock before it was let go."""
-    message_id: int
     attempts: int
     action: str
     message: str
     org_code: str
     idempotency_key: str
-    document: dict
+    document: dict = None
+    built_at: datetime.datetime = None     # the moment its document was built
     # an ADD whose answer was lost: the record's key there and the same record as an EDIT
     key_there: str = None
     as_edit: dict = None
-    claimed_at: datetime.datetime = None   # the moment its document was built
 
 
 def _claim(message_id, now):
@@ -404,7 +404,9 @@ def _claim(message_id, now):
     past CLAIM, so that a second sender leaves it alone and a sender that dies mid-try
     leaves it due again. No row lock is held while the receiver answers: a head's approval
     or a move that writes the person's messages does not wait for the national database.
-    Returns a _Claim, an Answer (a DEL, refused here), or None (no longer due)."""
+    The documents are built after the commit, from the approved version (which never
+    changes), and their reads end before the call. Returns a _Claim, an Answer (a DEL,
+    refused here), or None (no longer due)."""
     row = _locked_due(message_id, now)
     if row is None:
         db.session.rollback()
@@ -414,18 +416,20 @@ def _claim(message_id, now):
         row.status, row.last_error = FAILED, _("A deletion is never sent.")
         db.session.commit()
         return wire.Answer(wire.REFUSED, row.last_error)
-    version = db.session.get(RecordVersion, row.version_id)
-    claim = _Claim(row.id, row.attempts + 1, row.action, row.message, row.org_code,
-                   row.idempotency_key, mapping.message_for(version, row.action, row.message,
-                                                            sender_code=row.org_code),
-                   claimed_at=clock.now())
-    if row.action == mapping.ADD and row.timed_out:
-        claim.key_there = "%s_%s" % (row.org_code, mapping.record_key(version))
-        claim.as_edit = mapping.message_for(version, mapping.EDIT, row.message,
-                                            sender_code=row.org_code)
-    row.attempts = claim.attempts
+    row.attempts += 1
     row.next_attempt_at = now + CLAIM
+    claim = _Claim(row.attempts, row.action, row.message, row.org_code, row.idempotency_key)
+    version_id, lost_add = row.version_id, row.action == mapping.ADD and row.timed_out
     db.session.commit()
+    version = db.session.get(RecordVersion, version_id)
+    claim.built_at = clock.now()
+    claim.document = mapping.message_for(version, claim.action, claim.message,
+                                         sender_code=claim.org_code)
+    if lost_add:
+        claim.key_there = "%s_%s" % (claim.org_code, mapping.record_key(version))
+        claim.as_edit = mapping.message_for(version, mapping.EDIT, claim.message,
+                                            sender_code=claim.org_code)
+    db.session.rollback()
     return claim
 
 
@@ -475,7 +479,7 @@ def _send_one(client, message_id, now):
         row.last_error, row.next_attempt_at = None, None
         _acknowledge(row, db.session.get(RecordVersion, row.version_id), answer, now)
         if row.message == mapping.M0001:
-            _departure_done(row.employee_id, claim.claimed_at)
+            _departure_done(row.employee_id, now, marked_by=claim.built_at)
         audit.record("sync.sent", row, details={"employee_id": row.employee_id,
                                                 "message": row.message, "action": row.action,
                                                 "transaction_id": answer.transaction_id})
